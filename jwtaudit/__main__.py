@@ -1,0 +1,5 @@
+"""`python -m jwtaudit` runs the CLI."""
+
+from jwtaudit.cli import main
+
+main()

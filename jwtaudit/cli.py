@@ -1,0 +1,249 @@
+"""Thin click layer: parse options, build the Config, call the engine, pick reporters, exit.
+
+Exit codes (design.md): 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage,
+configuration or input error (one line on stderr), 3 nothing was scanned. An internal error
+exits 2 with a one-line message that names no value from the input.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from jwtaudit import __version__
+from jwtaudit.config import PROFILES, Config, parse_codes
+from jwtaudit.config import load as load_config
+from jwtaudit.errors import JwtauditError, UsageError
+from jwtaudit.model import Result, Severity
+from jwtaudit.redact import Redactor
+
+SEVERITIES = [s.label for s in Severity]
+EXIT_EMPTY = 3
+
+
+def fail(message: str, redactor: Redactor | None = None, code: int = 2) -> NoReturn:
+    text = redactor.scrub(message) if redactor else message
+    click.echo(f"jwtaudit: error: {text}", err=True)
+    sys.exit(code)
+
+
+def guarded(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Map project errors to exit 2 with one line; never let a traceback (or exit 0) out."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except JwtauditError as exc:
+            fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            click.echo("jwtaudit: interrupted", err=True)
+            sys.exit(130)
+        except RecursionError:
+            fail("input is nested too deeply to analyse")
+        except MemoryError:
+            fail("out of memory while analysing the input")
+        except Exception as exc:
+            if os.environ.get("JWTAUDIT_DEBUG"):
+                raise
+            where = ""
+            tb = exc.__traceback__
+            while tb is not None and tb.tb_next is not None:
+                tb = tb.tb_next
+            if tb is not None:
+                where = f" at {Path(tb.tb_frame.f_code.co_filename).name}:{tb.tb_lineno}"
+            fail(f"internal error ({type(exc).__name__}{where}); please report it")
+
+    return wrapper
+
+
+def build_config(
+    config_path: str | None,
+    start: Path,
+    *,
+    select: str | None = None,
+    ignore: str | None = None,
+    fail_on: str | None = None,
+    profile: str | None = None,
+    wordlist: str | None = None,
+    extra: dict[str, Any] | None = None,
+) -> Config:
+    config = load_config(Path(config_path) if config_path else None, start=start)
+    changes: dict[str, Any] = dict(extra or {})
+    if select:
+        changes["select"] = parse_codes(select, "--select")
+    if ignore:
+        changes["ignore"] = config.ignore + parse_codes(ignore, "--ignore")
+    if fail_on:
+        changes["fail_on"] = Severity.parse(fail_on)
+    if profile:
+        changes["profile"] = profile
+    if wordlist:
+        changes["wordlist"] = wordlist
+    return config.with_overrides(**changes)
+
+
+def pair_outputs(formats: Sequence[str], outputs: Sequence[str]) -> list[tuple[str, str | None]]:
+    """Pair repeated --format/-o options in order; infer a format from the file extension."""
+    from jwtaudit.reports import EXTENSIONS
+
+    formats, outputs = list(formats), list(outputs)
+    if not formats and not outputs:
+        return [("text", None)]
+    if not formats:
+        return [(EXTENSIONS.get(Path(o).suffix.lower(), "text"), o) for o in outputs]
+    if len(outputs) > len(formats):
+        raise UsageError("more -o/--output files than --format options")
+    pairs: list[tuple[str, str | None]] = []
+    for index, fmt in enumerate(formats):
+        pairs.append((fmt, outputs[index] if index < len(outputs) else None))
+    if sum(1 for _, out in pairs if out is None) > 1:
+        raise UsageError("only one --format may go to standard output; give the others -o FILE")
+    return pairs
+
+
+def emit(result: Result, pairs: list[tuple[str, str | None]], redactor: Redactor) -> None:
+    """Render each format, scrub every known secret from it, then write it."""
+    from jwtaudit import reports
+
+    rendered = []
+    for fmt, out in pairs:
+        color = out is None and fmt == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        rendered.append((redactor.scrub(reports.render(fmt, result, color=color)), out))
+    for text, out in rendered:
+        if out is None or out == "-":
+            click.echo(text, nl=not text.endswith("\n"))
+            continue
+        try:
+            Path(out).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"{out}: cannot write report: {exc.strerror or exc}") from None
+
+
+def finish(result: Result, config: Config, pairs: list[tuple[str, str | None]], redactor: Redactor) -> NoReturn:
+    from jwtaudit.engine import exit_code
+
+    emit(result, pairs, redactor)
+    if result.files_scanned == 0 and result.mode in ("scan", "history", "audit") and not result.findings:
+        click.echo("jwtaudit: nothing was scanned", err=True)
+        sys.exit(EXIT_EMPTY)
+    sys.exit(exit_code(result.findings, config.fail_on))
+
+
+format_option = click.option(
+    "--format", "-f", "formats", multiple=True,
+    type=click.Choice(["text", "json", "sarif", "html", "markdown"]),
+    help="Report format (repeat with -o for several reports).",
+)
+output_option = click.option(
+    "--output", "-o", "outputs", multiple=True, metavar="FILE", help="Write the report to FILE."
+)
+fail_on_option = click.option(
+    "--fail-on", type=click.Choice(SEVERITIES), default=None,
+    help="Exit 1 when a finding is at or above this severity (default: low).",
+)
+select_option = click.option("--select", metavar="CODES", help="Only these rule codes or prefixes.")
+ignore_option = click.option("--ignore", metavar="CODES", help="Skip these rule codes or prefixes.")
+config_option = click.option(
+    "--config", "config_path", metavar="FILE", help="Config file (default: nearest .jwtaudit.toml or pyproject.toml)."
+)
+profile_option = click.option("--profile", type=click.Choice(PROFILES), help="Force the token profile.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="jwtaudit")
+def cli() -> None:
+    """Find unsigned, mis-signed and leaked JWTs and API keys in bot-platform integrations."""
+
+
+@cli.command("token")
+@click.argument("tokens", nargs=-1)
+@click.option("--secret-env", metavar="VAR", help="Environment variable holding the app's client secret.")
+@click.option("--secret-file", metavar="PATH", help="File holding the app's client secret.")
+@click.option("--secret", "secret_arg", metavar="SECRET", hidden=True, help="Client secret (unsafe: visible in ps).")
+@click.option("--enforce-jti", is_flag=True, help="The app enforces JTI.")
+@click.option("--enforce-jwe", is_flag=True, help="The app enforces JWE.")
+@click.option("--export", "export_path", metavar="PATH", help="Take app settings and secret from an export.")
+@click.option("--now", "now_text", metavar="TIME", help="Judge times as of TIME (epoch seconds or ISO 8601).")
+@click.option("--wordlist", metavar="FILE", help="Extra weak-secret candidates, one per line.")
+@profile_option
+@format_option
+@output_option
+@fail_on_option
+@select_option
+@ignore_option
+@config_option
+@guarded
+def token_command(tokens: tuple[str, ...], secret_env: str | None, secret_file: str | None,
+                  secret_arg: str | None, enforce_jti: bool, enforce_jwe: bool,
+                  export_path: str | None, now_text: str | None, wordlist: str | None,
+                  profile: str | None, formats: tuple[str, ...], outputs: tuple[str, ...],
+                  fail_on: str | None, select: str | None, ignore: str | None,
+                  config_path: str | None) -> None:
+    """Decode one or more tokens (arguments, or '-' / nothing for stdin) and check each."""
+    from jwtaudit.commands.token import TokenOptions, run_token_command
+
+    config = build_config(config_path, Path.cwd(), select=select, ignore=ignore, fail_on=fail_on,
+                          profile=profile, wordlist=wordlist)
+    pairs = pair_outputs(formats, outputs)
+    if any(fmt not in ("text", "json", "sarif", "markdown", "html") for fmt, _ in pairs):
+        raise UsageError("unsupported format")
+    if secret_arg:
+        click.echo("jwtaudit: warning: a secret on the command line is visible to other users "
+                   "and in shell history; prefer --secret-env or --secret-file", err=True)
+    options = TokenOptions(
+        tokens=tokens, secret_env=secret_env, secret_file=secret_file, secret=secret_arg,
+        enforce_jti=enforce_jti, enforce_jwe=enforce_jwe, export_path=export_path, now=now_text,
+    )
+    result, redactor = run_token_command(options, config, stdin=sys.stdin)
+    finish(result, config, pairs, redactor)
+
+
+@cli.command("rules")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@guarded
+def rules_command(fmt: str) -> None:
+    """List every rule."""
+    import json
+
+    from jwtaudit.rules import registry
+
+    infos = [r.info for r in registry.load_all().values()]
+    if fmt == "json":
+        click.echo(json.dumps([registry.rule_dict(i) for i in infos], indent=2))
+        return
+    width = max(len(i.name) for i in infos)
+    for i in infos:
+        click.echo(f"{i.code:<8} {i.name:<{width}}  {i.severity.label:<8}  {i.summary}")
+
+
+@cli.command("explain")
+@click.argument("code")
+@guarded
+def explain_command(code: str) -> None:
+    """Print one rule's documentation."""
+    from jwtaudit.rules import registry
+
+    found = registry.get(code)
+    if found is None:
+        raise UsageError(f"unknown rule code {code!r} (see 'jwtaudit rules')")
+    info = found.info
+    click.echo(f"{info.code} {info.name}  (severity {info.severity.label}, "
+               f"confidence {info.confidence.label}, CWE-{info.cwe})\n")
+    click.echo(info.doc)
+
+
+def main() -> None:
+    cli(prog_name="jwtaudit")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,155 @@
+"""Runs rules over subjects and makes every decision in one place.
+
+Selection by code or prefix, severity overrides, locations, fingerprints, the SEC1xx-vs-specific
+dedupe, inline suppressions and the baseline all happen here, before any reporter runs.
+Rules say what is wrong; this module says where.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any, Protocol
+
+from jwtaudit.config import Config
+from jwtaudit.model import Finding, Hit, Location, RuleInfo, Severity
+from jwtaudit.redact import Redactor, keyed_hash
+from jwtaudit.rules import registry
+
+
+class Subject(Protocol):
+    """What a family of rules looks at. `kind` matches the rule's `subject`."""
+
+    kind: str
+    location: Location
+
+
+@dataclass
+class RunContext:
+    """Per-run state shared by rules: config, the clock, the redactor and scan-wide extras."""
+
+    config: Config
+    now: int
+    redactor: Redactor = field(default_factory=Redactor)
+    wordlist: tuple[str, ...] = ()
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+def is_selected(code: str, config: Config) -> bool:
+    """ruff-style: the most specific matching prefix among select/ignore decides."""
+    best_len, selected = -1, not config.select
+    for prefix in config.select:
+        if code.startswith(prefix) and len(prefix) > best_len:
+            best_len, selected = len(prefix), True
+    for prefix in config.ignore:
+        if code.startswith(prefix) and len(prefix) >= best_len:
+            best_len, selected = len(prefix), False
+    return selected
+
+
+def fingerprint(code: str, path: str, anchor: str, value: str | None, guessable: bool) -> str:
+    """Stable across line moves; changes when the secret changes (see design.md)."""
+    value_part = "" if (value is None or guessable) else keyed_hash(value)
+    data = "\0".join((code, normalise_path(path), anchor, value_part))
+    return hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def normalise_path(path: str) -> str:
+    return path.replace("\\", "/").removeprefix("./")
+
+
+def _locate(subject: Any, hit: Hit) -> Location:
+    if hit.location is not None:
+        return hit.location
+    if hit.pointer is not None:
+        locate = getattr(subject, "locate", None)
+        if callable(locate):
+            return locate(hit.pointer)
+        return replace(subject.location, pointer=hit.pointer)
+    return subject.location
+
+
+def _anchor(subject: Any, hit: Hit, location: Location) -> str:
+    if hit.anchor is not None:
+        return hit.anchor
+    if location.pointer:
+        return location.pointer
+    return getattr(subject, "anchor", "") or ""
+
+
+def make_finding(info: RuleInfo, hit: Hit, subject: Any, config: Config) -> Finding:
+    location = _locate(subject, hit)
+    severity = config.severity.get(info.code) or hit.severity or info.severity
+    return Finding(
+        rule=info.code,
+        name=info.name,
+        severity=severity,
+        confidence=info.confidence,
+        message=hit.message,
+        location=location,
+        evidence=dict(hit.evidence),
+        fingerprint=fingerprint(
+            info.code, location.path, _anchor(subject, hit, location), hit.value, hit.guessable
+        ),
+        related=hit.related,
+    )
+
+
+def check_subject(subject: Any, ctx: RunContext) -> list[Finding]:
+    """Run every selected rule for this subject's kind."""
+    findings: list[Finding] = []
+    for item in registry.rules_for(subject.kind):
+        if not is_selected(item.info.code, ctx.config):
+            continue
+        for hit in item.check(subject, ctx):
+            if hit.value:
+                ctx.redactor.add(hit.value)
+            findings.append(make_finding(item.info, hit, subject, ctx.config))
+    return findings
+
+
+def run(subjects: Iterable[Any], ctx: RunContext) -> list[Finding]:
+    findings: list[Finding] = []
+    for subject in subjects:
+        findings.extend(check_subject(subject, ctx))
+    return finalize(findings)
+
+
+def value_key(finding: Finding) -> tuple[str, int | None, str | None]:
+    return (finding.location.path, finding.location.line, finding.location.pointer)
+
+
+def finalize(findings: Iterable[Finding]) -> list[Finding]:
+    """Dedupe, drop generic SEC1xx where a specific rule reported the same place, sort."""
+    unique: dict[tuple[Any, ...], Finding] = {}
+    for f in findings:
+        key = (f.rule, f.fingerprint, f.location.path, f.location.line, f.location.column,
+               f.location.pointer, f.location.commit)
+        unique.setdefault(key, f)
+    items = list(unique.values())
+    specific = {value_key(f) for f in items if not _is_generic(f.rule)}
+    kept = [f for f in items if not (_is_generic(f.rule) and value_key(f) in specific)]
+    return sorted(kept, key=Finding.sort_key)
+
+
+def _is_generic(code: str) -> bool:
+    return code.startswith("SEC1")
+
+
+def exit_code(findings: Iterable[Finding], fail_on: Severity) -> int:
+    return 1 if any(f.status == "new" and f.severity >= fail_on for f in findings) else 0
+
+
+def mark(findings: Iterable[Finding], status_of: Callable[[Finding], str | None]) -> list[Finding]:
+    """Set `status` (baseline/suppressed) for findings the predicate names."""
+    out = []
+    for f in findings:
+        status = status_of(f)
+        out.append(replace(f, status=status) if status else f)
+    return out
+
+
+def rule_infos(findings: Iterable[Finding]) -> Mapping[str, RuleInfo]:
+    rules = registry.load_all()
+    return {f.rule: rules[f.rule].info for f in findings if f.rule in rules}

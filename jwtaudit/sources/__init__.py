@@ -1,0 +1,1 @@
+"""Turn inputs (files, git, exports) into subjects for rules."""

@@ -1,0 +1,287 @@
+"""Compact JWS/JWE parsing without verification, profile classification and signature checks.
+
+Nothing here trusts a token: `decode_unverified` says so in its name. HMAC checks use `hmac`
+directly so that a 100,000-word list costs well under a second; RSA/EC checks go through PyJWT's
+algorithm objects, imported only when needed.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from jwtaudit.errors import TokenError
+
+MAX_TOKEN_LENGTH = 1_000_000
+_B64URL = re.compile(r"^[A-Za-z0-9_-]*$")
+_CLIENT_ID = re.compile(
+    r"^cs-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE
+)
+HMAC_HASHES = {"HS256": "sha256", "HS384": "sha384", "HS512": "sha512"}
+HMAC_MIN_KEY_BYTES = {"HS256": 32, "HS384": 48, "HS512": 64}
+SDK_CLAIMS = ("isAnonymous", "kore_jti", "kore_iss", "kore_sub", "kore_aud")
+IDPROXY_AUDIENCES = (
+    "https://idproxy.kore.com/authorize",
+    "https://idproxy.kore.ai/authorize",
+)
+
+
+class _DuplicateKeys(Exception):
+    pass
+
+
+@dataclass(frozen=True, kw_only=True)
+class ParsedToken:
+    """A compact JWS (3 parts) or JWE (5 parts), decoded but not verified.
+
+    `problems` lists why the token is malformed (TOK001), in words safe to show.
+    The raw token and signature are kept out of `repr` so they never leak into a traceback.
+    """
+
+    raw: str = field(repr=False)
+    kind: str  # "jws" | "jwe"
+    header: dict[str, Any] | None
+    payload: dict[str, Any] | None
+    problems: tuple[str, ...]
+    signing_input: bytes = field(repr=False)
+    signature: bytes = field(repr=False)
+    signature_text: str = field(repr=False)
+
+    @property
+    def alg(self) -> str | None:
+        value = (self.header or {}).get("alg")
+        return value if isinstance(value, str) else None
+
+    @property
+    def claims(self) -> dict[str, Any]:
+        return self.payload or {}
+
+    @property
+    def is_jwe(self) -> bool:
+        return self.kind == "jwe"
+
+    @property
+    def signed(self) -> bool:
+        return self.kind == "jws" and bool(self.signature_text)
+
+
+def b64url_decode(segment: str) -> bytes:
+    """Decode one base64url segment, tolerating missing padding (RFC 7515 strips it)."""
+    text = segment.rstrip("=")
+    if not _B64URL.match(text):
+        raise ValueError("characters outside the base64url alphabet")
+    if len(text) % 4 == 1:
+        raise ValueError("impossible base64 length")
+    try:
+        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except (binascii.Error, ValueError):
+        raise ValueError("not base64url") from None
+
+
+def b64url_encode(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    seen: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in seen:
+            raise _DuplicateKeys(key)
+        seen[key] = value
+    return seen
+
+
+def _decode_json_segment(segment: str, label: str, problems: list[str]) -> dict[str, Any] | None:
+    if segment != segment.rstrip("="):
+        problems.append(f"{label} segment has base64 padding ('='), which compact JWS forbids")
+    try:
+        data = b64url_decode(segment)
+    except ValueError as exc:
+        problems.append(f"{label} segment: {exc}")
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        problems.append(f"{label} is not UTF-8")
+        return None
+    try:
+        value = json.loads(text, object_pairs_hook=_no_duplicates)
+    except _DuplicateKeys as exc:
+        problems.append(f"{label} has a duplicate JSON key {str(exc)[:40]!r}")
+        try:
+            value = json.loads(text)
+        except (ValueError, RecursionError):
+            return None
+    except (ValueError, RecursionError):
+        problems.append(f"{label} is not JSON")
+        return None
+    if not isinstance(value, dict):
+        problems.append(f"{label} is JSON but not an object")
+        return None
+    return value
+
+
+def looks_like_token(text: str) -> bool:
+    parts = text.split(".")
+    return len(parts) in (3, 5) and parts[0].startswith("eyJ")
+
+
+def decode_unverified(raw: str) -> ParsedToken:
+    """Parse a compact JWS or JWE WITHOUT verifying anything.
+
+    Raises TokenError only when the text is not token-shaped at all (not 3 or 5 dot-separated
+    parts, or absurdly long); every other defect is recorded in `problems`.
+    """
+    if not isinstance(raw, str):
+        raise TokenError("token must be text")
+    text = raw.strip()
+    if len(text) > MAX_TOKEN_LENGTH:
+        raise TokenError(f"token is too long ({len(text)} characters)")
+    if not text:
+        raise TokenError("empty token")
+    parts = text.split(".")
+    if len(parts) not in (3, 5):
+        raise TokenError(
+            f"not a compact JWS or JWE: {len(parts)} dot-separated parts (expected 3 or 5)"
+        )
+    if not parts[0]:
+        raise TokenError("not a compact JWS or JWE: the header segment is empty")
+    problems: list[str] = []
+    if any(ch.isspace() for ch in text):
+        problems.append("token contains whitespace")
+    header = _decode_json_segment(parts[0], "header", problems)
+    kind = "jwe" if len(parts) == 5 else "jws"
+    payload: dict[str, Any] | None = None
+    signature = b""
+    signature_text = ""
+    if kind == "jws":
+        payload = _decode_json_segment(parts[1], "payload", problems)
+        signature_text = parts[2]
+        if signature_text:
+            try:
+                signature = b64url_decode(signature_text)
+            except ValueError as exc:
+                problems.append(f"signature segment: {exc}")
+    else:
+        for index, label in ((1, "encrypted key"), (2, "IV"), (3, "ciphertext"), (4, "tag")):
+            try:
+                b64url_decode(parts[index])
+            except ValueError as exc:
+                problems.append(f"JWE {label} segment: {exc}")
+        if not parts[3]:
+            problems.append("JWE ciphertext segment is empty")
+    signing_input = f"{parts[0]}.{parts[1]}".encode("ascii", "replace")
+    return ParsedToken(
+        raw=text,
+        kind=kind,
+        header=header,
+        payload=payload,
+        problems=tuple(problems),
+        signing_input=signing_input,
+        signature=signature,
+        signature_text=signature_text,
+    )
+
+
+def is_client_id(value: Any) -> bool:
+    return isinstance(value, str) and bool(_CLIENT_ID.match(value))
+
+
+def app_id_variants(claims: dict[str, Any]) -> list[str]:
+    """Claim names that mean appId but are not spelled exactly `appId`."""
+    return [
+        name
+        for name in claims
+        if name != "appId" and re.sub(r"[^a-z]", "", name.lower()) == "appid"
+    ]
+
+
+def is_idproxy_audience(value: Any) -> bool:
+    values = value if isinstance(value, list) else [value]
+    return any(isinstance(v, str) and v.rstrip("/") in IDPROXY_AUDIENCES for v in values)
+
+
+def classify(token: ParsedToken, override: str | None = None) -> str:
+    """kore-api, kore-sdk or generic (rules.md, "Token profiles")."""
+    if override:
+        return override
+    claims = token.claims
+    sdk = (
+        any(name in claims for name in SDK_CLAIMS)
+        or any(name.startswith("kore_") for name in claims)
+        or is_idproxy_audience(claims.get("aud"))
+        or is_client_id(claims.get("iss"))
+    )
+    if sdk:
+        return "kore-sdk"
+    if "appId" in claims or app_id_variants(claims):
+        return "kore-api"
+    return "generic"
+
+
+# --- signatures -------------------------------------------------------------------------------
+
+
+def verify_hmac(token: ParsedToken, secret: str | bytes) -> bool:
+    hash_name = HMAC_HASHES.get(token.alg or "")
+    if hash_name is None or not token.signature:
+        return False
+    key = secret.encode("utf-8") if isinstance(secret, str) else secret
+    digest = hmac.digest(key, token.signing_input, hash_name)
+    return hmac.compare_digest(digest, token.signature)
+
+
+def crack_hmac(token: ParsedToken, candidates: Iterable[str]) -> str | None:
+    """The first candidate secret that verifies an HS* token, or None. Fast path: raw hmac."""
+    hash_name = HMAC_HASHES.get(token.alg or "")
+    if hash_name is None or not token.signature:
+        return None
+    message = token.signing_input
+    expected = token.signature
+    if len(expected) != hashlib.new(hash_name).digest_size:
+        return None
+    digest = hmac.digest
+    for candidate in candidates:
+        if digest(candidate.encode("utf-8", "surrogatepass"), message, hash_name) == expected:
+            return candidate
+    return None
+
+
+def verify_with_public_key(token: ParsedToken, key_pem: str) -> bool:
+    """Verify an RS*/PS*/ES* token with a PEM or JWK public key through PyJWT's algorithms."""
+    alg = token.alg or ""
+    if not token.signature or alg.upper().startswith("HS") or alg.lower() == "none":
+        return False
+    try:
+        from jwt.algorithms import get_default_algorithms
+
+        algorithm = get_default_algorithms().get(alg)
+        if algorithm is None:
+            return False
+        key = algorithm.prepare_key(key_pem)
+        return bool(algorithm.verify(token.signing_input, key, token.signature))
+    except Exception:
+        return False
+
+
+def jwe_header_problems(token: ParsedToken) -> tuple[str, ...]:
+    """Structural problems jwcrypto finds in a compact JWE (empty when it deserialises)."""
+    if not token.is_jwe:
+        return ()
+    try:
+        from jwcrypto import jwe
+        from jwcrypto.common import JWException
+
+        jwe.JWE().deserialize(token.raw)
+    except JWException:
+        return ("JWE does not deserialise",)
+    except Exception:
+        return ("JWE does not deserialise",)
+    return ()
