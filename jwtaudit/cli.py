@@ -128,7 +128,9 @@ def emit(result: Result, pairs: list[tuple[str, str | None]], redactor: Redactor
             raise UsageError(f"{out}: cannot write report: {exc.strerror or exc}") from None
 
 
-def finish(result: Result, config: Config, pairs: list[tuple[str, str | None]], redactor: Redactor) -> NoReturn:
+def finish(
+    result: Result, config: Config, pairs: list[tuple[str, str | None]], redactor: Redactor
+) -> NoReturn:
     from jwtaudit.engine import exit_code
 
     emit(result, pairs, redactor)
@@ -153,7 +155,8 @@ fail_on_option = click.option(
 select_option = click.option("--select", metavar="CODES", help="Only these rule codes or prefixes.")
 ignore_option = click.option("--ignore", metavar="CODES", help="Skip these rule codes or prefixes.")
 config_option = click.option(
-    "--config", "config_path", metavar="FILE", help="Config file (default: nearest .jwtaudit.toml or pyproject.toml)."
+    "--config", "config_path", metavar="FILE",
+    help="Config file (default: nearest .jwtaudit.toml or pyproject.toml).",
 )
 profile_option = click.option("--profile", type=click.Choice(PROFILES), help="Force the token profile.")
 
@@ -168,7 +171,8 @@ def cli() -> None:
 @click.argument("tokens", nargs=-1)
 @click.option("--secret-env", metavar="VAR", help="Environment variable holding the app's client secret.")
 @click.option("--secret-file", metavar="PATH", help="File holding the app's client secret.")
-@click.option("--secret", "secret_arg", metavar="SECRET", hidden=True, help="Client secret (unsafe: visible in ps).")
+@click.option("--secret", "secret_arg", metavar="SECRET", hidden=True,
+              help="Client secret (unsafe: visible in ps).")
 @click.option("--enforce-jti", is_flag=True, help="The app enforces JTI.")
 @click.option("--enforce-jwe", is_flag=True, help="The app enforces JWE.")
 @click.option("--export", "export_path", metavar="PATH", help="Take app settings and secret from an export.")
