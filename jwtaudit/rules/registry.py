@@ -18,6 +18,7 @@ from jwtaudit.model import Confidence, Hit, RuleInfo, Severity
 FAMILY_MODULES = (
     "jwtaudit.rules.tok",
     "jwtaudit.rules.sec",
+    "jwtaudit.rules.sec_frontend",
     "jwtaudit.rules.src",
     "jwtaudit.rules.cfg",
     "jwtaudit.rules.acc",
