@@ -1,0 +1,43 @@
+"""Offsets to 1-based line/column, shared by every source so that all of them count alike.
+
+A line ends at "\\n" (a "\\r" before it belongs to the line ending, so CRLF files give the same
+columns as LF files). Columns count characters (code points), 1-based; end columns are exclusive.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+
+from jwtaudit.subjects import Span
+
+
+class LineIndex:
+    """Maps character offsets in one text to (line, column), in O(log lines) per lookup."""
+
+    __slots__ = ("_starts",)
+
+    def __init__(self, text: str) -> None:
+        starts = [0]
+        find = text.find
+        pos = find("\n")
+        while pos != -1:
+            starts.append(pos + 1)
+            pos = find("\n", pos + 1)
+        self._starts = starts
+
+    @property
+    def line_count(self) -> int:
+        return len(self._starts)
+
+    def line_start(self, line: int) -> int:
+        """Offset of the first character of 1-based `line`."""
+        return self._starts[line - 1]
+
+    def position(self, offset: int) -> tuple[int, int]:
+        index = bisect_right(self._starts, offset) - 1
+        return index + 1, offset - self._starts[index] + 1
+
+    def span(self, start: int, end: int) -> Span:
+        line, column = self.position(start)
+        end_line, end_column = self.position(end)
+        return Span(line=line, column=column, end_line=end_line, end_column=end_column)
