@@ -1,0 +1,197 @@
+"""`jwtaudit token`: decode tokens given as arguments or on stdin and run every TOK rule.
+
+The app's client secret comes from an environment variable, a file or an export (never echoed);
+app settings (JTI/JWE enforcement) from flags or the export.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from jwtaudit import engine, tokenview
+from jwtaudit.config import Config
+from jwtaudit.errors import InputError, TokenError, UsageError
+from jwtaudit.model import Location, Result
+from jwtaudit.redact import Redactor
+from jwtaudit.subjects import AppSettings, TokenSubject
+from jwtaudit.tokens import classify, decode_unverified
+
+MAX_STDIN_BYTES = 10 * 1024 * 1024
+_BEARER = re.compile(r"^\s*(?:bearer|auth:?|authorization:?)\s+", re.IGNORECASE)
+
+
+@dataclass(frozen=True, kw_only=True)
+class TokenOptions:
+    tokens: tuple[str, ...] = ()
+    secret_env: str | None = None
+    secret_file: str | None = None
+    secret: str | None = None
+    enforce_jti: bool = False
+    enforce_jwe: bool = False
+    export_path: str | None = None
+    now: str | None = None
+
+
+def parse_now(text: str | None) -> int:
+    """Epoch seconds, or ISO 8601 (a date alone means midnight UTC); default: the real clock."""
+    if text is None:
+        return int(dt.datetime.now(dt.timezone.utc).timestamp())
+    value = text.strip()
+    if re.fullmatch(r"-?\d+", value):
+        return int(value)
+    try:
+        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise UsageError(f"--now: {text!r} is neither epoch seconds nor an ISO 8601 time") from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=dt.timezone.utc)
+    return int(parsed.timestamp())
+
+
+def load_wordlist(path: str | None) -> tuple[str, ...]:
+    if not path:
+        return ()
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read wordlist: {exc.strerror or exc}") from None
+    text = data.decode("utf-8", errors="replace")
+    return tuple(line.rstrip("\r") for line in text.split("\n") if line.rstrip("\r"))
+
+
+def read_secret(options: TokenOptions) -> tuple[tuple[str, ...], str | None]:
+    """The app secret(s) from --secret-env / --secret-file / --secret, and where they came from."""
+    secrets: list[str] = []
+    source = None
+    if options.secret_env:
+        value = os.environ.get(options.secret_env)
+        if value is None:
+            raise UsageError(f"--secret-env: environment variable {options.secret_env} is not set")
+        secrets.append(value.strip())
+        source = f"${options.secret_env}"
+    if options.secret_file:
+        try:
+            value = Path(options.secret_file).read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = getattr(exc, "strerror", None) or "not readable as UTF-8 text"
+            raise UsageError(f"{options.secret_file}: cannot read secret file: {reason}") from None
+        secrets.append(value)
+        source = options.secret_file
+    if options.secret:
+        secrets.append(options.secret)
+        source = "--secret"
+    return tuple(s for s in secrets if s), source
+
+
+def _clean(raw: str) -> str:
+    return _BEARER.sub("", raw.strip()).strip().strip("'\"")
+
+
+def collect_inputs(options: TokenOptions, stdin: IO[str] | None) -> list[tuple[str, Location]]:
+    args = [t for t in options.tokens if t != "-"]
+    use_stdin = not options.tokens or "-" in options.tokens
+    items: list[tuple[str, Location]] = [
+        (_clean(raw), Location(path="<argument>")) for raw in args
+    ]
+    if use_stdin:
+        if stdin is None or (hasattr(stdin, "isatty") and stdin.isatty() and not args):
+            raise UsageError("no token given: pass tokens as arguments or pipe them on stdin ('-')")
+        text = stdin.read(MAX_STDIN_BYTES + 1)
+        if len(text) > MAX_STDIN_BYTES:
+            raise InputError("<stdin>: input is larger than 10 MB")
+        for number, line in enumerate(text.splitlines(), start=1):
+            stripped = line.strip()
+            if stripped and not stripped.startswith("#"):
+                items.append((_clean(stripped), Location(path="<stdin>", line=number)))
+    if not items:
+        raise UsageError("no token given: pass tokens as arguments or pipe them on stdin ('-')")
+    return items
+
+
+def app_for(claims: dict[str, object], options: TokenOptions, secrets: tuple[str, ...], source: str | None,
+            exported: dict[str, AppSettings]) -> AppSettings | None:
+    client_id = claims.get("appId") or claims.get("iss") or claims.get("kore_iss")
+    app = exported.get(client_id) if isinstance(client_id, str) else None
+    if app is None and not (secrets or options.enforce_jti or options.enforce_jwe):
+        return None
+    base = app or AppSettings(client_id=client_id if isinstance(client_id, str) else None)
+    return AppSettings(
+        client_id=base.client_id,
+        name=base.name,
+        algorithm=base.algorithm,
+        jti_enforced=True if options.enforce_jti else base.jti_enforced,
+        jwe_enforced=True if options.enforce_jwe else base.jwe_enforced,
+        api_scopes=base.api_scopes,
+        secrets=secrets or base.secrets,
+        secret_source=source if secrets else base.secret_source,
+    )
+
+
+def load_export_apps(path: str | None) -> dict[str, AppSettings]:
+    if not path:
+        return {}
+    try:
+        from jwtaudit.sources.export import app_settings_from_export
+    except ImportError:
+        raise UsageError("--export is not available in this build") from None
+    return app_settings_from_export(Path(path))
+
+
+def run_token_command(
+    options: TokenOptions, config: Config, stdin: IO[str] | None
+) -> tuple[Result, Redactor]:
+    redactor = Redactor()
+    secrets, source = read_secret(options)
+    redactor.add_all(secrets)
+    exported = load_export_apps(options.export_path)
+    for app in exported.values():
+        redactor.add_all(app.secrets)
+    wordlist = load_wordlist(config.wordlist)
+    ctx = engine.RunContext(config=config, now=parse_now(options.now), redactor=redactor, wordlist=wordlist)
+    inputs = collect_inputs(options, stdin)
+    for raw, _ in inputs:
+        redactor.add(raw)
+        redactor.add_all(raw.split(".")[2:])  # signature / JWE parts
+    subjects = []
+    for index, (raw, location) in enumerate(inputs, start=1):
+        try:
+            token = decode_unverified(raw)
+        except TokenError as exc:
+            where = f"line {location.line}" if location.line else f"argument {index}"
+            raise InputError(f"{location.path} {where}: {exc}") from None
+        subjects.append(TokenSubject(
+            token=token,
+            location=location,
+            anchor=f"#{index}",
+            profile=config.profile,
+            app=app_for(token.claims, options, secrets, source, exported),
+        ))
+    findings = engine.run(subjects, ctx)
+    views = tuple(_views(subjects, config, ctx.now))
+    result = Result(
+        mode="token",
+        findings=tuple(findings),
+        files_scanned=len(subjects),
+        tokens=views,
+        rules=engine.rule_infos(findings),
+    )
+    return result, redactor
+
+
+def _views(subjects: Iterable[TokenSubject], config: Config, now: int) -> Iterable[dict[str, object]]:
+    for index, subject in enumerate(subjects, start=1):
+        loc = subject.location
+        label = f"token {index}" + (f" (stdin line {loc.line})" if loc.line else "")
+        yield tokenview.build(
+            subject.token,
+            label=label,
+            location=loc.to_dict(),
+            profile=classify(subject.token, subject.profile or config.profile),
+            now=now,
+        )

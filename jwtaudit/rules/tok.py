@@ -1,0 +1,1202 @@
+"""TOK: rules about one token (JWS or JWE), wherever it was found.
+
+Each rule reads a `TokenSubject`: the parsed token plus what is known about the app it is for.
+Kore-specific rules apply to the kore-api / kore-sdk profiles (or when the app's settings say
+so); the generic ones to every token.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from jwtaudit import tokens as tk
+from jwtaudit.engine import RunContext
+from jwtaudit.model import Confidence, Hit, Severity
+from jwtaudit.redact import short_hash
+from jwtaudit.rules.registry import rule
+from jwtaudit.subjects import TokenSubject
+
+KORE_PROFILES = ("kore-api", "kore-sdk")
+SDK_ALGORITHMS = ("HS256", "HS512", "RS256", "RS512")
+KORE_JWE_ENC = ("A128CBC-HS256", "A128GCM", "A256GCM")
+MS_THRESHOLD = 10**11
+JTI_MAX_LIFETIME = 3600
+MAX_P2C = 1_200_000
+DATE_CLAIMS = ("iat", "nbf", "exp")
+_PLACEHOLDER_ID = re.compile(
+    r"add-client-id-here|your[-_ ]?client[-_ ]?id|client[-_ ]?id[-_ ]?here|^<.*>$|^\$\{.*\}$|"
+    r"^cs-x{8}|^cs-0{8}-0{4}|xxxx",
+    re.IGNORECASE,
+)
+_SENSITIVE_NAME = re.compile(
+    r"password|passwd|passphrase|secret|privatekey|apikey|accesskey|refreshtoken|"
+    r"creditcard|cardnumber|^pwd$|^pin$|^ssn$|^cvv$|^otp$",
+)
+_SENSITIVE_VALUE = (
+    ("private key", re.compile(r"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----")),
+    ("AWS access key", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
+    ("GitHub token", re.compile(r"\bgh[pousr]_[A-Za-z0-9]{36,}")),
+    ("Slack token", re.compile(r"\bxox[abprs]-[A-Za-z0-9-]{10,}")),
+    ("Stripe secret key", re.compile(r"\b[sr]k_live_[A-Za-z0-9]{16,}")),
+    ("JSON Web Token", re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}")),
+)
+_KID_PROBLEMS = (
+    ("path traversal", re.compile(r"\.\.[/\\]|[/\\]\.\.")),
+    ("a file path", re.compile(
+        r"^(?:/|\\|[A-Za-z]:[\\/]|\./|~/)|/(?:etc|dev|proc|tmp|var|home|root)/|"
+        r"\.(?:pem|key|crt|cer|der|json|txt|pub)$", re.IGNORECASE)),
+    ("a URL", re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://|^file:", re.IGNORECASE)),
+    ("SQL metacharacters", re.compile(r"['\"`;]|--|/\*|\b(?:union|select|or|and)\b\s", re.IGNORECASE)),
+    ("shell metacharacters", re.compile(r"[|&$<>\x60]|\$\(")),
+    ("CR/LF", re.compile(r"[\r\n]")),
+    ("a NUL byte", re.compile(r"\x00")),
+)
+
+# --- shared helpers --------------------------------------------------------------------------
+
+
+def profile_of(subject: TokenSubject, ctx: RunContext) -> str:
+    return tk.classify(subject.token, subject.profile or ctx.config.profile)
+
+
+def _is_kore(subject: TokenSubject, ctx: RunContext) -> bool:
+    return profile_of(subject, ctx) in KORE_PROFILES or subject.app is not None
+
+
+def _hit(subject: TokenSubject, message: str, severity: Severity | None = None, **evidence: Any) -> Hit:
+    base: dict[str, Any] = {"token": f"sha256:{short_hash(subject.token.raw)}"}
+    if subject.token.alg is not None:
+        base["alg"] = subject.token.alg[:40]
+    base.update(evidence)
+    return Hit(message=message, evidence=base, severity=severity, value=subject.token.raw)
+
+
+def _int_date(claims: dict[str, Any], name: str) -> int | None:
+    value = claims.get(name)
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return value
+
+
+def _seconds_date(claims: dict[str, Any], name: str) -> int | None:
+    """An integer NumericDate that is plausibly in seconds (not milliseconds)."""
+    value = _int_date(claims, name)
+    if value is None or abs(value) > MS_THRESHOLD:
+        return None
+    return value
+
+
+def _readable(subject: TokenSubject) -> bool:
+    return subject.token.kind == "jws" and subject.token.payload is not None
+
+
+def _claim_name(name: str) -> str:
+    return name if len(name) <= 40 else name[:37] + "..."
+
+
+@lru_cache(maxsize=1)
+def builtin_weak_secrets() -> tuple[str, ...]:
+    text = resources.files("jwtaudit").joinpath("data/weak_secrets.txt").read_text("utf-8")
+    words = [line for line in text.splitlines() if line and not line.startswith("# ")]
+    return ("", *words)
+
+
+def _context_candidates(words: Iterable[str]) -> list[str]:
+    out: list[str] = []
+    for word in words:
+        if not word:
+            continue
+        variants = {word, word.lower(), word.upper(), word.replace(" ", ""), word.replace(" ", "-"),
+                    word.replace(" ", "_"), word.lower().replace(" ", ""), word.lower().replace(" ", "-")}
+        out.extend(sorted(variants))
+    return out
+
+
+def find_weak_secret(subject: TokenSubject, ctx: RunContext) -> tuple[str, str] | None:
+    """(secret, source) for the first guessable secret that verifies the token, memoised per run."""
+    token = subject.token
+    if token.alg not in tk.HMAC_HASHES or not token.signature:
+        return None
+    cache = ctx.extras.setdefault("weak_secret_cache", {})
+    key = (token.signing_input, token.signature, subject.context_words)
+    if key in cache:
+        return cache[key]
+    found: tuple[str, str] | None = None
+    for source, candidates in (
+        ("the built-in weak-secret list", builtin_weak_secrets()),
+        ("your wordlist", ctx.wordlist),
+        ("names from the scanned context", _context_candidates(subject.context_words)),
+    ):
+        match = tk.crack_hmac(token, candidates)
+        if match is not None:
+            found = (match, source)
+            break
+    cache[key] = found
+    return found
+
+
+def _app_secret_in_use(subject: TokenSubject) -> str | None:
+    if subject.app is None:
+        return None
+    for secret in subject.app.secrets:
+        if tk.verify_hmac(subject.token, secret):
+            return secret
+    return None
+
+
+# --- rules ------------------------------------------------------------------------------------
+
+
+@rule(code="TOK001", name="malformed-token", severity=Severity.LOW, confidence=Confidence.HIGH,
+      cwe=20, subject="token")
+def malformed_token(subject: TokenSubject, ctx: RunContext) -> Iterator[Hit]:
+    """**What it does**
+
+    Flags text shaped like a JWT whose segments are not valid base64url, whose header or payload
+    is not a JSON object, that contains characters outside base64url, or whose JSON has duplicate
+    keys.
+
+    **Why is this bad?**
+
+    Libraries disagree on such tokens: one rejects it, another keeps the first duplicate `alg` or
+    `appId`, a third the last. Parser differentials are how signature checks get bypassed, and
+    the platform will usually answer 401 anyway.
+
+    **Example**
+
+    A header `{"alg":"HS256","alg":"none"}`, or a payload segment with `+` and `/` (plain base64)
+    instead of `-` and `_`.
+
+    **Fix**
+
+    Build tokens with a maintained JWT library instead of concatenating strings; encode segments
+    as unpadded base64url of a JSON object with unique keys.
+
+    **References**
+
+    - RFC 7515 §2 and §7.1 (compact serialization), RFC 8725 §3.12
+    - https://datatracker.ietf.org/doc/html/rfc7515
+    """
+    token = subject.token
+    problems = list(token.problems)
+    if token.kind == "jws" and token.header is not None and "alg" not in token.header:
+        problems.append("header has no 'alg'")
+    if token.is_jwe and token.header is not None:
+        if "enc" not in token.header:
+            problems.append("JWE header has no 'enc'")
+        if not problems:
+            problems.extend(tk.jwe_header_problems(token))
+    if problems:
+        yield _hit(subject, f"Malformed token: {problems[0]}.", problems=problems[:5])
+
+
+@rule(code="TOK002", name="unsigned-token", severity=Severity.CRITICAL, confidence=Confidence.HIGH,
+      cwe=347, subject="token")
+def unsigned_token(subject: TokenSubject, ctx: RunContext) -> Iterator[Hit]:
+    """**What it does**
+
+    Flags a JWS whose `alg` is `none` in any letter case (`none`, `None`, `NONE`, `nOnE`), or
+    whose signature segment is empty although `alg` names an algorithm.
+
+    **Why is this bad?**
+
+    An unsigned token proves nothing: anyone can write one with any `sub` or `appId`. Verifiers
+    that accept `alg: none` (or that skip the check when the signature is empty) let an attacker
+    impersonate any user or app.
+
+    **Example**
+
+    `eyJhbGciOiJub25lIn0.eyJzdWIiOiIxMjMiLCJhcHBJZCI6ImNzLS4uLiJ9.` — header `{"alg":"none"}`.
+
+    **Fix**
+
+    Sign every token with HS256 and the app's client secret (Kore public APIs accept only HS256
+    for API-scope apps); on the verifying side pass an explicit algorithm allow-list.
+
+    **References**
+
+    - RFC 8725 §2.1 and §3.1
+    - https://datatracker.ietf.org/doc/html/rfc8725#section-3.1
+    - CVE-2015-9235 (jsonwebtoken alg none)
+    """
+    token = subject.token
+    if token.kind != "jws":
+        return
+    alg = token.alg
+    if alg is not None and alg.lower() == "none":
+        yield _hit(subject, f"Unsigned token: 'alg' is '{alg[:10]}'; anyone can forge it.")
+    elif alg and not token.signature_text:
+        yield _hit(subject, f"Unsigned token: 'alg' is {alg[:20]} but the signature segment is empty.")
+
+
+@rule(code="TOK003", name="api-token-algorithm", severity=Severity.HIGH, confidence=Confidence.HIGH,
+      cwe=327, subject="token", kore_only=True)
+def api_token_algorithm(subject: TokenSubject, ctx: RunContext) -> Iterator[Hit]:
+    """**What it does**
+
+    Flags a Kore public-API token (kore-api profile) whose `alg` is not HS256, and a Kore SDK
+    token (kore-sdk profile) whose `alg` is not one of HS256, HS512, RS256, RS512.
+
+    **Why is this bad?**
+
+    The platform verifies API-scope tokens with HS256 and the app's client secret only; any
+    other algorithm is refused (401), and an integration that "works" with another algorithm is
+    not talking to the API you think. SDK tokens accept only the four listed algorithms.
+
+    **Example**
+
+    `{"alg":"HS512"}` on a token whose payload is `{"sub":"...","appId":"cs-..."}`.
+
+    **Fix**
+
+    Sign API tokens with `HS256` and the client secret, e.g. `jwt.encode(payload, secret,
+    algorithm="HS256")` / `jwt.sign(payload, secret, {algorithm: "HS256"})`.
+
+    **References**
+
+    - Kore.ai XO Platform: API Scopes and JWT apps ("only HS256 for API-scope apps")
+    - https://developer.kore.ai/docs/bots/api-guide/apis/
+    """
+    token = subject.token
+    alg = token.alg
+    if token.kind != "jws" or not alg or alg.lower() == "none":
+        return
+    profile = profile_of(subject, ctx)
+    if profile == "kore-api" and alg != "HS256":
+        yield _hit(subject, f"Kore API token signed with {alg[:20]}; the platform accepts only HS256.",
+                   profile=profile)
+    elif profile == "kore-sdk" and alg not in SDK_ALGORITHMS:
+        yield _hit(subject, f"Kore SDK token signed with {alg[:20]}; the platform accepts "
+                   "HS256, HS512, RS256 or RS512.", profile=profile)
+
+
+@rule(code="TOK004", name="app-id-claim-miscased", severity=Severity.HIGH, confidence=Confidence.HIGH,
+      cwe=287, subject="token", kore_only=True)
+def app_id_claim_miscased(subject: TokenSubject, ctx: RunContext) -> Iterator[Hit]:
+    """**What it does**
+
+    Flags a claim spelled like `appId` but not exactly (`appid`, `AppId`, `APPID`, `appID`,
+    `app_id`, `App ID`, `app ID` …) when there is no exact `appId` claim.
+
+    **Why is this bad?**
+
+    The Kore platform reads the client id only from a claim named exactly `appId`; every other
+    spelling is rejected and the call fails with 401, often after hours of debugging the secret.
+
+    **Example**
+
+    `{"sub": "svc-exporter", "App ID": "cs-0a1b2c3d-…"}`
+
+    **Fix**
+
+    Rename the claim to `appId` (capital I, lower-case d, no space or underscore).
+
+    **References**
+
+    - Kore.ai XO Platform: API Scopes — "the claim must be exactly appId"
+    - https://developer.kore.ai/docs/bots/api-guide/apis/
+    """
+    claims = subject.token.claims
+    if "appId" in claims:
+        return
+    variants = tk.app_id_variants(claims)
+    if variants:
+        name = _claim_name(variants[0])
+        yield _hit(subject, f"Claim '{name}' must be spelled exactly 'appId'; the platform rejects "
+                   "other spellings.", claim=name)
+
+
+@rule(code="TOK005", name="app-id-claim-missing", severity=Severity.HIGH, confidence=Confidence.HIGH,
+      cwe=287, subject="token", kore_only=True)
+def app_id_claim_missing(subject: TokenSubject, ctx: RunContext) -> Iterator[Hit]:
+    """**What it does**
+
+    Flags a token known to be for the Kore public APIs — forced with `--profile kore-api`, sent
+    in an `auth` header or to a `/api/public/` URL, or tied to an API-scope app by an export —
+    that has neither `appId` nor a miscased variant of it (TOK004 covers those).
+
+    **Why is this bad?**
+
+    Without `appId` the platform cannot tell which app signed the token and refuses the call.
+
+    **Example**
+
+    `curl -H "auth: <token with only sub>" https://platform.kore.ai/api/public/bot/...`
+
+    **Fix**
+
+    Add `"appId": "<client id>"` (the app's `cs-…` client id) to the payload.
+
+    **References**
+
+    - Kore.ai XO Platform: API Scopes (payload `{"sub": …, "appId": <client id>}`)
+    - https://developer.kore.ai/docs/bots/api-guide/apis/
+    """
+    token = subject.token
+    if not _readable(subject):
+        return
+    explicit = (subject.profile or ctx.config.profile) == "kore-api"
+    known = explicit or subject.public_api or bool(subject.app and subject.app.api_scopes)
+    if not known or profile_of(subject, ctx) == "kore-sdk" and not explicit:
+        return
+    if "appId" in token.claims or tk.app_id_variants(token.claims):
+        return
+    yield _hit(subject, "Kore API token without an 'appId' claim; the platform cannot identify the "
+               "app and refuses it.")
+
+
+@rule(code="TOK006", name="app-id-format", severity=Severity.LOW, confidence=Confidence.MEDIUM,
+      cwe=20, subject="token", kore_only=True)
+def app_id_format(subject: TokenSubject, ctx: RunContext) -> Iterator[Hit]:
+    """**What it does**
+
+    Flags an `appId` claim (or, for SDK tokens, an `iss`/`kore_iss` that starts like a client id)
+    that is not `cs-` followed by a UUID, or that is a documentation placeholder such as
+    `add-Client-ID-here`.
+
+    **Why is this bad?**
+
+    Kore client ids are always `cs-<uuid>`. Anything else is a copy-paste slip (a bot id `st-…`,
+    an app name, a truncated id, the sample value from the docs) and the call will fail.
+
+    **Example**
+
+    `{"appId": "add-Client-ID-here"}` or `{"appId": "st-5d1c…"}`
+
+    **Fix**
+
+    Copy the client id of the JWT app from the XO Platform (Bot Builder → App Settings / Admin
+    Console → API Scopes) into the claim.
+
+    **References**
+
+    - Kore.ai XO Platform: Creating a JWT app (client id format)
+    - https://developer.kore.ai/docs/bots/api-guide/apis/
+    """
+    claims = subject.token.claims
+    profile = profile_of(subject, ctx)
+    checks: list[tuple[str, Any]] = []
+    if "appId" in claims:
+        checks.append(("appId", claims["appId"]))
+    if profile == "kore-sdk":
+        for name in ("iss", "kore_iss"):
+            value = claims.get(name)
+            if isinstance(value, str) and (value.lower().startswith("cs-") or _PLACEHOLDER_ID.search(value)):
+                checks.append((name, value))
+    for name, value in checks:
+        if isinstance(value, str) and _PLACEHOLDER_ID.search(value):
+            yield _hit(subject, f"'{name}' holds a documentation placeholder, not a real client id.",
+                       claim=name)
+        elif not tk.is_client_id(value):
+            shape = "a bot id (st-…)" if isinstance(value, str) and value.startswith("st-") else (
+                f"a {type(value).__name__}" if not isinstance(value, str) else "not cs-<uuid>")
+            yield _hit(subject, f"'{name}' is not a Kore client id ({shape}).", claim=name)
+
+
+@rule(code="TOK007", name="jti-missing", severity=Severity.MEDIUM, confidence=Confidence.HIGH,
+      cwe=294, subject="token", kore_only=True)
+def jti_missing(subject: TokenSubject, ctx: RunContext) -> Iterator[Hit]:
+    """**What it does**
+
+    Flags a Kore token with no `jti` claim (and, for SDK tokens, no `kore_jti`). Severity rises to
+    high when the app is known to enforce JTI (`--enforce-jti`, or `jtiClaimEnforced` in an export).
+
+    **Why is this bad?**
+
+    Without a unique token id the platform cannot detect replay: a token captured from a log can
+    be reused until it expires. Apps with "Enforce JTI Claim" on reject such tokens outright.
+
+    **Example**
+
+    `{"sub": "svc", "appId": "cs-…", "iat": 1763800000, "exp": 1763801800}`
+
+    **Fix**
+
+    Add `"jti": str(uuid.uuid4())` (a fresh value per token) and keep `exp` at most 1 hour ahead.
+
+    **References**
+
+    - Kore.ai XO Platform: JWT app settings, Enforce JTI Claim
+    - RFC 7519 §4.1.7
+    """
+    if not _readable(subject):
+        return
+    enforced = bool(subject.app and subject.app.jti_enforced)
+    if not enforced and profile_of(subject, ctx) not in KORE_PROFILES:
+        return
+    claims = subject.token.claims
+    if "jti" in claims or "kore_jti" in claims:
+        return
+    if enforced:
+        yield _hit(subject, "Token has no 'jti' but the app enforces JTI: the platform rejects it.",
+                   Severity.HIGH, jti_enforced=True)
+    else:
+        yield _hit(subject, "Token has no 'jti': nothing stops it being replayed until it expires.")
+
+
+@rule(code="TOK008", name="jti-lifetime-too-long", severity=Severity.HIGH, confidence=Confidence.HIGH,
+      cwe=613, subject="token", kore_only=True)
+def jti_lifetime_too_long(subject: TokenSubject, ctx: RunContext) -> Iterator[Hit]:
+    """**What it does**
+
+    Flags a Kore token that carries `jti` (or `kore_jti`) but has no `exp`, or whose `exp` is more
+    than one hour after `iat` (or after now, without `iat`).
+
+    **Why is this bad?**
+
+    When JTI is enforced the platform accepts a `jti` token only if it expires within an hour;
+    longer-lived tokens are refused, and a long window defeats the replay protection JTI exists for.
+
+    **Example**
+
+    `{"jti": "7f1c…", "iat": 1763800000, "exp": 1763807200}` — a two-hour lifetime.
+
+    **Fix**
+
+    Set `exp = iat + 3600` or less (e.g. 30 minutes) and mint a fresh token with a new `jti` per call.
+
+    **References**
+
+    - Kore.ai XO Platform: Enforce JTI Claim ("exp at most 1 hour")
+    - RFC 7519 §4.1.4
+    """
+    if not _readable(subject):
+        return
+    claims = subject.token.claims
+    if not ("jti" in claims or "kore_jti" in claims):
+        return
+    if not (_is_kore(subject, ctx)):
+        return
+    if "exp" not in claims:
+        yield _hit(subject, "Token has 'jti' but no 'exp'; the platform requires exp at most 1 hour ahead.")
+        return
+    exp = _int_date(claims, "exp")
+    if exp is None:
+        return
+    iat = _int_date(claims, "iat")
+    lifetime = exp - iat if iat is not None else exp - ctx.now
+    if lifetime > JTI_MAX_LIFETIME:
+        hours = lifetime / 3600
+        basis = "iat" if iat is not None else "now"
+        text = f"{hours:.1f} h" if hours < 10**6 else "far too long"
+        yield _hit(subject, f"Token has 'jti' and expires {text} after {basis}; the platform allows "
+                   "at most 1 hour.", lifetime_seconds=lifetime)
+
+
+@rule(code="TOK009", name="no-expiry", severity=Severity.MEDIUM, confidence=Confidence.HIGH,
+      cwe=613, subject="token")
+def no_expiry(subject: TokenSubject, ctx: RunContext) -> Iterator[Hit]:
+    """**What it does**
+
+    Flags a readable token (JWS) with no `exp` claim.
+
+    **Why is this bad?**
+
+    A token without expiry is valid forever: once it leaks (a log line, a screenshot, a commit)
+    it cannot be contained except by rotating the signing secret.
+
+    **Example**
+
+    The jwt.io sample payload `{"sub":"1234567890","name":"John Doe","iat":1516239022}`.
+
+    **Fix**
+
+    Add `exp` (seconds since the epoch), e.g. `iat + 1800`.
+
+    **References**
+
+    - RFC 7519 §4.1.4, RFC 8725 §3.10
+    - https://datatracker.ietf.org/doc/html/rfc8725
+    """
+    if _readable(subject) and "exp" not in subject.token.claims:
+        yield _hit(subject, "Token has no 'exp': it never expires.")
+
+
+@rule(code="TOK010", name="expired-token", severity=Severity.INFO, confidence=Confidence.HIGH,
+      cwe=613, subject="token")
+def expired_token(subject: TokenSubject, ctx: RunContext) -> Iterator[Hit]:
+    """**What it does**
+
+    Reports a token whose `exp` is in the past (beyond the configured clock skew).
+
+    **Why is this bad?**
+
+    It is not dangerous in itself; it explains a 401 and lowers the urgency of a leaked token
+    (it still reveals claims and, if weakly signed, the secret).
+
+    **Example**
+
+    `{"exp": 1516242622}`
+
+    **Fix**
+
+    Mint a new token per call (or per short period) instead of storing one.
+
+    **References**
+
+    - RFC 7519 §4.1.4
+    """
+    if not _readable(subject):
+        return
+    exp = _seconds_date(subject.token.claims, "exp")
+    if exp is not None and exp < ctx.now - ctx.config.clock_skew:
+        yield _hit(subject, "Token expired.", expired_at=_iso(exp))
+
+
+@rule(code="TOK011", name="excessive-lifetime", severity=Severity.LOW, confidence=Confidence.HIGH,
+      cwe=613, subject="token")
+def excessive_lifetime(subject: TokenSubject, ctx: RunContext) -> Iterator[Hit]:
+    """**What it does**
+
+    Flags a token whose lifetime (`exp − iat`, or `exp − now` without `iat`) exceeds
+    `max_lifetime` (default 24 hours).
+
+    **Why is this bad?**
+
+    Long-lived bearer tokens widen the window in which a leaked token can be used.
+
+    **Example**
+
+    `{"iat": 1763800000, "exp": 1795336000}` — a year.
+
+    **Fix**
+
+    Keep tokens short-lived (minutes to hours) and mint new ones as needed.
+
+    **References**
+
+    - RFC 8725 §3.10
+    - OWASP JWT Cheat Sheet: token lifetime
+    """
+    if not _readable(subject):
+        return
+    claims = subject.token.claims
+    exp = _seconds_date(claims, "exp")
+    if exp is None:
+        return
+    iat = _seconds_date(claims, "iat")
+    lifetime = exp - iat if iat is not None else exp - ctx.now
+    if lifetime > ctx.config.max_lifetime:
+        yield _hit(subject, f"Token lifetime is {_duration(lifetime)}, above the "
+                   f"{_duration(ctx.config.max_lifetime)} limit.", lifetime_seconds=lifetime)
+
+
+@rule(code="TOK012", name="millisecond-timestamp", severity=Severity.MEDIUM, confidence=Confidence.HIGH,
+      cwe=682, subject="token")
+def millisecond_timestamp(subject: TokenSubject, ctx: RunContext) -> Iterator[Hit]:
+    """**What it does**
+
+    Flags `iat`, `exp` or `nbf` values above 10¹¹: milliseconds where the JWT standard means
+    seconds.
+
+    **Why is this bad?**
+
+    `Date.now()` gives milliseconds. An `exp` in milliseconds lies tens of thousands of years in
+    the future, so the token effectively never expires; an `iat` in milliseconds makes the
+    platform think the token was issued in the future and refuse it.
+
+    **Example**
+
+    `{"iat": Date.now(), "exp": Date.now() + 3600000}`
+
+    **Fix**
+
+    Use seconds: `Math.floor(Date.now() / 1000)` in JavaScript, `int(time.time())` in Python.
+
+    **References**
+
+    - RFC 7519 §2 (NumericDate is seconds)
+    """
+    if not _readable(subject):
+        return
+    claims = subject.token.claims
+    names = [n for n in DATE_CLAIMS if (v := _int_date(claims, n)) is not None and v > MS_THRESHOLD]
+    names += [n for n in DATE_CLAIMS if isinstance(claims.get(n), float) and claims[n] > MS_THRESHOLD]
+    if names:
+        yield _hit(subject, f"'{names[0]}' is in milliseconds, not seconds"
+                   + (": the token never expires." if "exp" in names else "."), claims=names)
+
+
+@rule(code="TOK013", name="non-integer-numeric-date", severity=Severity.LOW, confidence=Confidence.HIGH,
+      cwe=704, subject="token")
+def non_integer_numeric_date(subject: TokenSubject, ctx: RunContext) -> Iterator[Hit]:
+    """**What it does**
+
+    Flags `iat`, `exp` or `nbf` holding a float, a string, a boolean or anything but an integer.
+
+    **Why is this bad?**
+
+    Verifiers differ: some reject the token, some ignore the claim (so `exp: "1763800000"` never
+    expires), some coerce it. The Kore platform expects integer seconds.
+
+    **Example**
+
+    `{"exp": "1763801800"}` or `{"iat": 1763800000.123}`
+
+    **Fix**
+
+    Emit integers: `int(time.time())`, `Math.floor(Date.now() / 1000)`.
+
+    **References**
+
+    - RFC 7519 §2 (NumericDate), §4.1.4
+    """
+    if not _readable(subject):
+        return
+    claims = subject.token.claims
+    for name in DATE_CLAIMS:
+        if name in claims and _int_date(claims, name) is None:
+            kind = type(claims[name]).__name__
+            label = {"str": "a string", "float": "a float", "bool": "a boolean", "NoneType": "null",
+                     "dict": "an object", "list": "an array"}.get(kind, kind)
+            yield _hit(subject, f"'{name}' is {label}, not an integer number of seconds.", claim=name)
+
+
+@rule(code="TOK014", name="issued-in-future", severity=Severity.LOW, confidence=Confidence.HIGH,
+      cwe=682, subject="token")
+def issued_in_future(subject: TokenSubject, ctx: RunContext) -> Iterator[Hit]:
+    """**What it does**
+
+    Flags `iat` or `nbf` later than now plus the clock skew, and `iat` after `exp`.
+
+    **Why is this bad?**
+
+    The platform refuses tokens issued in the future; it usually means a clock problem on the
+    minting host, or timestamps built in the wrong unit or time zone.
+
+    **Example**
+
+    `{"iat": 1900000000, "exp": 1900001800}` checked today.
+
+    **Fix**
+
+    Take `iat` from a synchronised clock (NTP) in UTC seconds; set `exp` after `iat`.
+
+    **References**
+
+    - RFC 7519 §4.1.5, §4.1.6
+    """
+    if not _readable(subject):
+        return
+    claims = subject.token.claims
+    limit = ctx.now + ctx.config.clock_skew
+    for name in ("iat", "nbf"):
+        value = _seconds_date(claims, name)
+        if value is not None and value > limit:
+            yield _hit(subject, f"'{name}' is in the future ({_iso(value)}).", claim=name)
+    iat, exp = _seconds_date(claims, "iat"), _seconds_date(claims, "exp")
+    if iat is not None and exp is not None and iat > exp:
+        yield _hit(subject, "'iat' is after 'exp': the token was never valid.", claim="exp")
+
+
+@rule(code="TOK015", name="weak-hmac-secret", severity=Severity.CRITICAL, confidence=Confidence.HIGH,
+      cwe=521, subject="token")
+def weak_hmac_secret(subject: TokenSubject, ctx: RunContext) -> Iterator[Hit]:
+    """**What it does**
+
+    Tries to verify an HS256/HS384/HS512 signature with guessable secrets: the built-in list
+    (the jwt.io default `your-256-bit-secret`, `secret`, the empty string, framework and sample
+    defaults …), your `--wordlist` / `wordlist` file, and names from the scanned context (app,
+    bot and account names, client ids, environment names). A strong secret that merely sits in
+    the same scan is SEC009, not this.
+
+    **Why is this bad?**
+
+    If the signing secret can be guessed offline, anyone holding one token can mint tokens for
+    any user or app: the signature protects nothing.
+
+    **Example**
+
+    The jwt.io sample token, signed with `your-256-bit-secret`.
+
+    **Fix**
+
+    Rotate the secret now. Use the platform-generated client secret (32 random bytes) or another
+    secret of at least 32 random bytes, kept out of code.
+
+    **References**
+
+    - RFC 8725 §3.5 (ensure HMAC keys have sufficient entropy)
+    - https://datatracker.ietf.org/doc/html/rfc8725#section-3.5
+    """
+    found = find_weak_secret(subject, ctx)
+    if found is not None:
+        secret, source = found
+        yield _hit(subject, f"Signature verifies with a guessable secret from {source}: anyone can "
+                   "forge tokens.", source=source, secret_length=len(secret))
+
+
+@rule(code="TOK016", name="signature-mismatch", severity=Severity.HIGH, confidence=Confidence.HIGH,
+      cwe=347, subject="token")
+def signature_mismatch(subject: TokenSubject, ctx: RunContext) -> Iterator[Hit]:
+    """**What it does**
+
+    When a secret is known for the token's app (`--secret-env`, `--secret-file`, or the app's
+    secret in an export), checks that it verifies the token's HMAC signature, and flags it if not.
+
+    **Why is this bad?**
+
+    The platform will answer 401. The usual causes: the token was never signed with the app's
+    secret (signed with another app's secret, a placeholder, or the client id), a typo, or a
+    rotated secret still in use.
+
+    **Example**
+
+    A token for app `cs-1…` signed with the secret of app `cs-2…`.
+
+    **Fix**
+
+    Sign with the client secret of the app named in `appId` (HS256); after rotating a secret,
+    update every place that mints tokens.
+
+    **References**
+
+    - RFC 7515 §5.2 (message signature validation)
+    - Kore.ai XO Platform: JWT apps and client secrets
+    """
+    app = subject.app
+    token = subject.token
+    if app is None or not app.secrets or token.alg not in tk.HMAC_HASHES or not token.signature:
+        return
+    if _app_secret_in_use(subject) is None:
+        where = f" (secret from {app.secret_source})" if app.secret_source else ""
+        yield _hit(subject, f"Signature does not verify with the app's client secret{where}.",
+                   client_id=app.client_id)
+
+
+@rule(code="TOK017", name="placeholder-claims", severity=Severity.MEDIUM, confidence=Confidence.HIGH,
+      cwe=1188, subject="token")
+def placeholder_claims(subject: TokenSubject, ctx: RunContext) -> Iterator[Hit]:
+    """**What it does**
+
+    Flags documentation and jwt.io sample values: `sub` "1234567890" with `name` "John Doe",
+    `iat` 1516239022, `appId` "add-Client-ID-here".
+
+    **Why is this bad?**
+
+    A sample token in a real integration means the code was never finished: the identity it
+    asserts is fake and it is usually signed with the sample secret.
+
+    **Example**
+
+    `{"sub": "1234567890", "name": "John Doe", "iat": 1516239022}`
+
+    **Fix**
+
+    Build the payload from the real user and app (`sub` = user id, `appId` = your client id) and
+    current timestamps.
+
+    **References**
+
+    - https://jwt.io (the sample token)
+    - Kore.ai XO Platform API docs (the `add-Client-ID-here` sample)
+    """
+    if not _readable(subject):
+        return
+    claims = subject.token.claims
+    found = []
+    if claims.get("sub") == "1234567890" and claims.get("name") == "John Doe":
+        found.append("sub/name")
+    if claims.get("iat") == 1516239022:
+        found.append("iat")
+    app_id = claims.get("appId")
+    if isinstance(app_id, str) and app_id.lower() in ("add-client-id-here", "<client-id>", "your-client-id"):
+        found.append("appId")
+    if found:
+        yield _hit(subject, f"Token carries sample values from documentation ({', '.join(found)}).",
+                   claims=found)
+
+
+@rule(code="TOK018", name="jws-where-jwe-enforced", severity=Severity.HIGH, confidence=Confidence.HIGH,
+      cwe=311, subject="token")
+def jws_where_jwe_enforced(subject: TokenSubject, ctx: RunContext) -> Iterator[Hit]:
+    """**What it does**
+
+    Flags a 3-part JWS for an app that enforces JWE (`--enforce-jwe`, or
+    `jweEncryptionEnforced` in an export).
+
+    **Why is this bad?**
+
+    The platform rejects it; and the payload you meant to keep confidential (user data, private
+    claims) travels readable by anyone who sees the token.
+
+    **Example**
+
+    `eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOi….sig` for an app with "JWE encryption" on.
+
+    **Fix**
+
+    Encrypt the signed token as a compact JWE (5 parts) with the platform's public key:
+    `alg` RSA-OAEP, `enc` A128CBC-HS256, A128GCM or A256GCM, and the platform `kid`.
+
+    **References**
+
+    - Kore.ai XO Platform: JWT app settings, JWE encryption
+    - RFC 7516
+    """
+    if subject.app is not None and subject.app.jwe_enforced and subject.token.kind == "jws":
+        yield _hit(subject, "The app enforces JWE but this token is a plain JWS: the platform "
+                   "rejects it and its payload is readable.", jwe_enforced=True)
+
+
+@rule(code="TOK019", name="remote-key-header", severity=Severity.HIGH, confidence=Confidence.HIGH,
+      cwe=918, subject="token")
+def remote_key_header(subject: TokenSubject, ctx: RunContext) -> Iterator[Hit]:
+    """**What it does**
+
+    Flags a header with `jku` or `x5u`.
+
+    **Why is this bad?**
+
+    A verifier that honours them fetches the verification key from a URL the token itself names:
+    an attacker points it at their own key (and the fetch is an SSRF vector).
+
+    **Example**
+
+    `{"alg": "RS256", "jku": "https://attacker.example/jwks.json"}`
+
+    **Fix**
+
+    Remove the parameter; verifiers should use keys configured out of band.
+
+    **References**
+
+    - RFC 8725 §3.10 and §4.4; RFC 7515 §4.1.2, §4.1.5
+    """
+    header = subject.token.header or {}
+    names = [n for n in ("jku", "x5u") if n in header]
+    if names:
+        yield _hit(subject, f"Header has '{names[0]}': a verifier may fetch its key from a URL the "
+                   "token chooses.", headers=names)
+
+
+@rule(code="TOK020", name="embedded-key-header", severity=Severity.HIGH, confidence=Confidence.HIGH,
+      cwe=347, subject="token")
+def embedded_key_header(subject: TokenSubject, ctx: RunContext) -> Iterator[Hit]:
+    """**What it does**
+
+    Flags a header with `jwk` or `x5c`.
+
+    **Why is this bad?**
+
+    The token carries the key it should be verified with. A verifier that uses it accepts any
+    token an attacker signs with their own key (CVE-2018-0114 and many like it).
+
+    **Example**
+
+    `{"alg": "RS256", "jwk": {"kty": "RSA", "n": "…", "e": "AQAB"}}`
+
+    **Fix**
+
+    Remove the embedded key; verify with keys configured out of band and pinned per issuer.
+
+    **References**
+
+    - RFC 8725 §3.10; RFC 7515 §4.1.3, §4.1.6
+    - CVE-2018-0114
+    """
+    header = subject.token.header or {}
+    names = [n for n in ("jwk", "x5c") if n in header]
+    if names:
+        yield _hit(subject, f"Header has '{names[0]}': the token carries its own verification key.",
+                   headers=names)
+
+
+@rule(code="TOK021", name="suspicious-kid", severity=Severity.HIGH, confidence=Confidence.MEDIUM,
+      cwe=22, subject="token")
+def suspicious_kid(subject: TokenSubject, ctx: RunContext) -> Iterator[Hit]:
+    """**What it does**
+
+    Flags a `kid` header that contains path traversal, a file path, SQL or shell
+    metacharacters, a URL, CR/LF, or that is empty (or not a string).
+
+    **Why is this bad?**
+
+    Verifiers look keys up by `kid` in files, databases and key stores. A crafted `kid` has been
+    used to read `/dev/null` as an empty HMAC key, inject SQL into the key query, or run commands.
+
+    **Example**
+
+    `{"alg": "HS256", "kid": "../../../../dev/null"}`
+
+    **Fix**
+
+    Use opaque identifiers (a UUID or a short key name) and look them up in an allow-list.
+
+    **References**
+
+    - RFC 7515 §4.1.4; RFC 8725 §3.10
+    - https://portswigger.net/web-security/jwt
+    """
+    header = subject.token.header or {}
+    if "kid" not in header:
+        return
+    kid = header["kid"]
+    if not isinstance(kid, str):
+        yield _hit(subject, f"Header 'kid' is a {type(kid).__name__}, not a string.")
+        return
+    if not kid.strip():
+        yield _hit(subject, "Header 'kid' is empty.", kid="")
+        return
+    for label, pattern in _KID_PROBLEMS:
+        if pattern.search(kid):
+            yield _hit(subject, f"Probable key-lookup injection: 'kid' contains {label}.",
+                       kid=_safe_kid(kid), problem=label)
+            return
+
+
+@rule(code="TOK022", name="sensitive-claims", severity=Severity.HIGH, confidence=Confidence.MEDIUM,
+      cwe=312, subject="token")
+def sensitive_claims(subject: TokenSubject, ctx: RunContext) -> Iterator[Hit]:
+    """**What it does**
+
+    Flags a readable (JWS) payload with claims named like secrets (`password`, `secret`,
+    `clientSecret`, `apikey`, `privateKey` …) or values a secret detector recognises (private
+    keys, cloud and SaaS tokens, nested JWTs).
+
+    **Why is this bad?**
+
+    A JWS payload is only base64url-encoded, not encrypted: anyone who sees the token (logs,
+    browsers, proxies) reads the secret.
+
+    **Example**
+
+    `{"sub": "svc", "appId": "cs-…", "clientSecret": "…"}`
+
+    **Fix**
+
+    Remove the secret from the payload. If the platform must receive confidential data, use the
+    private claims with JWE encryption enforced.
+
+    **References**
+
+    - RFC 8725 §3.6; RFC 7519 §12
+    """
+    if not _readable(subject):
+        return
+    for path, value in _walk_claims(subject.token.claims):
+        name = path.rsplit("/", 1)[-1]
+        normal = re.sub(r"[^a-z]", "", name.lower())
+        if _SENSITIVE_NAME.search(normal) and value not in (None, "", False) and not _is_template(value):
+            yield _hit(subject, f"Payload claim '{_claim_name(path.lstrip('/'))}' looks like a secret; "
+                       "JWS payloads are readable by anyone.", claim=_claim_name(path.lstrip("/")))
+            continue
+        if isinstance(value, str):
+            for label, pattern in _SENSITIVE_VALUE:
+                if pattern.search(value):
+                    yield _hit(subject, f"Payload claim '{_claim_name(path.lstrip('/'))}' holds a "
+                               f"probable {label}.", claim=_claim_name(path.lstrip("/")), kind=label)
+                    break
+
+
+@rule(code="TOK023", name="sdk-claim-types", severity=Severity.LOW, confidence=Confidence.MEDIUM,
+      cwe=20, subject="token", kore_only=True)
+def sdk_claim_types(subject: TokenSubject, ctx: RunContext) -> Iterator[Hit]:
+    """**What it does**
+
+    For a Kore SDK token: flags `isAnonymous` that is not a boolean, an `aud` that is not the
+    idproxy authorize URL (`https://idproxy.kore.com/authorize`, docs also show `.kore.ai`), and an
+    `iss`/`kore_iss` that is not a client id at all.
+
+    **Why is this bad?**
+
+    The web/mobile SDK token service rejects tokens with the wrong types: `"isAnonymous": "false"`
+    (a string) is truthy in some stacks and turns every user anonymous, or the other way round.
+
+    **Example**
+
+    `{"iss": "my-app", "aud": "https://idproxy.kore.com", "isAnonymous": "false"}`
+
+    **Fix**
+
+    `iss` = the app's `cs-…` client id, `aud` = `https://idproxy.kore.com/authorize`,
+    `isAnonymous` = `true`/`false` (JSON booleans).
+
+    **References**
+
+    - Kore.ai XO Platform: Web SDK tutorial, JWT claims for the SDK
+    - https://developer.kore.ai/docs/bots/sdks/user-authorization-and-assertion/
+    """
+    if not _readable(subject) or profile_of(subject, ctx) != "kore-sdk":
+        return
+    claims = subject.token.claims
+    if "isAnonymous" in claims and not isinstance(claims["isAnonymous"], bool):
+        yield _hit(subject, "'isAnonymous' must be a JSON boolean.", claim="isAnonymous")
+    if "aud" in claims and not tk.is_idproxy_audience(claims["aud"]):
+        yield _hit(subject, "'aud' is not the idproxy authorize URL "
+                   "(https://idproxy.kore.com/authorize).", claim="aud")
+    for name in ("iss", "kore_iss"):
+        value = claims.get(name)
+        if name in claims and not (isinstance(value, str) and (value.lower().startswith("cs-")
+                                                               or _PLACEHOLDER_ID.search(value))):
+            yield _hit(subject, f"'{name}' must be the app's client id (cs-<uuid>).", claim=name)
+
+
+@rule(code="TOK024", name="short-hmac-key", severity=Severity.MEDIUM, confidence=Confidence.HIGH,
+      cwe=326, subject="token")
+def short_hmac_key(subject: TokenSubject, ctx: RunContext) -> Iterator[Hit]:
+    """**What it does**
+
+    When the HMAC secret in use is known (it verifies the token: supplied with `--secret-env`,
+    `--secret-file` or an export, or guessed by TOK015), flags it if it is shorter than the hash
+    output: under 32 bytes for HS256, 48 for HS384, 64 for HS512.
+
+    **Why is this bad?**
+
+    A key shorter than the hash makes offline brute force of the signature cheaper than it
+    should be; RFC 7518 requires at least the hash size.
+
+    **Example**
+
+    HS256 signed with a 16-character password.
+
+    **Fix**
+
+    Use at least 32 random bytes for HS256 (the platform's client secrets are 32 bytes).
+
+    **References**
+
+    - RFC 7518 §3.2 ("a key of the same size as the hash output or larger MUST be used")
+    """
+    token = subject.token
+    minimum = tk.HMAC_MIN_KEY_BYTES.get(token.alg or "")
+    if minimum is None or not token.signature:
+        return
+    secret = _app_secret_in_use(subject)
+    if secret is None:
+        found = find_weak_secret(subject, ctx)
+        secret = found[0] if found else None
+    if secret is None:
+        return
+    size = len(secret.encode("utf-8"))
+    if size < minimum:
+        yield _hit(subject, f"The {token.alg} key is {size} bytes; at least {minimum} are required.",
+                   key_bytes=size, required_bytes=minimum)
+
+
+@rule(code="TOK025", name="weak-jwe-parameters", severity=Severity.MEDIUM, confidence=Confidence.HIGH,
+      cwe=327, subject="token")
+def weak_jwe_parameters(subject: TokenSubject, ctx: RunContext) -> Iterator[Hit]:
+    """**What it does**
+
+    For a JWE: flags `alg` RSA1_5 or `dir`, an `enc` outside A128CBC-HS256 / A128GCM / A256GCM
+    for Kore apps, a `zip` parameter, or a PBES2 `p2c` above 1,200,000.
+
+    **Why is this bad?**
+
+    RSA1_5 is open to Bleichenbacher padding-oracle attacks; `dir` shares one long-lived key;
+    compression before encryption leaks plaintext length (CRIME-style); a huge `p2c` is a denial
+    of service against the decrypting side.
+
+    **Example**
+
+    `{"alg": "RSA1_5", "enc": "A128CBC-HS256", "zip": "DEF"}`
+
+    **Fix**
+
+    Use `alg` RSA-OAEP (or RSA-OAEP-256) with `enc` A256GCM, no `zip`.
+
+    **References**
+
+    - RFC 8725 §3.3, §3.8; RFC 7516; RFC 7518 §4.2, §4.8
+    """
+    token = subject.token
+    if not token.is_jwe:
+        return
+    header = token.header or {}
+    alg, enc = header.get("alg"), header.get("enc")
+    if alg in ("RSA1_5", "dir"):
+        yield _hit(subject, f"JWE uses alg {alg}, which is weak.", parameter="alg")
+    kore = (subject.profile or ctx.config.profile) in KORE_PROFILES or subject.app is not None
+    if kore and isinstance(enc, str) and enc not in KORE_JWE_ENC:
+        yield _hit(subject, f"JWE enc {enc[:20]} is not one the platform accepts "
+                   "(A128CBC-HS256, A128GCM, A256GCM).", parameter="enc")
+    if "zip" in header:
+        yield _hit(subject, "JWE compresses before encrypting ('zip'), leaking plaintext length.",
+                   parameter="zip")
+    p2c = header.get("p2c")
+    if isinstance(p2c, int) and not isinstance(p2c, bool) and p2c > MAX_P2C:
+        yield _hit(subject, f"PBES2 iteration count p2c={p2c} is a denial-of-service risk.",
+                   parameter="p2c")
+
+
+@rule(code="TOK026", name="critical-header-parameter", severity=Severity.MEDIUM,
+      confidence=Confidence.HIGH, cwe=20, subject="token")
+def critical_header_parameter(subject: TokenSubject, ctx: RunContext) -> Iterator[Hit]:
+    """**What it does**
+
+    Flags a header with `crit`, or with `b64: false` (unencoded payload).
+
+    **Why is this bad?**
+
+    Verifiers must reject tokens whose critical extensions they do not understand, and many do
+    not; `b64: false` changes what is signed, a classic source of verification differentials.
+
+    **Example**
+
+    `{"alg": "HS256", "b64": false, "crit": ["b64"]}`
+
+    **Fix**
+
+    Do not use critical extensions with the Kore platform; sign a normal base64url payload.
+
+    **References**
+
+    - RFC 7515 §4.1.11; RFC 7797
+    """
+    header = subject.token.header or {}
+    if "crit" in header:
+        yield _hit(subject, "Header has 'crit': verifiers that ignore it accept what they should "
+                   "reject.", parameter="crit")
+    if header.get("b64") is False:
+        yield _hit(subject, "Header has 'b64': false (unencoded payload).", parameter="b64")
+
+
+# --- small formatting helpers -----------------------------------------------------------------
+
+
+def _iso(epoch: int) -> str:
+    import datetime as dt
+
+    try:
+        return dt.datetime.fromtimestamp(epoch, dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except (OverflowError, OSError, ValueError):
+        return str(epoch)
+
+
+def _duration(seconds: int) -> str:
+    if seconds >= 86400 * 2:
+        return f"{seconds / 86400:.0f} days"
+    if seconds >= 3600:
+        return f"{seconds / 3600:.1f} h"
+    return f"{seconds / 60:.0f} min"
+
+
+def _safe_kid(kid: str) -> str:
+    shown = kid.replace("\r", "\\r").replace("\n", "\\n").replace("\x00", "\\0")
+    return shown if len(shown) <= 60 else shown[:57] + "..."
+
+
+def _is_template(value: Any) -> bool:
+    return isinstance(value, str) and bool(re.fullmatch(r"\s*(\{\{.*\}\}|\$\{.*\}|<[^>]*>)\s*", value))
+
+
+def _walk_claims(value: Any, path: str = "", depth: int = 0) -> Iterator[tuple[str, Any]]:
+    if depth > 20:
+        return
+    if isinstance(value, dict):
+        for key, item in value.items():
+            child = f"{path}/{key}"
+            yield child, item
+            if isinstance(item, (dict, list)):
+                yield from _walk_claims(item, child, depth + 1)
+    elif isinstance(value, list):
+        for index, item in enumerate(value[:200]):
+            if isinstance(item, (dict, list)):
+                yield from _walk_claims(item, f"{path}/{index}", depth + 1)
+            elif isinstance(item, str):
+                yield f"{path}/{index}", item
