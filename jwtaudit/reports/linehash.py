@@ -1,0 +1,139 @@
+"""Per-line facts that SARIF needs but reporters must not compute: GitHub line hashes, UTF-16 columns.
+
+Reporters never read files (the staged or historical text may differ from the working tree), so
+the command layer, which holds the exact text it scanned, calls `sarif_properties(findings,
+text_of)` and merges the returned dict into `Result.properties`. The SARIF reporter then looks
+values up with `line_key` / `column_key`; a finding without an entry simply has no
+`primaryLocationLineHash` (the upload action computes it) and code-point columns are assumed to be
+UTF-16 columns (true for ASCII and the Basic Multilingual Plane).
+
+`line_hashes` reproduces `hash()` in github/codeql-action `src/fingerprints.ts`: a rolling hash
+(base 37, 64-bit wrap-around) over the first 100 UTF-16 code units of each line, counted from the
+line start after dropping spaces and tabs and normalising CR / CRLF to LF; an EOF marker (65535)
+and zero padding close the file; repeated values get `:2`, `:3` … in line order.
+"""
+
+from __future__ import annotations
+
+import array
+import re
+import sys
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from jwtaudit.model import Finding, Location
+
+BLOCK_SIZE = 100
+_MOD = 37
+_MASK = (1 << 64) - 1
+_FIRST_MOD = pow(_MOD, BLOCK_SIZE, 1 << 64)
+_EOF = 0xFFFF
+_LF = 0x0A
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_DROP_BLANKS = str.maketrans("", "", " \t")
+
+
+def _code_units(text: str) -> array.array[int]:
+    """The text as UTF-16 code units, as JavaScript's `charCodeAt` sees it."""
+    units = array.array("H")
+    units.frombytes(text.encode("utf-16-le", "surrogatepass"))
+    if sys.byteorder == "big":
+        units.byteswap()
+    return units
+
+
+def line_hashes(text: str) -> list[str]:
+    """`primaryLocationLineHash` of every line: item 0 is line 1 (one more after a final newline)."""
+    normalised = text.replace("\r\n", "\n").replace("\r", "\n").translate(_DROP_BLANKS)
+    # Spaces and tabs between a CR and an LF are dropped by the reference after its CR/LF pairing,
+    # so "\r \n" is two line breaks there; pairing before dropping blanks reproduces that.
+    stream = _code_units(normalised)
+    stream.append(_EOF)
+    stream.extend([0] * BLOCK_SIZE)
+    starts = [0]
+    starts.extend(i + 1 for i, unit in enumerate(stream[: len(stream) - BLOCK_SIZE - 1]) if unit == _LF)
+
+    hashes: list[str] = []
+    counts: dict[str, int] = {}
+    value = 0
+    for unit in stream[:BLOCK_SIZE]:
+        value = (value * _MOD + unit) & _MASK
+    position = 0
+    for start in starts:
+        while position < start:
+            value = (value * _MOD + stream[position + BLOCK_SIZE] - _FIRST_MOD * stream[position]) & _MASK
+            position += 1
+        digest = format(value, "x")
+        counts[digest] = counts.get(digest, 0) + 1
+        hashes.append(f"{digest}:{counts[digest]}")
+    return hashes
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines as SARIF counts them (CR, LF and CRLF end a line)."""
+    return _LINE_BREAK.split(text)
+
+
+def utf16_column(line_text: str, column: int) -> int:
+    """Convert a 1-based code-point column on `line_text` to a 1-based UTF-16 column."""
+    prefix = line_text[: max(column - 1, 0)]
+    extra = sum(1 for ch in prefix if ord(ch) > 0xFFFF)
+    return column + extra
+
+
+def line_key(location: Location) -> str:
+    """Key of `properties["line_hashes"]`: the file version and the primary line."""
+    return f"{location.commit or ''}:{location.line or 1}:{location.path}"
+
+
+def column_key(location: Location) -> str:
+    """Key of `properties["utf16_columns"]`: the file version and the whole region."""
+    loc = location
+    return f"{loc.commit or ''}:{loc.line}:{loc.column}:{loc.end_line}:{loc.end_column}:{loc.path}"
+
+
+def _utf16_region(lines: list[str], loc: Location) -> list[int] | None:
+    """[start, end] UTF-16 columns when they differ from the code-point columns, else None."""
+    if loc.line is None or loc.column is None:
+        return None
+
+    def convert(line: int | None, column: int | None) -> int | None:
+        if line is None or column is None or not 1 <= line <= len(lines):
+            return column
+        return utf16_column(lines[line - 1], column)
+
+    start = convert(loc.line, loc.column)
+    end = convert(loc.end_line or loc.line, loc.end_column)
+    if start == loc.column and end == loc.end_column:
+        return None
+    return [start or loc.column, end if end is not None else -1]
+
+
+def sarif_properties(
+    findings: Iterable[Finding], text_of: Callable[[Location], str | None]
+) -> dict[str, Any]:
+    """What the command layer merges into `Result.properties` for the SARIF reporter.
+
+    `text_of(location)` returns the exact text that was scanned for that location's file (and
+    commit), or None when there is none (a token given on the command line, a zip member …).
+    """
+    hashes: dict[str, str] = {}
+    columns: dict[str, list[int]] = {}
+    cache: dict[tuple[str, str], tuple[list[str], list[str]] | None] = {}
+    for finding in findings:
+        for loc in (finding.location, *finding.related):
+            ident = (loc.path, loc.commit or "")
+            if ident not in cache:
+                text = text_of(loc)
+                cache[ident] = None if text is None else (line_hashes(text), split_lines(text))
+            known = cache[ident]
+            if known is None:
+                continue
+            file_hashes, lines = known
+            line = loc.line or 1
+            if loc is finding.location and 1 <= line <= len(file_hashes):
+                hashes[line_key(loc)] = file_hashes[line - 1]
+            region = _utf16_region(lines, loc)
+            if region is not None:
+                columns[column_key(loc)] = region
+    return {"line_hashes": hashes, "utf16_columns": columns}
