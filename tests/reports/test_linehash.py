@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from conftest import finding
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from jwtaudit.model import Location
 from jwtaudit.reports import linehash
+from tests.reports.builders import finding
 
 # Test vectors from github/codeql-action src/fingerprints.test.ts.
 VECTORS = [

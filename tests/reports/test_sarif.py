@@ -6,12 +6,12 @@ import json
 from dataclasses import replace
 
 import pytest
-from conftest import CANARY_SECRET, RULES, finding, make_result
-from sarif_schema import validate
 
 from jwtaudit import __version__
 from jwtaudit.model import Location, Result, Severity
 from jwtaudit.reports import linehash, sarif
+from tests.reports.builders import CANARY_SECRET, RULES, finding, make_result
+from tests.reports.sarif_schema import validate
 
 
 def render(result: Result) -> dict:
