@@ -44,6 +44,10 @@ _SENSITIVE_VALUE = (
     ("Stripe secret key", re.compile(r"\b[sr]k_live_[A-Za-z0-9]{16,}")),
     ("JSON Web Token", re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}")),
 )
+_NOT_SECRET_SUFFIX = re.compile(
+    r"(at|on|date|time|expiry|expires|expiresin|length|policy|required|set|changed|reset|type|id|ids|"
+    r"hint|question|questionanswered|enabled|configured|present|strength|version|name|url|uri)$"
+)
 _KID_PROBLEMS = (
     ("path traversal", re.compile(r"\.\.[/\\]|[/\\]\.\.")),
     ("a file path", re.compile(
@@ -67,12 +71,15 @@ def _is_kore(subject: TokenSubject, ctx: RunContext) -> bool:
     return profile_of(subject, ctx) in KORE_PROFILES or subject.app is not None
 
 
-def _hit(subject: TokenSubject, message: str, severity: Severity | None = None, **evidence: Any) -> Hit:
+def _hit(subject: TokenSubject, message: str, severity: Severity | None = None, *, part: str = "",
+         **evidence: Any) -> Hit:
+    """A hit on this token; `part` tells apart several hits of one rule (a claim, a parameter)."""
     base: dict[str, Any] = {"token": f"sha256:{short_hash(subject.token.raw)}"}
     if subject.token.alg is not None:
         base["alg"] = subject.token.alg[:40]
     base.update(evidence)
-    return Hit(message=message, evidence=base, severity=severity, value=subject.token.raw)
+    anchor = f"{subject.anchor}#{part}" if part else None
+    return Hit(message=message, evidence=base, severity=severity, value=subject.token.raw, anchor=anchor)
 
 
 def _int_date(claims: dict[str, Any], name: str) -> int | None:
@@ -390,11 +397,11 @@ def app_id_format(subject: TokenSubject, ctx: RunContext) -> Iterator[Hit]:
     for name, value in checks:
         if isinstance(value, str) and _PLACEHOLDER_ID.search(value):
             yield _hit(subject, f"'{name}' holds a documentation placeholder, not a real client id.",
-                       claim=name)
+                       claim=name, part=name)
         elif not tk.is_client_id(value):
             shape = "a bot id (st-…)" if isinstance(value, str) and value.startswith("st-") else (
                 f"a {type(value).__name__}" if not isinstance(value, str) else "not cs-<uuid>")
-            yield _hit(subject, f"'{name}' is not a Kore client id ({shape}).", claim=name)
+            yield _hit(subject, f"'{name}' is not a Kore client id ({shape}).", claim=name, part=name)
 
 
 @rule(code="TOK007", name="jti-missing", severity=Severity.MEDIUM, confidence=Confidence.HIGH,
@@ -653,7 +660,8 @@ def non_integer_numeric_date(subject: TokenSubject, ctx: RunContext) -> Iterator
             kind = type(claims[name]).__name__
             label = {"str": "a string", "float": "a float", "bool": "a boolean", "NoneType": "null",
                      "dict": "an object", "list": "an array"}.get(kind, kind)
-            yield _hit(subject, f"'{name}' is {label}, not an integer number of seconds.", claim=name)
+            yield _hit(subject, f"'{name}' is {label}, not an integer number of seconds.", claim=name,
+                       part=name)
 
 
 @rule(code="TOK014", name="issued-in-future", severity=Severity.LOW, confidence=Confidence.HIGH,
@@ -687,10 +695,11 @@ def issued_in_future(subject: TokenSubject, ctx: RunContext) -> Iterator[Hit]:
     for name in ("iat", "nbf"):
         value = _seconds_date(claims, name)
         if value is not None and value > limit:
-            yield _hit(subject, f"'{name}' is in the future ({_iso(value)}).", claim=name)
+            yield _hit(subject, f"'{name}' is in the future ({_iso(value)}).", claim=name, part=name)
     iat, exp = _seconds_date(claims, "iat"), _seconds_date(claims, "exp")
     if iat is not None and exp is not None and iat > exp:
-        yield _hit(subject, "'iat' is after 'exp': the token was never valid.", claim="exp")
+        yield _hit(subject, "'iat' is after 'exp': the token was never valid.", claim="exp",
+                   part="iat>exp")
 
 
 @rule(code="TOK015", name="weak-hmac-secret", severity=Severity.CRITICAL, confidence=Confidence.HIGH,
@@ -981,15 +990,16 @@ def sensitive_claims(subject: TokenSubject, ctx: RunContext) -> Iterator[Hit]:
     for path, value in _walk_claims(subject.token.claims):
         name = path.rsplit("/", 1)[-1]
         normal = re.sub(r"[^a-z]", "", name.lower())
-        if _SENSITIVE_NAME.search(normal) and value not in (None, "", False) and not _is_template(value):
-            yield _hit(subject, f"Payload claim '{_claim_name(path.lstrip('/'))}' looks like a secret; "
-                       "JWS payloads are readable by anyone.", claim=_claim_name(path.lstrip("/")))
+        shown = _claim_name(path.lstrip("/"))
+        if _SENSITIVE_NAME.search(normal) and not _NOT_SECRET_SUFFIX.search(normal) and _secret_like(value):
+            yield _hit(subject, f"Payload claim '{shown}' looks like a secret; JWS payloads are readable "
+                       "by anyone.", claim=shown, part=path)
             continue
         if isinstance(value, str):
             for label, pattern in _SENSITIVE_VALUE:
                 if pattern.search(value):
-                    yield _hit(subject, f"Payload claim '{_claim_name(path.lstrip('/'))}' holds a "
-                               f"probable {label}.", claim=_claim_name(path.lstrip("/")), kind=label)
+                    yield _hit(subject, f"Payload claim '{shown}' holds a probable {label}.",
+                               claim=shown, kind=label, part=path)
                     break
 
 
@@ -1025,15 +1035,17 @@ def sdk_claim_types(subject: TokenSubject, ctx: RunContext) -> Iterator[Hit]:
         return
     claims = subject.token.claims
     if "isAnonymous" in claims and not isinstance(claims["isAnonymous"], bool):
-        yield _hit(subject, "'isAnonymous' must be a JSON boolean.", claim="isAnonymous")
+        yield _hit(subject, "'isAnonymous' must be a JSON boolean.", claim="isAnonymous",
+                   part="isAnonymous")
     if "aud" in claims and not tk.is_idproxy_audience(claims["aud"]):
         yield _hit(subject, "'aud' is not the idproxy authorize URL "
-                   "(https://idproxy.kore.com/authorize).", claim="aud")
+                   "(https://idproxy.kore.com/authorize).", claim="aud", part="aud")
     for name in ("iss", "kore_iss"):
         value = claims.get(name)
         if name in claims and not (isinstance(value, str) and (value.lower().startswith("cs-")
                                                                or _PLACEHOLDER_ID.search(value))):
-            yield _hit(subject, f"'{name}' must be the app's client id (cs-<uuid>).", claim=name)
+            yield _hit(subject, f"'{name}' must be the app's client id (cs-<uuid>).", claim=name,
+                       part=name)
 
 
 @rule(code="TOK024", name="short-hmac-key", severity=Severity.MEDIUM, confidence=Confidence.HIGH,
@@ -1110,18 +1122,18 @@ def weak_jwe_parameters(subject: TokenSubject, ctx: RunContext) -> Iterator[Hit]
     header = token.header or {}
     alg, enc = header.get("alg"), header.get("enc")
     if alg in ("RSA1_5", "dir"):
-        yield _hit(subject, f"JWE uses alg {alg}, which is weak.", parameter="alg")
+        yield _hit(subject, f"JWE uses alg {alg}, which is weak.", parameter="alg", part="alg")
     kore = (subject.profile or ctx.config.profile) in KORE_PROFILES or subject.app is not None
     if kore and isinstance(enc, str) and enc not in KORE_JWE_ENC:
         yield _hit(subject, f"JWE enc {enc[:20]} is not one the platform accepts "
-                   "(A128CBC-HS256, A128GCM, A256GCM).", parameter="enc")
+                   "(A128CBC-HS256, A128GCM, A256GCM).", parameter="enc", part="enc")
     if "zip" in header:
         yield _hit(subject, "JWE compresses before encrypting ('zip'), leaking plaintext length.",
-                   parameter="zip")
+                   parameter="zip", part="zip")
     p2c = header.get("p2c")
     if isinstance(p2c, int) and not isinstance(p2c, bool) and p2c > MAX_P2C:
         yield _hit(subject, f"PBES2 iteration count p2c={p2c} is a denial-of-service risk.",
-                   parameter="p2c")
+                   parameter="p2c", part="p2c")
 
 
 @rule(code="TOK026", name="critical-header-parameter", severity=Severity.MEDIUM,
@@ -1151,9 +1163,9 @@ def critical_header_parameter(subject: TokenSubject, ctx: RunContext) -> Iterato
     header = subject.token.header or {}
     if "crit" in header:
         yield _hit(subject, "Header has 'crit': verifiers that ignore it accept what they should "
-                   "reject.", parameter="crit")
+                   "reject.", parameter="crit", part="crit")
     if header.get("b64") is False:
-        yield _hit(subject, "Header has 'b64': false (unencoded payload).", parameter="b64")
+        yield _hit(subject, "Header has 'b64': false (unencoded payload).", parameter="b64", part="b64")
 
 
 # --- small formatting helpers -----------------------------------------------------------------
@@ -1183,6 +1195,14 @@ def _safe_kid(kid: str) -> str:
 
 def _is_template(value: Any) -> bool:
     return isinstance(value, str) and bool(re.fullmatch(r"\s*(\{\{.*\}\}|\$\{.*\}|<[^>]*>)\s*", value))
+
+
+def _secret_like(value: Any) -> bool:
+    if isinstance(value, str):
+        return len(value.strip()) >= 3 and not _is_template(value)
+    if isinstance(value, (dict, list)):
+        return bool(value)
+    return False
 
 
 def _walk_claims(value: Any, path: str = "", depth: int = 0) -> Iterator[tuple[str, Any]]:
