@@ -14,7 +14,7 @@ from jwtaudit.model import Finding, Location
 from jwtaudit.subjects import AppSettings, TokenSubject
 from jwtaudit.tokens import decode_unverified
 
-NOW = 1795300000  # 2026-11-21T09:46:40Z, fixed so tests do not depend on the clock
+NOW = 1795300000  # 2026-11-21T22:26:40Z, fixed so tests do not depend on the clock
 CLIENT_ID = "cs-3f2a1b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b"
 STRONG_SECRET = "q0Z8m3Vt4Yc1Rk9Wn2Lp6Xs5Hd7Jf0Ga8Bu3Ei1Oy4M="  # fake, 44-char base64 shape
 OTHER_SECRET = "Zr7Qp2Lx9Vn4Tk1Bw8Hs3Jd6Fg0Cm5Ya2Ue7Io4Pq1N="

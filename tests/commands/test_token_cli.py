@@ -1,0 +1,209 @@
+"""`jwtaudit token`: exact output, exit codes, secrets never shown."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from click.testing import CliRunner
+
+from jwtaudit.cli import cli
+from jwtaudit.redact import short_hash
+from tests.helpers import CLIENT_ID, NOW, STRONG_SECRET, good_payload, make_token
+
+SAMPLE = make_token({"alg": "HS256", "typ": "JWT"},
+                    {"sub": "1234567890", "name": "John Doe", "iat": 1516239022}, "your-256-bit-secret")
+GOOD = make_token({"alg": "HS256", "typ": "JWT"}, good_payload())
+
+
+def run(*args: str, input: str | None = None, env: dict[str, str] | None = None):
+    runner = CliRunner()
+    return runner.invoke(cli, ["token", "--now", str(NOW), *args], input=input, env=env,
+                         catch_exceptions=False)
+
+
+def test_jwt_io_sample_text_report_is_exact() -> None:
+    result = run(SAMPLE)
+    assert result.exit_code == 1
+    expected = """\
+── token 1: JWS, HS256, profile generic, 155 chars (sha256:{h})
+Header:
+  {{
+    "alg": "HS256",
+    "typ": "JWT"
+  }}
+Payload:
+  {{
+    "sub": "1234567890",
+    "name": "John Doe",
+    "iat": 1516239022
+  }}
+  iat: 2018-01-18 01:30:22 UTC (8 years ago)
+Signature: 32 bytes
+Findings (4):
+  MEDIUM   TOK009 no-expiry: Token has no 'exp': it never expires.
+           fix: Add `exp` (seconds since the epoch), e.g. `iat + 1800`.
+""".format(h=short_hash(SAMPLE))
+    expected += """\
+  CRITICAL TOK015 weak-hmac-secret: Signature verifies with a guessable secret from the built-in weak-secret list: anyone can forge tokens.
+           fix: Rotate the secret now. Use the platform-generated client secret (32 random bytes) or another secret of at least 32 random bytes, kept out of code.
+  MEDIUM   TOK017 placeholder-claims: Token carries sample values from documentation (sub/name, iat).
+           fix: Build the payload from the real user and app (`sub` = user id, `appId` = your client id) and current timestamps.
+  MEDIUM   TOK024 short-hmac-key: The HS256 key is 19 bytes; at least 32 are required.
+           fix: Use at least 32 random bytes for HS256 (the platform's client secrets are 32 bytes).
+
+4 findings (1 critical, 3 medium) in 1 token.
+"""
+    assert result.output == expected
+
+
+def test_correct_token_is_silent_and_exits_zero() -> None:
+    result = run(GOOD)
+    assert result.exit_code == 0
+    assert "No findings." in result.output
+    assert result.output.endswith("0 findings in 1 token.\n")
+    assert f'"appId": "{CLIENT_ID}"' in result.output
+    assert "exp: 2026-11-21 22:55:40 UTC (in 29 min)" in result.output
+
+
+def test_json_report_shape_and_locations_from_stdin() -> None:
+    unsigned = make_token({"alg": "none"}, good_payload(), None)
+    result = run("--format", "json", "-", input=f"# tokens\n{GOOD}\n\n{unsigned}\n")
+    assert result.exit_code == 1
+    data = json.loads(result.output)
+    assert data["tool"] == "jwtaudit" and data["mode"] == "token"
+    assert [(f["rule"], f["location"]["path"], f["location"]["line"]) for f in data["findings"]] == [
+        ("TOK002", "<stdin>", 4)]
+    finding = data["findings"][0]
+    assert finding["name"] == "unsigned-token" and finding["severity"] == "critical"
+    assert set(finding) >= {"rule", "name", "severity", "confidence", "message", "location", "evidence",
+                            "fingerprint"}
+    assert data["summary"] == {"files_scanned": 2, "findings": 1,
+                               "by_severity": {"critical": 1, "high": 0, "medium": 0, "low": 0, "info": 0},
+                               "errors": []}
+    assert [t["location"]["line"] for t in data["tokens"]] == [2, 4]
+
+
+def test_user_cases_from_the_issue_get_the_right_codes() -> None:
+    cases = {
+        "TOK002": make_token({"alg": "nOnE"}, good_payload(), None),
+        "TOK004": make_token({"alg": "HS256"}, good_payload(appId=..., **{"App ID": CLIENT_ID})),
+        "TOK003": make_token({"alg": "HS512"}, good_payload()),
+        "TOK012": make_token({"alg": "HS256"}, good_payload(iat=NOW * 1000, exp=(NOW + 600) * 1000)),
+        "TOK008": make_token({"alg": "HS256"}, good_payload(exp=NOW - 60 + 7200)),
+        "TOK015": SAMPLE,
+    }
+    for code, token in cases.items():
+        data = json.loads(run("--format", "json", token).output)
+        assert code in [f["rule"] for f in data["findings"]], code
+    data = json.loads(run("--format", "json", "--enforce-jwe", GOOD).output)
+    assert [f["rule"] for f in data["findings"]] == ["TOK018"]
+
+
+def test_enforce_jti_raises_severity() -> None:
+    token = make_token({"alg": "HS256"}, good_payload(jti=...))
+    plain = json.loads(run("--format", "json", token).output)["findings"]
+    enforced = json.loads(run("--format", "json", "--enforce-jti", token).output)["findings"]
+    assert [(f["rule"], f["severity"]) for f in plain] == [("TOK007", "medium")]
+    assert [(f["rule"], f["severity"]) for f in enforced] == [("TOK007", "high")]
+
+
+def test_fail_on_threshold() -> None:
+    token = make_token({"alg": "HS256"}, good_payload(jti=...))  # TOK007 medium only
+    assert run("--fail-on", "high", token).exit_code == 0
+    assert run("--fail-on", "medium", token).exit_code == 1
+
+
+def test_secret_env_checks_signature_and_is_never_printed() -> None:
+    canary = "CANARY-" + "k" * 37
+    token = make_token({"alg": "HS256"}, good_payload(), canary)
+    ok = run("--format", "json", "--secret-env", "KORE_SECRET", token, env={"KORE_SECRET": canary})
+    assert ok.exit_code == 0
+    bad = run("--secret-env", "KORE_SECRET", GOOD, env={"KORE_SECRET": canary})
+    assert bad.exit_code == 1 and "TOK016 signature-mismatch" in bad.output
+    signature = token.split(".")[2]
+    for output in (ok.output, bad.output):
+        assert canary not in output and signature not in output and token not in output
+
+
+def test_secret_on_command_line_warns() -> None:
+    result = CliRunner().invoke(cli, ["token", "--secret", STRONG_SECRET, GOOD])
+    assert "visible to other users" in result.stderr
+    assert STRONG_SECRET not in result.output
+
+
+def test_missing_secret_env_is_a_usage_error() -> None:
+    result = run("--secret-env", "NOPE_NOT_SET_1", GOOD, env={})
+    assert result.exit_code == 2
+    assert result.output == "jwtaudit: error: --secret-env: environment variable NOPE_NOT_SET_1 is not set\n"
+
+
+def test_not_a_token_is_a_one_line_error() -> None:
+    result = run("hello-world")
+    assert result.exit_code == 2
+    assert result.output == ("jwtaudit: error: <argument> argument 1: not a compact JWS or JWE: 1 "
+                             "dot-separated parts (expected 3 or 5)\n")
+
+
+def test_bearer_prefix_is_accepted() -> None:
+    assert run(f"Bearer {GOOD}").exit_code == 0
+
+
+def test_report_to_file(tmp_path) -> None:
+    out = tmp_path / "r.json"
+    result = run("-o", str(out), SAMPLE)
+    assert result.exit_code == 1 and result.output == ""
+    assert json.loads(out.read_text())["summary"]["findings"] == 4
+
+
+def test_unwritable_output_is_exit_2(tmp_path) -> None:
+    result = run("-o", str(tmp_path / "missing" / "r.json"), SAMPLE)
+    assert result.exit_code == 2
+    assert "cannot write report" in result.output
+
+
+def test_bad_now_is_exit_2() -> None:
+    result = CliRunner().invoke(cli, ["token", "--now", "yesterday", GOOD])
+    assert result.exit_code == 2 and "--now" in result.output
+
+
+def test_wordlist_option(tmp_path) -> None:
+    token = make_token({"alg": "HS256"}, good_payload(), "acme-internal-2025!")
+    words = tmp_path / "words.txt"
+    words.write_text("foo\nacme-internal-2025!\n")
+    data = json.loads(run("--format", "json", "--wordlist", str(words), token).output)
+    assert [f["rule"] for f in data["findings"]] == ["TOK015", "TOK024"]
+    assert data["findings"][0]["evidence"]["source"] == "your wordlist"
+
+
+def test_rules_and_explain() -> None:
+    runner = CliRunner()
+    listing = runner.invoke(cli, ["rules"])
+    assert listing.exit_code == 0
+    assert "TOK002   unsigned-token" in listing.output
+    as_json = json.loads(runner.invoke(cli, ["rules", "--format", "json"]).output)
+    assert {"code": "TOK015", "name": "weak-hmac-secret"}.items() <= next(
+        r for r in as_json if r["code"] == "TOK015").items()
+    page = runner.invoke(cli, ["explain", "tok002"])
+    assert page.exit_code == 0
+    assert page.output.startswith("TOK002 unsigned-token  (severity critical, confidence high, CWE-347)")
+    for heading in ("What it does", "Why is this bad?", "Example", "Fix", "References"):
+        assert f"**{heading}**" in page.output
+    unknown = runner.invoke(cli, ["explain", "TOK999"])
+    assert unknown.exit_code == 2 and "unknown rule code" in unknown.output
+
+
+def test_config_unknown_key_is_exit_2(tmp_path) -> None:
+    cfg = tmp_path / ".jwtaudit.toml"
+    cfg.write_text('fail-on = "high"\nmax_lifetyme = "2h"\n')
+    result = CliRunner().invoke(cli, ["token", "--config", str(cfg), GOOD])
+    assert result.exit_code == 2
+    assert "unknown key max_lifetyme" in result.output
+
+
+def test_python_dash_m_entry_point() -> None:
+    proc = subprocess.run([sys.executable, "-m", "jwtaudit", "token", "--now", str(NOW), GOOD],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.endswith("0 findings in 1 token.\n")

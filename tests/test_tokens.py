@@ -1,0 +1,119 @@
+"""The token parser: hostile input never raises anything but TokenError; JSON round-trips."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from jwtaudit import engine, tokens
+from jwtaudit.config import Config
+from jwtaudit.errors import TokenError
+from jwtaudit.model import Location
+from jwtaudit.subjects import TokenSubject
+from tests.helpers import NOW, STRONG_SECRET, make_token, segment
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    max_leaves=20,
+)
+json_objects = st.dictionaries(st.text(max_size=10), json_values, max_size=6)
+token_alphabet = st.sampled_from(list("eyJhbGciOiJIUzI1NiJ9.-_+/=ABCxyz019 \n\x00é"))
+
+
+@given(st.text(max_size=300))
+def test_arbitrary_text_raises_only_token_error(text: str) -> None:
+    try:
+        parsed = tokens.decode_unverified(text)
+    except TokenError:
+        return
+    assert parsed.kind in ("jws", "jwe")
+
+
+@given(st.lists(token_alphabet, max_size=200).map("".join))
+def test_token_shaped_noise_raises_only_token_error(text: str) -> None:
+    try:
+        tokens.decode_unverified(text)
+    except TokenError:
+        pass
+
+
+@given(st.binary(max_size=300))
+def test_arbitrary_bytes_as_latin1(data: bytes) -> None:
+    try:
+        tokens.decode_unverified(data.decode("latin-1"))
+    except TokenError:
+        pass
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow])
+@given(json_objects, json_objects)
+def test_header_and_payload_round_trip(header: dict, payload: dict) -> None:
+    raw = f"{segment(header)}.{segment(payload)}.c2ln"
+    parsed = tokens.decode_unverified(raw)
+    assert parsed.header == json.loads(json.dumps(header))
+    assert parsed.payload == json.loads(json.dumps(payload))
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow], max_examples=60)
+@given(json_objects, json_objects)
+def test_findings_are_deterministic(header: dict, payload: dict) -> None:
+    raw = f"{segment(header)}.{segment(payload)}.c2ln"
+    runs = []
+    for _ in range(2):
+        subject = TokenSubject(token=tokens.decode_unverified(raw), location=Location(path="x"))
+        ctx = engine.RunContext(config=Config.blank(), now=NOW)
+        runs.append([f.to_dict() for f in engine.finalize(engine.check_subject(subject, ctx))])
+    assert runs[0] == runs[1]
+
+
+def test_hmac_crack_of_100k_words_is_fast() -> None:
+    import time
+
+    token = tokens.decode_unverified(make_token({"alg": "HS256"}, {"sub": "x"}, "word-99999"))
+    words = [f"word-{i}" for i in range(100_000)]
+    start = time.perf_counter()
+    assert tokens.crack_hmac(token, words) == "word-99999"
+    # generous bound: the benchmark measures; this only catches a regression to PyJWT-per-word
+    assert time.perf_counter() - start < 5
+
+
+@pytest.mark.parametrize("raw", ["", "   ", "a.b", "a.b.c.d", "a.b.c.d.e.f", "." * 2, ".x.y"])
+def test_not_token_shaped(raw: str) -> None:
+    with pytest.raises(TokenError):
+        tokens.decode_unverified(raw)
+
+
+def test_repr_never_shows_raw_token_or_signature() -> None:
+    raw = make_token({"alg": "HS256"}, {"sub": "x"}, STRONG_SECRET)
+    parsed = tokens.decode_unverified(raw)
+    assert raw not in repr(parsed)
+    assert raw.split(".")[2] not in repr(parsed)
+
+
+def test_classification() -> None:
+    api = tokens.decode_unverified(make_token({"alg": "HS256"}, {"sub": "a", "appId": "cs-x"}))
+    sdk = tokens.decode_unverified(make_token({"alg": "HS256"}, {"sub": "a", "isAnonymous": False}))
+    sdk_aud = tokens.decode_unverified(make_token({"alg": "HS256"}, {"aud": "https://idproxy.kore.ai/authorize"}))
+    generic = tokens.decode_unverified(make_token({"alg": "HS256"}, {"sub": "a"}))
+    assert [tokens.classify(t) for t in (api, sdk, sdk_aud, generic)] == [
+        "kore-api", "kore-sdk", "kore-sdk", "generic"]
+    assert tokens.classify(generic, "kore-api") == "kore-api"
+
+
+def test_rsa_signature_verification_with_public_key() -> None:
+    import jwt
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.public_key().public_bytes(serialization.Encoding.PEM,
+                                        serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    raw = jwt.encode({"sub": "x"}, key, algorithm="RS256")
+    other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    forged = jwt.encode({"sub": "x"}, other, algorithm="RS256")
+    assert tokens.verify_with_public_key(tokens.decode_unverified(raw), pem)
+    assert not tokens.verify_with_public_key(tokens.decode_unverified(forged), pem)
