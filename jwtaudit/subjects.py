@@ -230,3 +230,137 @@ class BotExportSubject:
     service_nodes: tuple[ServiceNode, ...] = ()
     auth_profiles: tuple[ExportNode, ...] = ()
     env_variables: tuple[ExportNode, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class CodeClaim:
+    """One key of a token payload built in code. `scale` is the clock unit of its value when it
+    is built from a clock: 0 seconds, 1 milliseconds, 2 microseconds, 3 nanoseconds (powers of
+    1000); None when not built from a clock or unknown."""
+
+    name: str
+    span: Span
+    scale: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class CodeCall:
+    """A call that signs, verifies or decodes a token, with what same-module data flow resolved.
+
+    `op` is "sign", "verify" or "decode" (decode = read without verifying). `algorithms` holds
+    the literal algorithm(s) passed (the one signing algorithm, or the verify allow-list);
+    None when no algorithm argument was given or it could not be resolved (`algorithm_given`
+    tells which). `claims` is None when the payload could not be resolved; `claims_complete` is
+    False when it may hold keys the analysis could not see (a spread, an unknown update).
+    """
+
+    op: str
+    api: str  # pyjwt | python-jose | authlib | joserfc | jwcrypto | jsonwebtoken | jose | jwt-simple | jsrsasign
+    callee: str
+    span: Span
+    claims: tuple[CodeClaim, ...] | None = None
+    claims_complete: bool = False
+    algorithms: tuple[str, ...] | None = None
+    algorithm_given: bool = False
+    algorithm_default: str | None = None  # what the library uses when no algorithm is given
+    algorithm_span: Span | None = None
+    key_literal: str | None = field(default=None, repr=False)
+    key_span: Span | None = None
+    key_fallback: bool = False  # the literal is a fallback (`env || "literal"`, `getenv(k, "lit")`)
+    expiry_option: bool = False  # expiresIn / setExpirationTime / an `exp` option
+    verification_disabled: str | None = None  # how, e.g. "verify_signature: False"
+    disabled_span: Span | None = None
+    allow_list_required: bool = False  # this API picks the algorithm from the token without one
+    identity_use: bool = False  # an unverified decode whose result is used as the user's identity
+    clock_args: tuple[CodeClaim, ...] = ()  # jose setIssuedAt/setExpirationTime(...) arguments
+
+
+@dataclass(frozen=True, kw_only=True)
+class CodeHeader:
+    """A request header set in code. `secret_ref` says why the value looks like the client
+    secret (a literal of the secret's shape, or a reference named like it)."""
+
+    name: str
+    span: Span
+    secret_ref: str
+    value: str | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True, kw_only=True)
+class CodeSubject:
+    """A Python or JavaScript/TypeScript source file, reduced to the facts the SRC rules read.
+
+    Built by `jwtaudit.sources.code.subjects_for`. `unparsed` holds the reason when the file
+    could not be analysed as code (syntax error, minified bundle, too large): its facts are then
+    empty and the text is still scanned for secrets.
+    """
+
+    location: Location
+    language: str  # python | javascript | typescript | tsx
+    calls: tuple[CodeCall, ...] = ()
+    headers: tuple[CodeHeader, ...] = ()
+    unparsed: str | None = None
+    kind: str = "code"
+
+
+@dataclass(frozen=True, kw_only=True)
+class CodeDocumentSubject(DocumentSubject):
+    """Literal configuration objects found in a source file (`botOptions = {...}`, React Native
+    `botConfig`, module constants), as a document so that the document rules (SEC003, SEC006,
+    CFG) read them with JSON pointers such as `/botOptions/clientSecret`.
+
+    `format` is "javascript" (parsed) or "javascript-text" (recovered from an unparsed file by a
+    bounded text scan). `frontend` is True when the file runs in a browser or mobile app;
+    `server` when it is clearly server code (an HTTP framework, a signing library).
+    """
+
+    language: str = "javascript"
+    frontend: bool = False
+    server: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class Assignment:
+    """A value bound to a name in a file: `"clientSecret": "…"`, `KEY=…`, `apikey: …`, or a bare
+    literal (`key` empty). `location` is the value's span (with a pointer in structured files);
+    `scope` names the object or section it sits in, so neighbours can be told apart."""
+
+    key: str
+    value: str = field(repr=False)
+    location: Location
+    scope: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class TextSubject:
+    """One text file as the SEC rules see it, built by `jwtaudit.sources.text.analyse_text`.
+
+    `assignments` are the candidate values the cheap whole-file pass found (bound to secret-like
+    names, Kore-secret shaped, Xenioo keys, URLs with credentials); `candidate_lines` are the
+    1-based lines where a generic detector (detect-secrets) may fire; `client_ids` the `cs-` ids
+    in the file with their lines. `document` is the parsed structured file, when there is one.
+    """
+
+    location: Location
+    text: str = field(default="", repr=False)
+    format: str | None = None
+    assignments: tuple[Assignment, ...] = ()
+    candidate_lines: tuple[int, ...] = ()
+    client_ids: tuple[tuple[str, int], ...] = ()
+    document: DocumentSubject | None = field(default=None, repr=False)
+    kind: str = "text"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ScanSubject:
+    """The whole scan, for rules that relate findings across files (SEC009, SEC010).
+
+    `secrets` are values that are probably secrets (bound to secret-like names or in a known
+    secret format); `public_keys` PEM/JWK public keys; `tokens` every signed token found.
+    """
+
+    location: Location
+    tokens: tuple[TokenSubject, ...] = ()
+    secrets: tuple[Assignment, ...] = ()
+    public_keys: tuple[Assignment, ...] = ()
+    kind: str = "scan"

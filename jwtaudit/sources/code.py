@@ -1,0 +1,127 @@
+"""Entry point for source files: turns Python/JS/TS text into code and config subjects.
+
+`subjects_for(rel_path, text, location)` returns a `CodeSubject` (facts for the SRC rules and
+CFG004) and, for JavaScript/TypeScript, a `CodeDocumentSubject` of the literal configuration
+objects in the file (for SEC003, SEC006 and the CFG rules). Files that cannot be analysed as
+code (syntax error, minified bundle, too large, parse time limit) give a `CodeSubject` with
+`unparsed` set, never an exception or a stall; for JS their client-SDK settings are still
+recovered by a bounded, linear-time text scan.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from typing import Any
+
+from jwtaudit.model import Location
+from jwtaudit.subjects import CodeDocumentSubject, CodeSubject, Span, pointer_join
+
+MAX_CODE_BYTES = 1_000_000  # tree-sitter/ast above this size are too slow for a pre-commit hook
+MAX_LINE_CHARS = 5_000  # a longer line means minified or generated code
+LANGUAGES = {
+    ".py": "python",
+    ".pyi": "python",
+    ".js": "javascript",
+    ".mjs": "javascript",
+    ".cjs": "javascript",
+    ".jsx": "javascript",
+    ".ts": "typescript",
+    ".mts": "typescript",
+    ".cts": "typescript",
+    ".tsx": "tsx",
+}
+_TEXT_KEYS = re.compile(
+    r"""["']?(clientSecret|client_secret|JWTUrl|jwtUrl|jwtServerUrl|koreAPIUrl|koreApiUrl)["']?"""
+    r"""[ \t]{0,20}[:=][ \t]{0,20}(["'])([^"'\\\r\n]{1,500})["']"""
+)
+_FRONTEND_HINTS = ("public/", "static/", "www/", "assets/", "dist/", "build/", "bundle", ".min.")
+
+
+def language_for(rel_path: str) -> str | None:
+    lowered = rel_path.lower()
+    for suffix, language in LANGUAGES.items():
+        if lowered.endswith(suffix):
+            return language
+    return None
+
+
+def _unparsable_reason(text: str) -> str | None:
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_CODE_BYTES:
+        return f"too large to analyse as code ({size} bytes, limit {MAX_CODE_BYTES})"
+    longest = max((len(line) for line in text.split("\n")), default=0)
+    if longest > MAX_LINE_CHARS:
+        return f"minified or generated code (a line of {longest} characters)"
+    return None
+
+
+def subjects_for(rel_path: str, text: str, location: Location) -> list[Any]:
+    """Code subject(s) for one source file; never raises for bad code."""
+    language = language_for(rel_path) or "javascript"
+    reason = _unparsable_reason(text)
+    if reason is None:
+        if language == "python":
+            return _python(text, location)
+        return _javascript(rel_path, text, location, language)
+    subjects: list[Any] = [CodeSubject(location=location, language=language, unparsed=reason)]
+    if language != "python":
+        subjects.extend(_text_document(rel_path, text, location, language, minified=True))
+    return subjects
+
+
+def _python(text: str, location: Location) -> list[Any]:
+    from jwtaudit.sources import code_python
+
+    try:
+        facts = code_python.analyse(text)
+    except code_python.ParseFailure as exc:
+        return [CodeSubject(location=location, language="python", unparsed=str(exc))]
+    return [CodeSubject(location=location, language="python", calls=tuple(facts.calls),
+                        headers=tuple(facts.headers))]
+
+
+def _javascript(rel_path: str, text: str, location: Location, language: str) -> list[Any]:
+    from jwtaudit.sources import code_js
+
+    data = text.encode("utf-8", "surrogatepass")
+    try:
+        facts = code_js.analyse(rel_path, data, language)
+    except (code_js.ParseFailure, RecursionError, MemoryError) as exc:
+        reason = str(exc) if isinstance(exc, code_js.ParseFailure) else "too deeply nested to analyse"
+        subjects: list[Any] = [CodeSubject(location=location, language=language, unparsed=reason)]
+        subjects.extend(_text_document(rel_path, text, location, language, minified=False))
+        return subjects
+    subjects = [CodeSubject(location=location, language=language, calls=tuple(facts.calls),
+                            headers=tuple(facts.headers))]
+    if facts.data:
+        subjects.append(
+            CodeDocumentSubject(location=location, format="javascript", data=facts.data,
+                                spans=facts.spans, text=text, language=language,
+                                frontend=facts.frontend, server=facts.server)
+        )
+    return subjects
+
+
+def _text_document(rel_path: str, text: str, location: Location, language: str,
+                   *, minified: bool) -> list[Any]:
+    """Client-SDK settings recovered from an unparsed JS file by a linear-time scan."""
+    newlines = [i for i, ch in enumerate(text) if ch == "\n"] if "\n" in text else []
+    matches: list[dict[str, str]] = []
+    spans: dict[str, Span] = {}
+    for match in _TEXT_KEYS.finditer(text):
+        if len(matches) >= 1000:
+            break
+        start = match.start(3)
+        row = bisect.bisect_right(newlines, start - 1)
+        line_start = newlines[row - 1] + 1 if row else 0
+        pointer = pointer_join(pointer_join("/matches", len(matches)), match.group(1))
+        spans[pointer] = Span(line=row + 1, column=start - line_start + 1, end_line=row + 1,
+                              end_column=match.end(3) - line_start + 1)
+        matches.append({match.group(1): match.group(3)})
+    if not matches:
+        return []
+    lowered = rel_path.lower()
+    frontend = minified or lowered.endswith((".jsx", ".tsx")) or any(h in lowered for h in _FRONTEND_HINTS)
+    return [CodeDocumentSubject(location=location, format="javascript-text", data={"matches": matches},
+                                spans=spans, text=text, language=language, frontend=frontend)]

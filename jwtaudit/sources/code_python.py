@@ -1,0 +1,629 @@
+"""Python analysis with the standard `ast`: token calls and request headers.
+
+Covers PyJWT, python-jose, authlib, joserfc and jwcrypto. Data flow is simple on purpose: a
+name is followed to its last assignment before the use in the enclosing function (or to the
+module's), a payload dict to its literal, `payload["exp"] = ...` and `payload.update(...)`.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+from jwtaudit.sources.code_common import (
+    DEFAULT_ALGORITHM,
+    IDENTITY_NAMES,
+    IDENTITY_TARGETS,
+    JWT_SHAPE,
+    KORE_SECRET,
+    MAX_DEPTH,
+    LineIndex,
+    add_scale,
+    divisor_steps,
+    is_placeholder,
+    is_public_key_material,
+    normalise,
+)
+from jwtaudit.subjects import CodeCall, CodeClaim, CodeHeader, Span
+
+_MODULES = {
+    "jwt": "pyjwt",
+    "jose.jwt": "python-jose",
+    "jose.jws": "python-jose-jws",
+    "authlib.jose.jwt": "authlib",
+    "authlib.jose": "authlib-pkg",
+    "joserfc.jwt": "joserfc",
+    "jwcrypto.jwt": "jwcrypto",
+    "jwcrypto.jwk": "jwcrypto-jwk",
+}
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+_TRANSPARENT = frozenset({"int", "round", "math.floor", "math.ceil", "math.trunc", "float", "abs"})
+
+
+class ParseFailure(Exception):
+    """The file could not be analysed as Python; the message is the reason."""
+
+
+@dataclass
+class PyFacts:
+    calls: list[CodeCall] = field(default_factory=list)
+    headers: list[CodeHeader] = field(default_factory=list)
+
+
+def _dotted(node: ast.AST | None) -> str:
+    parts: list[str] = []
+    depth = 0
+    while isinstance(node, ast.Attribute) and depth < 20:
+        parts.append(node.attr)
+        node = node.value
+        depth += 1
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return ""
+
+
+class Analysis(ast.NodeVisitor):
+    def __init__(self, tree: ast.Module, data: bytes, text: str) -> None:
+        self.tree = tree
+        self.lines = LineIndex(data)
+        self.text = text
+        self.bindings: dict[str, str] = {}  # local name -> dotted origin ("jwt", "jose.jwt.encode")
+        self.assigns: dict[tuple[int, str], list[tuple[tuple[int, int], ast.AST | None]]] = {}
+        self.mutations: dict[tuple[int, str], list[tuple[tuple[int, int], str | None, ast.AST, ast.AST]]] = {}
+        self.parents: dict[int, ast.AST] = {}
+        self.scope: dict[int, ast.AST] = {}
+        self.calls: list[ast.Call] = []
+        self.subscripts: dict[str, list[ast.AST]] = {}
+
+    # --- collection -------------------------------------------------------------------------
+
+    def collect(self) -> None:
+        stack: list[tuple[ast.AST, ast.AST]] = [(self.tree, self.tree)]
+        while stack:
+            node, scope = stack.pop()
+            self.scope[id(node)] = scope
+            inner = node if isinstance(node, _SCOPES) else scope
+            if isinstance(node, _SCOPES):
+                for arg in ast.walk(node.args):
+                    if isinstance(arg, ast.arg):
+                        self._record(node, arg.arg, (0, 0), None)
+            self._visit_one(node, scope)
+            for child in ast.iter_child_nodes(node):
+                self.parents[id(child)] = node
+                stack.append((child, inner))
+
+    def _record(self, scope: ast.AST, name: str, pos: tuple[int, int], value: ast.AST | None) -> None:
+        self.assigns.setdefault((id(scope), name), []).append((pos, value))
+
+    def _visit_one(self, node: ast.AST, scope: ast.AST) -> None:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                local = alias.asname or alias.name.split(".")[0]
+                self.bindings[local] = alias.name if alias.asname else alias.name.split(".")[0]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            for alias in node.names:
+                self.bindings[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                self._target(target, node.value, node, scope)
+        elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+            self._record(scope, node.target.id, _pos(node), None)
+        elif isinstance(node, ast.Call):
+            self.calls.append(node)
+            func = node.func
+            if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.attr == "update":
+                name = func.value.id
+                keys = _dict_keys(node.args[0]) if node.args else []
+                for kw in node.keywords:
+                    keys.append((kw.arg, kw.value, kw))
+                if node.args and not isinstance(node.args[0], ast.Dict):
+                    keys.append((None, node, node))
+                for key, value, key_node in keys:
+                    entry = (_pos(node), key, value, key_node)
+                    self.mutations.setdefault((id(scope), name), []).append(entry)
+        elif isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
+            self.subscripts.setdefault(node.value.id, []).append(node)
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            self.subscripts.setdefault(node.value.id, []).append(node)
+
+    def _target(self, target: ast.AST, value: ast.AST | None, stmt: ast.AST, scope: ast.AST) -> None:
+        if isinstance(target, ast.Name):
+            self._record(scope, target.id, _pos(stmt), value)
+        elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) and value is not None:
+            key = _const_str(target.slice)
+            self.mutations.setdefault((id(scope), target.value.id), []).append(
+                (_pos(stmt), key, value, target)
+            )
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for item in target.elts:
+                if isinstance(item, ast.Name):
+                    self._record(scope, item.id, _pos(stmt), None)
+
+    # --- values -----------------------------------------------------------------------------
+
+    def span(self, node: ast.AST) -> Span:
+        line = getattr(node, "lineno", 1)
+        end_line = getattr(node, "end_lineno", None) or line
+        col = getattr(node, "col_offset", 0)
+        end_col = getattr(node, "end_col_offset", None)
+        end_col = col if end_col is None else end_col
+        return self.lines.span((line - 1, col), (end_line - 1, end_col))
+
+    def scope_chain(self, node: ast.AST) -> list[ast.AST]:
+        chain = []
+        scope = self.scope.get(id(node), self.tree)
+        depth = 0
+        while depth < MAX_DEPTH:
+            chain.append(scope)
+            if scope is self.tree:
+                break
+            scope = self.scope.get(id(scope), self.tree)
+            depth += 1
+        return chain
+
+    def lookup(self, name_node: ast.Name) -> ast.AST | None:
+        use = _pos(name_node)
+        for index, scope in enumerate(self.scope_chain(name_node)):
+            entries = self.assigns.get((id(scope), name_node.id))
+            if not entries:
+                continue
+            before = sorted((e for e in entries if e[0] < use), key=lambda e: e[0])
+            if before:
+                return before[-1][1]
+            if index > 0:
+                return max(entries, key=lambda e: e[0])[1]
+            return None
+        return None
+
+    def resolve(self, node: ast.AST | None, depth: int = 0) -> ast.AST | None:
+        while isinstance(node, ast.Name) and depth < MAX_DEPTH:
+            value = self.lookup(node)
+            if value is None:
+                return node
+            node = value
+            depth += 1
+        if isinstance(node, ast.Await):
+            return self.resolve(node.value, depth + 1)
+        return node
+
+    def string(self, node: ast.AST | None) -> str | None:
+        node = self.resolve(node)
+        if isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)):
+            value = node.value
+            return value.decode("utf-8", "replace") if isinstance(value, bytes) else value
+        return None
+
+    def strings(self, node: ast.AST | None) -> tuple[str, ...] | None:
+        node = self.resolve(node)
+        single = self.string(node)
+        if single is not None:
+            return (single,)
+        if isinstance(node, ast.Constant) and node.value is None:
+            return ("none",)
+        if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+            out = []
+            for item in node.elts:
+                value = self.string(item)
+                if value is None:
+                    return None
+                out.append(value)
+            return tuple(out)
+        return None
+
+    def dict_pairs(
+        self, node: ast.AST | None, depth: int = 0
+    ) -> tuple[list[tuple[str, ast.AST, ast.AST]], bool] | None:
+        node = self.resolve(node)
+        if depth > MAX_DEPTH or node is None:
+            return None
+        if isinstance(node, ast.Call):
+            name = _dotted(node.func)
+            if name == "json.dumps" and node.args:
+                return self.dict_pairs(node.args[0], depth + 1)
+            if name == "dict":
+                pairs = [(kw.arg, kw, kw.value) for kw in node.keywords if kw.arg]
+                complete = not node.args and all(kw.arg for kw in node.keywords)
+                return pairs, complete
+            return None
+        if not isinstance(node, ast.Dict):
+            return None
+        out: list[tuple[str, ast.AST, ast.AST]] = []
+        complete = True
+        for key, value in zip(node.keys, node.values, strict=False):
+            if key is None:
+                nested = self.dict_pairs(value, depth + 1)
+                if nested is None:
+                    complete = False
+                else:
+                    out.extend(nested[0])
+                    complete = complete and nested[1]
+                continue
+            name = self.string(key)
+            if name is None:
+                complete = False
+                continue
+            out.append((name, key, value))
+        return out, complete
+
+    def option(self, node: ast.AST | None, name: str) -> ast.AST | None:
+        found = self.dict_pairs(node)
+        if found is None:
+            return None
+        for key, _key_node, value in found[0]:
+            if key == name:
+                return value
+        return None
+
+    def scale(self, node: ast.AST | None, depth: int = 0) -> int | None:
+        node = self.resolve(node)
+        if node is None or depth > MAX_DEPTH:
+            return None
+        if isinstance(node, ast.Call):
+            name = self._origin(_dotted(node.func))
+            if name in ("time.time", "calendar.timegm"):
+                return 0
+            if name == "time.time_ns":
+                return 3
+            if isinstance(node.func, ast.Attribute) and node.func.attr == "timestamp":
+                return 0
+            if name in _TRANSPARENT and node.args:
+                return self.scale(node.args[0], depth + 1)
+            return None
+        if isinstance(node, ast.BinOp):
+            if isinstance(node.op, (ast.Add, ast.Sub)):
+                return add_scale(self.scale(node.left, depth + 1), self.scale(node.right, depth + 1))
+            if isinstance(node.op, (ast.Mult, ast.Div, ast.FloorDiv)):
+                base, factor = self.scale(node.left, depth + 1), self.number(node.right)
+                if base is None and isinstance(node.op, ast.Mult):
+                    base, factor = self.scale(node.right, depth + 1), self.number(node.left)
+                if base is None or factor is None:
+                    return base
+                steps = divisor_steps(factor)
+                if steps is None:
+                    return base
+                return base + steps if isinstance(node.op, ast.Mult) else base - steps
+        return None
+
+    def number(self, node: ast.AST | None) -> float | None:
+        node = self.resolve(node)
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(
+            node.value, bool
+        ):
+            return float(node.value)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Mult, ast.Pow)):
+            left, right = self.number(node.left), self.number(node.right)
+            if left is not None and right is not None and abs(right) < 32:
+                return left * right if isinstance(node.op, ast.Mult) else left**right
+        return None
+
+    def _origin(self, dotted: str) -> str:
+        head, _, rest = dotted.partition(".")
+        origin = self.bindings.get(head)
+        if origin is None:
+            return dotted
+        return f"{origin}.{rest}" if rest else origin
+
+    def claims(self, payload: ast.AST | None, call: ast.Call) -> tuple[tuple[CodeClaim, ...] | None, bool]:
+        found = self.dict_pairs(payload)
+        if found is None:
+            return None, False
+        pairs, complete = found
+        claims = [CodeClaim(name=k, span=self.span(kn), scale=self.scale(v)) for k, kn, v in pairs]
+        base = payload
+        if isinstance(payload, ast.Call) and _dotted(payload.func) == "json.dumps" and payload.args:
+            base = payload.args[0]
+        if isinstance(base, ast.Name):
+            for scope in self.scope_chain(base):
+                for pos, key, value, target in self.mutations.get((id(scope), base.id), ()):
+                    if pos >= _pos(call):
+                        continue
+                    if key is None:
+                        complete = False
+                        continue
+                    claims.append(CodeClaim(name=key, span=self.span(target), scale=self.scale(value)))
+        return tuple(claims), complete
+
+    def key_literal(self, node: ast.AST | None, depth: int = 0) -> tuple[str | None, bool]:
+        node = self.resolve(node)
+        if node is None or depth > MAX_DEPTH:
+            return None, False
+        value = self.string(node)
+        if value is not None:
+            return value, False
+        if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or) and node.values:
+            literal, _ = self.key_literal(node.values[-1], depth + 1)
+            return (literal, True) if literal is not None else (None, False)
+        if isinstance(node, ast.Call):
+            name = _dotted(node.func)
+            origin = self._origin(name)
+            if origin in ("os.getenv", "os.environ.get") or name.endswith("environ.get"):
+                default = node.args[1] if len(node.args) > 1 else next(
+                    (kw.value for kw in node.keywords if kw.arg == "default"), None)
+                literal, _ = self.key_literal(default, depth + 1) if default is not None else (None, False)
+                return (literal, True) if literal is not None else (None, False)
+            attr = node.func.attr if isinstance(node.func, ast.Attribute) else name
+            if attr == "encode" and isinstance(node.func, ast.Attribute):
+                return self.key_literal(node.func.value, depth + 1)
+            if attr in ("from_password", "bytes", "bytearray", "import_key") and node.args:
+                return self.key_literal(node.args[0], depth + 1)
+            if attr in ("JWK", "construct"):
+                for kw in node.keywords:
+                    if kw.arg == "k":
+                        return self.key_literal(kw.value, depth + 1)
+        return None, False
+
+    def truthy(self, node: ast.AST | None) -> bool | None:
+        node = self.resolve(node)
+        if isinstance(node, ast.Constant):
+            return bool(node.value)
+        return None
+
+
+def _pos(node: ast.AST) -> tuple[int, int]:
+    return (getattr(node, "lineno", 0), getattr(node, "col_offset", 0))
+
+
+def _const_str(node: ast.AST) -> str | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return None
+
+
+def _dict_keys(node: ast.AST) -> list[tuple[str | None, ast.AST, ast.AST]]:
+    if not isinstance(node, ast.Dict):
+        return []
+    return [(_const_str(k) if k is not None else None, v, k if k is not None else v)
+            for k, v in zip(node.keys, node.values, strict=False)]
+
+
+# --- classification ---------------------------------------------------------------------------
+
+
+def _api(an: Analysis, call: ast.Call) -> tuple[str, str] | None:
+    dotted = _dotted(call.func)
+    if not dotted:
+        if isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Call):
+            inner = _dotted(call.func.value.func)
+            if an._origin(inner) in ("jwt.PyJWT", "jwt.api_jwt.PyJWT"):
+                return "pyjwt", call.func.attr
+        return None
+    head, _, rest = dotted.partition(".")
+    origin = an.bindings.get(head)
+    if origin is None:
+        if head in ("jwt", "pyjwt") and rest in ("encode", "decode", "decode_complete"):
+            return "pyjwt", rest
+        return None
+    full = f"{origin}.{rest}" if rest else origin
+    module, _, fn = full.rpartition(".")
+    if module.startswith("jwcrypto.jwt") and fn == "JWT":
+        return "jwcrypto", "JWT"
+    api = _MODULES.get(module)
+    if api is None and module == "jwt.api_jwt":
+        api = "pyjwt"
+    if api is None:
+        return None
+    if api == "python-jose-jws":
+        return "python-jose", "jws." + fn
+    return api, fn
+
+
+def _kw(call: ast.Call, name: str) -> ast.AST | None:
+    for kw in call.keywords:
+        if kw.arg == name:
+            return kw.value
+    return None
+
+
+def _arg(call: ast.Call, index: int, name: str) -> ast.AST | None:
+    value = _kw(call, name)
+    if value is not None:
+        return value
+    positional = [a for a in call.args if not isinstance(a, ast.Starred)]
+    return positional[index] if len(positional) > index else None
+
+
+def classify(an: Analysis, call: ast.Call) -> CodeCall | None:
+    found = _api(an, call)
+    if found is None:
+        return None
+    api, fn = found
+    callee = _dotted(call.func) or fn
+    if api in ("pyjwt", "python-jose") and fn in ("encode", "jws.sign"):
+        payload, key = _arg(call, 0, "payload" if api == "pyjwt" else "claims"), _arg(call, 1, "key")
+        algorithm = _arg(call, 2, "algorithm")
+        return _sign(an, call, api, callee, payload, key, algorithm)
+    if api in ("pyjwt", "python-jose") and fn in ("decode", "decode_complete", "jws.verify"):
+        key = _arg(call, 1, "key")
+        algorithms = _arg(call, 2, "algorithms")
+        options = _kw(call, "options")
+        disabled = None
+        flag = an.option(options, "verify_signature") if options is not None else None
+        if flag is not None and an.truthy(flag) is False:
+            disabled = ("verify_signature: False", flag)
+        legacy = _kw(call, "verify")
+        if legacy is not None and an.truthy(legacy) is False:
+            disabled = ("verify=False", legacy)
+        if disabled is not None:
+            return CodeCall(op="decode", api=api, callee=callee, span=an.span(call),
+                            verification_disabled=disabled[0], disabled_span=an.span(disabled[1]),
+                            identity_use=_identity_use(an, call))
+        return _verify(an, call, api, callee, key, algorithms, required=True)
+    if api == "python-jose" and fn in ("get_unverified_claims",):
+        return CodeCall(op="decode", api=api, callee=callee, span=an.span(call),
+                        identity_use=_identity_use(an, call))
+    if api in ("authlib", "joserfc") and fn == "encode":
+        header, payload, key = _arg(call, 0, "header"), _arg(call, 1, "payload"), _arg(call, 2, "key")
+        if api == "joserfc":
+            payload = _arg(call, 1, "claims")
+        algorithm = an.option(header, "alg") if header is not None else None
+        return _sign(an, call, api, callee, payload, key, algorithm)
+    if api in ("authlib", "joserfc") and fn == "decode":
+        algorithms = _kw(call, "algorithms")
+        return _verify(an, call, api, callee, _arg(call, 1, "key"), algorithms, required=False)
+    if api == "jwcrypto":
+        header, claims = _kw(call, "header"), _kw(call, "claims")
+        if claims is not None:
+            algorithm = an.option(header, "alg") if header is not None else None
+            return _sign(an, call, api, callee, claims, _jwcrypto_key(an, call), algorithm)
+        if _kw(call, "jwt") is not None:
+            return _verify(an, call, api, callee, _kw(call, "key"), _kw(call, "algs"), required=False)
+    return None
+
+
+def _jwcrypto_key(an: Analysis, call: ast.Call) -> ast.AST | None:
+    """The key of `token.make_signed_token(key)` for a `token = JWT(...)` in the same scope."""
+    parent = an.parents.get(id(call))
+    if not isinstance(parent, ast.Assign) or not isinstance(parent.targets[0], ast.Name):
+        return None
+    name = parent.targets[0].id
+    for other in an.calls:
+        func = other.func
+        if (isinstance(func, ast.Attribute) and func.attr == "make_signed_token"
+                and isinstance(func.value, ast.Name) and func.value.id == name and other.args):
+            return other.args[0]
+    return None
+
+
+def _sign(an: Analysis, call: ast.Call, api: str, callee: str, payload: ast.AST | None,
+          key: ast.AST | None, algorithm: ast.AST | None) -> CodeCall:
+    claims, complete = an.claims(payload, call) if payload is not None else (None, False)
+    literal, fallback = an.key_literal(key) if key is not None else (None, False)
+    return CodeCall(
+        op="sign", api=api, callee=callee, span=an.span(call), claims=claims,
+        claims_complete=complete,
+        algorithms=an.strings(algorithm) if algorithm is not None else None,
+        algorithm_given=algorithm is not None,
+        algorithm_default=DEFAULT_ALGORITHM.get(api),
+        algorithm_span=an.span(algorithm) if algorithm is not None else None,
+        key_literal=literal,
+        key_span=an.span(key) if key is not None and literal is not None else None,
+        key_fallback=fallback,
+    )
+
+
+def _verify(an: Analysis, call: ast.Call, api: str, callee: str, key: ast.AST | None,
+            algorithms: ast.AST | None, *, required: bool) -> CodeCall:
+    literal, fallback = an.key_literal(key) if key is not None else (None, False)
+    if literal is not None and is_public_key_material(literal):
+        literal = None
+    return CodeCall(
+        op="verify", api=api, callee=callee, span=an.span(call),
+        algorithms=an.strings(algorithms) if algorithms is not None else None,
+        algorithm_given=algorithms is not None,
+        algorithm_span=an.span(algorithms) if algorithms is not None else None,
+        key_literal=literal,
+        key_span=an.span(key) if key is not None and literal is not None else None,
+        key_fallback=fallback,
+        allow_list_required=required,
+    )
+
+
+def _identity_use(an: Analysis, call: ast.Call) -> bool:
+    parent = an.parents.get(id(call))
+    if isinstance(parent, ast.Subscript) and parent.value is call:
+        key = _const_str(parent.slice)
+        return key is not None and normalise(key) in IDENTITY_NAMES
+    if isinstance(parent, ast.Attribute) and parent.attr == "get":
+        grand = an.parents.get(id(parent))
+        if isinstance(grand, ast.Call) and grand.args:
+            key = _const_str(grand.args[0])
+            return key is not None and normalise(key) in IDENTITY_NAMES
+    if isinstance(parent, ast.Assign):
+        target = parent.targets[0]
+        if isinstance(target, (ast.Attribute, ast.Subscript)):
+            last = target.attr if isinstance(target, ast.Attribute) else _const_str(target.slice) or ""
+            return normalise(last) in IDENTITY_TARGETS
+        if isinstance(target, ast.Name):
+            for use in an.subscripts.get(target.id, ()):
+                if _pos(use) <= _pos(call):
+                    continue
+                if isinstance(use, ast.Subscript):
+                    key = _const_str(use.slice)
+                elif isinstance(use, ast.Attribute) and use.attr == "get":
+                    grand = an.parents.get(id(use))
+                    key = _const_str(grand.args[0]) if isinstance(grand, ast.Call) and grand.args else None
+                else:
+                    key = None
+                if key is not None and normalise(key) in IDENTITY_NAMES:
+                    return True
+    return False
+
+
+# --- headers ------------------------------------------------------------------------------------
+
+
+def _headers(an: Analysis) -> list[CodeHeader]:
+    out: list[CodeHeader] = []
+    mentions_kore = "kore" in an.text.lower()
+    for node in ast.walk(an.tree):
+        if isinstance(node, ast.Dict) and _is_headers_dict(an, node):
+            for key, value in zip(node.keys, node.values, strict=False):
+                name = _const_str(key) if key is not None else None
+                if name is not None and name.lower() == "apikey":
+                    _add_header(an, out, name, key, value, mentions_kore)
+        elif isinstance(node, (ast.Assign,)) and isinstance(node.targets[0], ast.Subscript):
+            target = node.targets[0]
+            name = _const_str(target.slice)
+            if name is not None and name.lower() == "apikey" and "header" in _dotted(target.value).lower():
+                _add_header(an, out, name, target, node.value, mentions_kore)
+    return out
+
+
+def _is_headers_dict(an: Analysis, node: ast.Dict) -> bool:
+    parent = an.parents.get(id(node))
+    if isinstance(parent, ast.keyword):
+        return bool(parent.arg) and "header" in parent.arg.lower()
+    if isinstance(parent, ast.Assign):
+        return any("header" in _dotted(t).lower() for t in parent.targets)
+    if isinstance(parent, ast.Call) and isinstance(parent.func, ast.Attribute):
+        return parent.func.attr == "update" and "header" in _dotted(parent.func.value).lower()
+    if isinstance(parent, ast.Dict):
+        for key, value in zip(parent.keys, parent.values, strict=False):
+            if value is node and key is not None:
+                name = _const_str(key)
+                return name is not None and "header" in name.lower()
+    return False
+
+
+def _add_header(an: Analysis, out: list[CodeHeader], name: str, key: ast.AST, value: ast.AST,
+                mentions_kore: bool) -> None:
+    literal, _ = an.key_literal(value)
+    ref = None
+    if literal is not None:
+        if not (is_placeholder(literal) or JWT_SHAPE.match(literal)):
+            if KORE_SECRET.match(literal):
+                ref = "a literal with the shape of a Kore client secret"
+            elif mentions_kore:
+                ref = "a literal value"
+    else:
+        text = normalise(ast.unparse(value)) if hasattr(ast, "unparse") else ""
+        if "secret" in text:
+            ref = "a value named like the client secret"
+        elif text.endswith("credentialsapikey") or (mentions_kore and "apikey" in text):
+            ref = "the BotKit credentials.apikey (the client secret)"
+    if ref is not None:
+        out.append(CodeHeader(name=name, span=an.span(key), secret_ref=ref, value=literal))
+
+
+# --- entry ----------------------------------------------------------------------------------------
+
+
+def analyse(text: str) -> PyFacts:
+    data = text.encode("utf-8", "surrogatepass")
+    try:
+        tree = ast.parse(text)
+    except SyntaxError as exc:
+        raise ParseFailure(f"syntax error near line {exc.lineno or '?'}") from None
+    except (ValueError, RecursionError, MemoryError) as exc:
+        raise ParseFailure(f"cannot be parsed as Python ({type(exc).__name__})") from None
+    an = Analysis(tree, data, text)
+    an.collect()
+    facts = PyFacts()
+    for call in sorted(an.calls, key=_pos):
+        found = classify(an, call)
+        if found is not None:
+            facts.calls.append(found)
+    facts.headers = _headers(an)
+    return facts
