@@ -26,8 +26,8 @@ def run(*args: str, input: str | None = None, env: dict[str, str] | None = None)
 def test_jwt_io_sample_text_report_is_exact() -> None:
     result = run(SAMPLE)
     assert result.exit_code == 1
-    expected = """\
-── token 1: JWS, HS256, profile generic, 155 chars (sha256:{h})
+    expected = f"""\
+── token 1: JWS, HS256, profile generic, 155 chars (sha256:{short_hash(SAMPLE)})
 Header:
   {{
     "alg": "HS256",
@@ -44,7 +44,7 @@ Signature: 32 bytes
 Findings (4):
   MEDIUM   TOK009 no-expiry: Token has no 'exp': it never expires.
            fix: Add `exp` (seconds since the epoch), e.g. `iat + 1800`.
-""".format(h=short_hash(SAMPLE))
+"""
     expected += """\
   CRITICAL TOK015 weak-hmac-secret: Signature verifies with a guessable secret from the built-in weak-secret list: anyone can forge tokens.
            fix: Rotate the secret now. Use the platform-generated client secret (32 random bytes) or another secret of at least 32 random bytes, kept out of code.
@@ -207,3 +207,17 @@ def test_python_dash_m_entry_point() -> None:
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.endswith("0 findings in 1 token.\n")
+
+
+def test_internal_error_exits_2_without_traceback(monkeypatch) -> None:
+    from jwtaudit.commands import token as token_command
+
+    def boom(*args, **kwargs):
+        raise ValueError("secret-value-that-must-not-show")
+
+    monkeypatch.setattr(token_command, "run_token_command", boom)
+    monkeypatch.delenv("JWTAUDIT_DEBUG", raising=False)
+    result = CliRunner().invoke(cli, ["token", GOOD])
+    assert result.exit_code == 2
+    assert result.output.startswith("jwtaudit: error: internal error (ValueError at ")
+    assert "Traceback" not in result.output and "secret-value" not in result.output
