@@ -203,6 +203,21 @@ def app_id_variants(claims: dict[str, Any]) -> list[str]:
     ]
 
 
+def looks_like_kore_app_id(value: Any) -> bool:
+    """A client id (`cs-…`, even malformed) or a documentation placeholder for one."""
+    if not isinstance(value, str):
+        return False
+    lowered = value.strip().lower()
+    return lowered.startswith("cs-") or "client-id" in lowered or "client id" in lowered or (
+        lowered.startswith("<") and lowered.endswith(">"))
+
+
+def kore_app_id_variants(claims: dict[str, Any]) -> list[str]:
+    """Miscased appId claims whose value is a Kore client id: other IdPs' `appid` (Azure AD puts
+    a bare GUID there) are not Kore tokens."""
+    return [name for name in app_id_variants(claims) if looks_like_kore_app_id(claims[name])]
+
+
 def is_idproxy_audience(value: Any) -> bool:
     values = value if isinstance(value, list) else [value]
     return any(isinstance(v, str) and v.rstrip("/") in IDPROXY_AUDIENCES for v in values)
@@ -221,7 +236,7 @@ def classify(token: ParsedToken, override: str | None = None) -> str:
     )
     if sdk:
         return "kore-sdk"
-    if "appId" in claims or app_id_variants(claims):
+    if "appId" in claims or kore_app_id_variants(claims):
         return "kore-api"
     return "generic"
 

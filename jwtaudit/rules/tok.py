@@ -71,6 +71,12 @@ def _is_kore(subject: TokenSubject, ctx: RunContext) -> bool:
     return profile_of(subject, ctx) in KORE_PROFILES or subject.app is not None
 
 
+def _kore_context(subject: TokenSubject, ctx: RunContext) -> bool:
+    """The token is known to be for Kore from outside its claims (option, header, URL, export)."""
+    return (subject.profile or ctx.config.profile) in KORE_PROFILES or subject.public_api or (
+        subject.app is not None)
+
+
 def _hit(subject: TokenSubject, message: str, severity: Severity | None = None, *, part: str = "",
          **evidence: Any) -> Hit:
     """A hit on this token; `part` tells apart several hits of one rule (a claim, a parameter)."""
@@ -287,7 +293,10 @@ def app_id_claim_miscased(subject: TokenSubject, ctx: RunContext) -> Iterator[Hi
     """**What it does**
 
     Flags a claim spelled like `appId` but not exactly (`appid`, `AppId`, `APPID`, `appID`,
-    `app_id`, `App ID`, `app ID` …) when there is no exact `appId` claim.
+    `app_id`, `App ID`, `app ID` …) when there is no exact `appId` claim. The claim's value must
+    look like a Kore client id (`cs-…` or a placeholder), or the token must be known to be for
+    Kore (`--profile`, an `auth` header, a `/api/public/` URL, an export): Azure AD's `appid`
+    claim holds a bare GUID and is not a Kore mistake.
 
     **Why is this bad?**
 
@@ -310,7 +319,9 @@ def app_id_claim_miscased(subject: TokenSubject, ctx: RunContext) -> Iterator[Hi
     claims = subject.token.claims
     if "appId" in claims:
         return
-    variants = tk.app_id_variants(claims)
+    variants = tk.kore_app_id_variants(claims)
+    if not variants and _kore_context(subject, ctx):
+        variants = tk.app_id_variants(claims)
     if variants:
         name = _claim_name(variants[0])
         yield _hit(subject, f"Claim '{name}' must be spelled exactly 'appId'; the platform rejects "
