@@ -211,6 +211,30 @@ def token_command(tokens: tuple[str, ...], secret_env: str | None, secret_file: 
     finish(result, config, pairs, redactor)
 
 
+@cli.command("audit")
+@click.argument("path")
+@click.option("--now", "now_text", metavar="TIME", help="Judge ages as of TIME (epoch seconds or ISO 8601).")
+@click.option("--wordlist", metavar="FILE", help="Extra weak-secret candidates, one per line.")
+@format_option
+@output_option
+@fail_on_option
+@select_option
+@ignore_option
+@config_option
+@guarded
+def audit_command(path: str, now_text: str | None, wordlist: str | None, formats: tuple[str, ...],
+                  outputs: tuple[str, ...], fail_on: str | None, select: str | None, ignore: str | None,
+                  config_path: str | None) -> None:
+    """Audit an exported account: a container, Get Bots response, bot export zip or folder."""
+    from jwtaudit.commands.audit import AuditOptions, run_audit_command
+
+    config = build_config(config_path, Path(path), select=select, ignore=ignore, fail_on=fail_on,
+                          wordlist=wordlist)
+    pairs = pair_outputs(formats, outputs)
+    result, redactor = run_audit_command(AuditOptions(path=path, now=now_text), config)
+    finish(result, config, pairs, redactor)
+
+
 @cli.command("rules")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @guarded

@@ -152,6 +152,7 @@ class ExportApp:
     jwe_enforced: bool | None = None
     uses_private_claims: bool = False  # container flag or a token for it with privateClaims
     in_channel: bool = False  # a bot or client configuration uses it (jwtApps, BotKit, channels)
+    duplicates: tuple[ExportNode, ...] = ()  # further `apps[]` entries with the same client id
 
     @property
     def nodes(self) -> tuple[ExportNode, ...]:
@@ -336,16 +337,17 @@ class TextSubject:
     """One text file as the SEC rules see it, built by `jwtaudit.sources.text.analyse_text`.
 
     `assignments` are the candidate values the cheap whole-file pass found (bound to secret-like
-    names, Kore-secret shaped, Xenioo keys, URLs with credentials); `candidate_lines` are the
-    1-based lines where a generic detector (detect-secrets) may fire; `client_ids` the `cs-` ids
-    in the file with their lines. `document` is the parsed structured file, when there is one.
+    names, Kore-secret shaped, Xenioo keys, URLs with credentials, key blocks); `detector_lines`
+    maps a generic detector's code (SEC1xx) to the 1-based lines where it should run;
+    `client_ids` the `cs-` ids in the file with their lines. `document` is the parsed structured
+    file, when there is one.
     """
 
     location: Location
     text: str = field(default="", repr=False)
     format: str | None = None
     assignments: tuple[Assignment, ...] = ()
-    candidate_lines: tuple[int, ...] = ()
+    detector_lines: tuple[tuple[str, tuple[int, ...]], ...] = ()
     client_ids: tuple[tuple[str, int], ...] = ()
     document: DocumentSubject | None = field(default=None, repr=False)
     kind: str = "text"
@@ -364,3 +366,12 @@ class ScanSubject:
     secrets: tuple[Assignment, ...] = ()
     public_keys: tuple[Assignment, ...] = ()
     kind: str = "scan"
+
+
+@dataclass(frozen=True, kw_only=True)
+class SkippedFile:
+    """A file the scan could not (fully) read: binary, too large, undecodable, unreadable."""
+
+    location: Location
+    reason: str
+    kind: str = "skipped"

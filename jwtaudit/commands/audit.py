@@ -1,0 +1,137 @@
+"""`jwtaudit audit PATH`: read an exported account and run ACC, BOT, TOK, SEC and CFG rules on it.
+
+Sources load and link the export; this module runs the engine over every subject (account, bot
+exports, tokens found in them, the export files as documents) and builds the account overview
+that the text and HTML reports show. Secrets and tokens seen are handed to the redactor first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jwtaudit import engine
+from jwtaudit.config import Config
+from jwtaudit.model import Finding, Result
+from jwtaudit.redact import Redactor
+from jwtaudit.sources import export, export_link
+from jwtaudit.subjects import AccountSubject
+
+
+@dataclass(frozen=True, kw_only=True)
+class AuditOptions:
+    path: str
+    now: str | None = None
+
+
+def run_audit_command(options: AuditOptions, config: Config) -> tuple[Result, Redactor]:
+    from jwtaudit.commands.token import load_wordlist, parse_now
+
+    redactor = Redactor()
+    artefacts = export.load(Path(options.path), max_file_size=config.max_file_size)
+    linked = export_link.link(artefacts)
+    redactor.add_all(linked.sensitive)
+    for app in linked.app_settings.values():
+        redactor.add_all(app.secrets)
+    for token in linked.tokens:
+        redactor.add_all(token.token.raw.split(".")[2:])
+    ctx = engine.RunContext(config=config, now=parse_now(options.now), redactor=redactor,
+                            wordlist=load_wordlist(config.wordlist))
+    subjects: list[Any] = []
+    if linked.account is not None:
+        subjects.append(linked.account)
+    subjects.extend(linked.bot_exports)
+    subjects.extend(linked.tokens)
+    subjects.extend(linked.documents)
+    findings = engine.run(subjects, ctx)
+    result = Result(
+        mode="audit",
+        findings=tuple(findings),
+        files_scanned=linked.files,
+        rules=engine.rule_infos(findings),
+        overview=overview(linked, findings),
+    )
+    return result, redactor
+
+
+def overview(linked: export_link.LinkedExport, findings: Iterable[Finding]) -> dict[str, Any] | None:
+    """The account at a glance for reports (never a secret): apps, bots, which findings hit which app."""
+    account = linked.account
+    if account is None:
+        return None
+    hits = _findings_by_app(account, linked, findings)
+    scopes: dict[str, list[str]] = {}
+    for mapping in account.mappings or ():
+        client_id = mapping.get("clientId")
+        raw = mapping.get("scopes")
+        if isinstance(client_id, str) and isinstance(raw, list) and mapping.get("saved") is not False:
+            bucket = scopes.setdefault(client_id, [])
+            bucket.extend(s for s in raw if isinstance(s, str) and s not in bucket)
+    apps = [{
+        "clientId": app.client_id,
+        "name": app.name,
+        "createdIn": app.created_in,
+        "algorithm": app.algorithm,
+        "jtiEnforced": app.jti_enforced,
+        "jweEnforced": app.jwe_enforced,
+        "scopes": scopes.get(app.client_id, []),
+        "findings": sorted(hits.get(app.client_id, set())),
+    } for app in account.apps]
+    bots = [{
+        "id": bot.bot_id,
+        "name": bot.name,
+        "status": bot.status,
+        "published": bool(bot.published),
+        "apps": [a.client_id for a in account.apps if bot.bot_id and bot.bot_id in a.bot_ids],
+    } for bot in account.bots]
+    return {
+        "account": {"accountId": account.account_id, "name": account.name, "host": account.host},
+        "apps": apps,
+        "bots": bots,
+        "xenioo": _xenioo(account),
+    }
+
+
+def _findings_by_app(account: AccountSubject, linked: export_link.LinkedExport,
+                     findings: Iterable[Finding]) -> dict[str, set[str]]:
+    known = {a.client_id for a in account.apps}
+    token_apps = {(t.location.path, t.location.pointer): t.app.client_id
+                  for t in linked.tokens if t.app is not None and t.app.client_id}
+    app_places: dict[tuple[str, str], str] = {}
+    for app in account.apps:
+        for node in (*app.nodes, *app.duplicates):
+            app_places[(node.path, node.pointer)] = app.client_id
+    out: dict[str, set[str]] = {}
+    for finding in findings:
+        evidence: Mapping[str, Any] = finding.evidence
+        client_id = evidence.get("clientId")
+        if client_id not in known:
+            loc = finding.location
+            client_id = (token_apps.get((loc.path, loc.pointer))
+                         or _enclosing(app_places, loc.path, loc.pointer))
+        if isinstance(client_id, str) and client_id in known:
+            out.setdefault(client_id, set()).add(finding.rule)
+    return out
+
+
+def _enclosing(places: dict[tuple[str, str], str], path: str, pointer: str | None) -> str | None:
+    probe = pointer or ""
+    while probe:
+        if (path, probe) in places:
+            return places[(path, probe)]
+        probe = probe.rsplit("/", 1)[0]
+    return None
+
+
+def _xenioo(account: AccountSubject) -> dict[str, Any] | None:
+    if account.xenioo is None:
+        return None
+    data = account.xenioo.data
+    bots = data.get("bots") if isinstance(data.get("bots"), list) else []
+    return {
+        "serviceEndpoint": endpoint if isinstance(endpoint := data.get("serviceEndpoint"), str) else None,
+        "bots": [{"name": b.get("name"), "channels": b.get("channels") if isinstance(b.get("channels"), list)
+                  else []} for b in bots if isinstance(b, dict)],
+    }
