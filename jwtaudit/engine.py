@@ -93,7 +93,13 @@ def make_finding(info: RuleInfo, hit: Hit, subject: Any, config: Config) -> Find
             info.code, location.path, _anchor(subject, hit, location), hit.value, hit.guessable
         ),
         related=hit.related,
+        value_sha1=_sha1(hit.value),
     )
+
+
+def _sha1(value: str | None) -> str | None:
+    """detect-secrets' `hashed_secret` of a value (for baseline import only; see Finding)."""
+    return hashlib.sha1(value.encode("utf-8", "surrogatepass")).hexdigest() if value else None
 
 
 def check_subject(subject: Any, ctx: RunContext) -> list[Finding]:

@@ -102,6 +102,9 @@ class Finding:
     fingerprint: str
     related: tuple[Location, ...] = ()
     status: str = "new"  # new | baseline | suppressed
+    # sha1 of the raw offending value, only so that `jwtaudit baseline import` can match a
+    # detect-secrets baseline (which stores exactly that); never rendered, never written.
+    value_sha1: str | None = field(default=None, repr=False, compare=False)
 
     def sort_key(self) -> tuple[Any, ...]:
         loc = self.location
