@@ -235,6 +235,37 @@ def audit_command(path: str, now_text: str | None, wordlist: str | None, formats
     finish(result, config, pairs, redactor)
 
 
+@cli.command("scan")
+@click.argument("paths", nargs=-1)
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: all cores); results are identical for any N.")
+@click.option("--now", "now_text", metavar="TIME", help="Judge times as of TIME (epoch seconds or ISO 8601).")
+@click.option("--wordlist", metavar="FILE", help="Extra weak-secret candidates, one per line.")
+@profile_option
+@format_option
+@output_option
+@fail_on_option
+@select_option
+@ignore_option
+@config_option
+@guarded
+def scan_command(paths: tuple[str, ...], jobs: int | None, now_text: str | None, wordlist: str | None,
+                 profile: str | None, formats: tuple[str, ...], outputs: tuple[str, ...],
+                 fail_on: str | None, select: str | None, ignore: str | None, config_path: str | None) -> None:
+    """Find and judge every token and secret in PATHS (default: the current folder)."""
+    from jwtaudit.commands.scan import ScanRequest, run_scan
+    from jwtaudit.commands.token import parse_now
+
+    targets = paths or (".",)
+    start = Path(targets[0]) if len(targets) == 1 else Path.cwd()
+    config = build_config(config_path, start, select=select, ignore=ignore, fail_on=fail_on,
+                          profile=profile, wordlist=wordlist)
+    pairs = pair_outputs(formats, outputs)
+    request = ScanRequest(paths=targets, jobs=jobs, now=parse_now(now_text), progress=True)
+    result, redactor = run_scan(request, config)
+    finish(result, config, pairs, redactor)
+
+
 @cli.command("rules")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @guarded

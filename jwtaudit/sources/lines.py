@@ -33,6 +33,12 @@ class LineIndex:
         """Offset of the first character of 1-based `line`."""
         return self._starts[line - 1]
 
+    def line_text(self, text: str, line: int) -> str:
+        """The text of 1-based `line` of `text` (the text this index was built from), without EOL."""
+        start = self._starts[line - 1]
+        end = text.find("\n", start)
+        return (text[start:] if end == -1 else text[start:end]).rstrip("\r")
+
     def position(self, offset: int) -> tuple[int, int]:
         index = bisect_right(self._starts, offset) - 1
         return index + 1, offset - self._starts[index] + 1

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -34,6 +34,36 @@ LOCK_FILES = frozenset({
 })
 
 Spans = dict[str, Span]
+
+
+class LazySpans(Mapping[str, Span]):
+    """Spans computed on first use: most documents never need a location, and the C JSON parser
+    is far faster than the position-recording one."""
+
+    def __init__(self, compute: Callable[[], Spans]) -> None:
+        self._compute: Callable[[], Spans] | None = compute
+        self._spans: Spans = {}
+
+    def _load(self) -> Spans:
+        if self._compute is not None:
+            compute, self._compute = self._compute, None
+            try:
+                self._spans = compute()
+            except (ValueError, RecursionError, MemoryError):
+                self._spans = {}
+        return self._spans
+
+    def __getitem__(self, key: str) -> Span:
+        return self._load()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._load())
+
+    def __len__(self) -> int:
+        return len(self._load())
+
+    def __repr__(self) -> str:
+        return f"LazySpans({'pending' if self._compute else len(self._spans)})"
 
 
 class StructuredError(ValueError):
@@ -242,7 +272,9 @@ def _read_key(text: str, pos: int, frame: list[Any], fail: Callable[[int, str], 
 
 
 def _parse_json(text: str) -> tuple[Any, Spans]:
-    return parse_json_with_spans(text)
+    """Data from the C parser now; spans from the position-recording parser when first asked."""
+    data = json.loads(text[1:] if text.startswith("\ufeff") else text)
+    return data, LazySpans(lambda: parse_json_with_spans(text)[1])  # type: ignore[return-value]
 
 
 # --- YAML ------------------------------------------------------------------------------------
@@ -256,7 +288,9 @@ def _yaml_loader_class() -> Any:
     if _YAML_LOADER is None:
         import yaml
 
-        class Loader(yaml.SafeLoader):
+        base = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
+
+        class Loader(base):  # type: ignore[valid-type, misc]
             pass
 
         def unknown(loader: Any, node: Any) -> Any:

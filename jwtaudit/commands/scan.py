@@ -1,0 +1,234 @@
+"""`jwtaudit scan`: find and judge every token and secret in a tree.
+
+Files are analysed independently (in worker processes with `--jobs N`), each by
+`jwtaudit.sources.text.analyse_text`; per-file rules run in the worker. The scan-wide rules
+(SEC009 secret-signs-token, SEC010 secret-reused) run after the merge, and `engine.finalize`
+sorts everything, so `--jobs 2` and `--jobs 1` give identical reports.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from jwtaudit import engine
+from jwtaudit.config import Config
+from jwtaudit.model import Finding, InputError, Location, Result
+from jwtaudit.redact import Redactor
+from jwtaudit.sources.files import FileEntry, collect, read_file, scan_root
+from jwtaudit.sources.text import FileAnalysis, ScanOptions, analyse_text, decode_bytes
+from jwtaudit.subjects import Assignment, ScanSubject, SkippedFile, TokenSubject
+
+CHUNK = 64
+PARALLEL_MIN_FILES = 200
+
+
+@dataclass(frozen=True, kw_only=True)
+class ScanRequest:
+    paths: tuple[str, ...] = (".",)
+    jobs: int | None = None
+    now: int = 0
+    progress: bool = False
+
+
+@dataclass(kw_only=True)
+class FileOutcome:
+    """What a worker sends back for one file (all picklable)."""
+
+    findings: list[Finding] = field(default_factory=list)
+    tokens: list[TokenSubject] = field(default_factory=list)
+    secrets: list[Assignment] = field(default_factory=list)
+    public_keys: list[Assignment] = field(default_factory=list)
+    sensitive: list[str] = field(default_factory=list)
+    error: InputError | None = None
+    scanned: bool = False
+
+
+# --- per-file work (runs in workers) ----------------------------------------------------------------
+
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(config: Config, options: ScanOptions, now: int, wordlist: tuple[str, ...]) -> None:
+    from jwtaudit.rules import registry
+
+    registry.load_all()
+    _WORKER.update(config=config, options=options, now=now, wordlist=wordlist)
+
+
+def _context() -> engine.RunContext:
+    ctx = _WORKER.get("ctx")
+    if ctx is None:
+        ctx = engine.RunContext(config=_WORKER["config"], now=_WORKER["now"], wordlist=_WORKER["wordlist"],
+                                redactor=_Collector())
+        _WORKER["ctx"] = ctx
+    return ctx
+
+
+def analyse_entry(entry: FileEntry) -> FileOutcome:
+    config: Config = _WORKER["config"]
+    ctx = _context()
+    data, reason = read_file(entry, config.max_file_size)
+    if data is None:
+        return skipped_outcome(entry.rel_path, reason or "unreadable", ctx)
+    text, _encoding = decode_bytes(data)
+    analysis = analyse_text(entry.rel_path, text, _WORKER["options"])
+    return outcome_of(analysis, ctx)
+
+
+class _Collector(Redactor):
+    """A redactor that also remembers, in order, the values rules reported (to send them home)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[str] = []
+
+    def add(self, *values: str | None) -> None:
+        self.seen.extend(v for v in values if v)
+        super().add(*values)
+
+    def values(self) -> list[str]:
+        return list(self.seen)
+
+
+def outcome_of(analysis: FileAnalysis, ctx: engine.RunContext) -> FileOutcome:
+    """Run the per-file rules on one file's subjects."""
+    collector = _Collector()
+    ctx.redactor = collector
+    findings: list[Finding] = []
+    for subject in analysis.subjects:
+        findings.extend(engine.check_subject(subject, ctx))
+    return FileOutcome(findings=findings, tokens=analysis.tokens, secrets=analysis.secrets,
+                       public_keys=analysis.public_keys, sensitive=analysis.sensitive + collector.seen,
+                       scanned=True)
+
+
+def skipped_outcome(rel_path: str, reason: str, ctx: engine.RunContext) -> FileOutcome:
+    subject = SkippedFile(location=Location(path=rel_path), reason=reason)
+    return FileOutcome(findings=engine.check_subject(subject, ctx),
+                       error=InputError(path=rel_path, message=reason))
+
+
+def _analyse_chunk(entries: list[FileEntry]) -> list[FileOutcome]:
+    return [analyse_entry(entry) for entry in entries]
+
+
+# --- orchestration -------------------------------------------------------------------------------
+
+
+def _chunks(items: Sequence[FileEntry], size: int) -> Iterator[list[FileEntry]]:
+    for start in range(0, len(items), size):
+        yield list(items[start:start + size])
+
+
+class _Progress:
+    """A one-line counter on stderr, only on a terminal and only once the scan passes a second."""
+
+    def __init__(self, total: int, enabled: bool) -> None:
+        self.total, self.done, self.enabled = total, 0, enabled
+        self.started = time.monotonic()
+        self.shown = False
+
+    def advance(self, count: int) -> None:
+        self.done += count
+        if self.enabled and time.monotonic() - self.started > 1.0:
+            self.shown = True
+            sys.stderr.write(f"\rjwtaudit: scanned {self.done}/{self.total} files")
+            sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r" + " " * 60 + "\r")
+            sys.stderr.flush()
+
+
+def _outcomes(entries: list[FileEntry], jobs: int, progress: _Progress,
+              init_args: tuple[Any, ...]) -> Iterator[FileOutcome]:
+    if jobs <= 1 or len(entries) < PARALLEL_MIN_FILES:
+        _init_worker(*init_args)
+        for chunk in _chunks(entries, CHUNK):
+            yield from _analyse_chunk(chunk)
+            progress.advance(len(chunk))
+        return
+    import multiprocessing
+
+    from jwtaudit.rules import registry
+
+    registry.load_all()
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    size = max(8, min(CHUNK, len(entries) // (jobs * 8) or 8))
+    with multiprocessing.get_context(method).Pool(jobs, initializer=_init_worker, initargs=init_args) as pool:
+        for chunk_result in pool.imap(_analyse_chunk, _chunks(entries, size)):
+            yield from chunk_result
+            progress.advance(len(chunk_result))
+
+
+def run_scan(request: ScanRequest, config: Config) -> tuple[Result, Redactor]:
+    from jwtaudit.commands.token import load_wordlist
+
+    redactor = Redactor()
+    root = scan_root(request.paths)
+    entries, walk_skipped = collect(request.paths, root, config.exclude)
+    jobs = request.jobs or os.cpu_count() or 1
+    wordlist = load_wordlist(config.wordlist)
+    options = ScanOptions(profile=config.profile)
+    init_args = (config, options, request.now, wordlist)
+    _init_worker(*init_args)
+    ctx = _context()
+    findings: list[Finding] = []
+    errors: list[InputError] = []
+    tokens: list[TokenSubject] = []
+    secrets: list[Assignment] = []
+    public_keys: list[Assignment] = []
+    scanned = 0
+    for item in walk_skipped:
+        outcome = skipped_outcome(item.rel_path, item.reason, ctx)
+        findings.extend(outcome.findings)
+        errors.append(outcome.error)  # type: ignore[arg-type]
+    progress = _Progress(len(entries), request.progress and sys.stderr.isatty())
+    try:
+        for outcome in _outcomes(entries, jobs, progress, init_args):
+            findings.extend(outcome.findings)
+            if outcome.error is not None:
+                errors.append(outcome.error)
+            scanned += outcome.scanned
+            tokens.extend(outcome.tokens)
+            secrets.extend(outcome.secrets)
+            public_keys.extend(outcome.public_keys)
+            redactor.add_all(outcome.sensitive)
+    finally:
+        progress.close()
+    ctx.redactor = _Collector()
+    findings.extend(scan_wide_findings(tokens, secrets, public_keys, ctx))
+    redactor.add_all(ctx.redactor.seen)  # type: ignore[attr-defined]
+    final = engine.finalize(findings)
+    result = Result(
+        mode="scan",
+        findings=tuple(final),
+        files_scanned=scanned,
+        errors=tuple(sorted(errors, key=lambda e: e.path)),
+        rules=engine.rule_infos(final),
+        properties={"root": str(root)},
+    )
+    return result, redactor
+
+
+def scan_wide_findings(tokens: list[TokenSubject], secrets: list[Assignment], public_keys: list[Assignment],
+                       ctx: engine.RunContext) -> list[Finding]:
+    """SEC009/SEC010 over everything the files contributed, in a deterministic order."""
+    def order(item: Any) -> tuple[Any, ...]:
+        loc = item.location
+        return (loc.path, loc.commit or "", loc.line or 0, loc.column or 0, loc.pointer or "")
+
+    subject = ScanSubject(
+        location=Location(path="."),
+        tokens=tuple(sorted(tokens, key=order)),
+        secrets=tuple(sorted(secrets, key=order)),
+        public_keys=tuple(sorted(public_keys, key=order)),
+    )
+    return engine.check_subject(subject, ctx)
+

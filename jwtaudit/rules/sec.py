@@ -1,0 +1,558 @@
+"""SEC: secrets and tokens stored in files (working tree, staged content, git history).
+
+Rules read what `jwtaudit.sources.text.analyse_text` found: a `TokenSubject` per stored token
+(SEC001), a `TextSubject` per file with candidate values (SEC002–SEC008, SEC101–SEC125 through
+detect-secrets' plugins), and one `ScanSubject` for the whole scan (SEC009, SEC010).
+SEC003 and SEC006 live in `sec_frontend.py`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from typing import Any
+
+from jwtaudit import tokens as tk
+from jwtaudit.engine import RunContext
+from jwtaudit.model import Confidence, Hit, Location, Severity
+from jwtaudit.redact import keyed_hash, short_hash, token_preview
+from jwtaudit.rules.registry import rule
+from jwtaudit.sources import secrets as ds
+from jwtaudit.sources.text import is_kore_secret, is_secret_key, normalise_key
+from jwtaudit.subjects import Assignment, ScanSubject, TextSubject, TokenSubject
+
+CLIENT_ID_WINDOW = 3  # lines either side in which a cs- client id binds a bare secret
+_TEMPLATE_MARKS = ("{{", "${", "%(", "process.env", "os.environ", "getenv", "<%", "#{", "%7b")
+
+
+def _iso(epoch: int) -> str:
+    return dt.datetime.fromtimestamp(epoch, dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def is_literal(value: str) -> bool:
+    """A real value, not a template, reference or placeholder."""
+    lower = value.lower()
+    return not any(mark in lower for mark in _TEMPLATE_MARKS) and not ds.is_placeholder(value)
+
+
+def _secret_evidence(item: Assignment, **extra: Any) -> dict[str, Any]:
+    evidence: dict[str, Any] = {"key": item.key[:80], "length": len(item.value),
+                                "sha256_prefix": short_hash(item.value)}
+    evidence.update(extra)
+    return evidence
+
+
+def _where(location: Location) -> str:
+    place = location.path
+    if location.commit:
+        place += f"@{location.commit[:12]}"
+    if location.line:
+        place += f":{location.line}"
+    elif location.pointer:
+        place += f" {location.pointer}"
+    return place
+
+
+# --- SEC001 --------------------------------------------------------------------------------------
+
+
+@rule(code="SEC001", name="committed-token", severity=Severity.HIGH, confidence=Confidence.HIGH,
+      cwe=798, subject="token")
+def committed_token(subject: TokenSubject, ctx: RunContext) -> Iterator[Hit]:
+    """**What it does**
+
+    Flags a signed JWS or a JWE that is stored in a file: source code, a JSON/YAML/`.env`
+    configuration, a curl command in Markdown, a notebook, a URL's query string. The message
+    says whether it never expires or until when it is valid; an expired token is reported with
+    low severity. An unsigned token gets TOK002 only. Every TOK rule also runs on the token at
+    the same place.
+
+    **Why is this bad?**
+
+    A token is a bearer credential: whoever copies it from the repository, a fork, a CI log or
+    a package can call the Kore.ai public APIs (or your own API) as its subject until it
+    expires — and a token without `exp` never does.
+
+    **Example**
+
+    `curl -H "auth: eyJhbGciOiJIUzI1NiJ9.eyJhcHBJZCI6ImNzLS4uLiJ9.…" https://bots.kore.ai/api/public/…`
+    in a README.
+
+    **Fix**
+
+    Remove the token, revoke it (rotate the app's client secret if the token cannot expire),
+    and mint short-lived tokens at runtime from a secret held in a secret store.
+
+    **References**
+
+    - https://cwe.mitre.org/data/definitions/798.html
+    - RFC 8725 §3.10 (do not leak tokens)
+    - https://developer.kore.ai/docs/bots/api-guide/apis/
+    """
+    token = subject.token
+    if not subject.stored or not (token.is_jwe or token.signed):
+        return
+    claims = token.claims
+    exp = claims.get("exp")
+    severity = None
+    if token.is_jwe:
+        validity = "its expiry is encrypted"
+    elif isinstance(exp, (int, float)) and not isinstance(exp, bool):
+        seconds = int(exp / 1000) if exp > 10**11 else int(exp)
+        if seconds < ctx.now - ctx.config.clock_skew:
+            validity = f"expired on {_iso(seconds)}"
+            severity = Severity.LOW
+        else:
+            validity = f"valid until {_iso(seconds)}"
+    else:
+        validity = "it never expires"
+    kind = "JWE" if token.is_jwe else "signed JWT"
+    yield Hit(
+        message=f"A {kind} is stored in the file; {validity}.",
+        evidence={"alg": token.alg, "kind": token.kind, "profile": tk.classify(token, subject.profile),
+                  "claims": sorted(str(k) for k in claims)[:20], "token": token_preview(token.raw)},
+        severity=severity,
+        value=token.raw,
+    )
+
+
+# --- SEC002 --------------------------------------------------------------------------------------
+
+
+def _client_id_near(subject: TextSubject, item: Assignment) -> str | None:
+    line = item.location.line
+    if line is None:
+        return None
+    near = [cid for cid, at in subject.client_ids if abs(at - line) <= CLIENT_ID_WINDOW]
+    return near[0] if near else None
+
+
+@rule(code="SEC002", name="kore-client-secret", severity=Severity.CRITICAL, confidence=Confidence.HIGH,
+      cwe=798, subject="text")
+def kore_client_secret(subject: TextSubject, ctx: RunContext) -> Iterator[Hit]:
+    """**What it does**
+
+    Flags a Kore.ai app client secret — 44 characters of base64 that decode to exactly 32 bytes —
+    bound to a secret-like key (`clientSecret`, `client_secret`, `KORE_CLIENT_SECRET`, BotKit's
+    `credentials.apikey`, `apiKey` …) or written within three lines of a `cs-` client id (a
+    Markdown table, a curl example, a Get Bots response).
+
+    **Why is this bad?**
+
+    The client secret signs the JWTs the platform trusts. With it anyone can mint tokens for the
+    app's API scopes (export or import bots, read conversation history, manage users) or
+    impersonate users of the web SDK, for as long as the secret is not rotated.
+
+    **Example**
+
+    ```json
+    {"credentials": {"appId": "cs-3f2a…", "apikey": "q0Z8m3Vt4Yc1Rk9Wn2Lp6Xs5Hd7Jf0Ga8Bu3Ei1Oy4M="}}
+    ```
+
+    **Fix**
+
+    Rotate the secret in the app's settings (Builder or Admin Console › API Scopes / Apps), then
+    read it at runtime from an environment variable or a secret store; keep `.env` files out
+    of version control.
+
+    **References**
+
+    - https://developer.kore.ai/docs/bots/api-guide/apis/
+    - https://cwe.mitre.org/data/definitions/798.html
+    """
+    for item in subject.assignments:
+        if item.scope in ("url-query", "url-userinfo", "pem", "public-key", "jwk-private"):
+            continue
+        if not is_kore_secret(item.value) or not is_literal(item.value):
+            continue
+        client_id = _client_id_near(subject, item)
+        bound = is_secret_key(item.key)
+        if not bound and client_id is None:
+            continue
+        reason = f"under `{item.key}`" if bound else "next to a client id"
+        yield Hit(
+            message=f"Kore client secret stored in the file {reason}.",
+            evidence=_secret_evidence(item, client_id=client_id),
+            value=item.value, location=item.location, anchor=item.location.pointer or item.key,
+        )
+
+
+# --- SEC004 / SEC005 ----------------------------------------------------------------------------
+
+
+@rule(code="SEC004", name="xenioo-account-key", severity=Severity.CRITICAL, confidence=Confidence.HIGH,
+      cwe=798, subject="text")
+def xenioo_account_key(subject: TextSubject, ctx: RunContext) -> Iterator[Hit]:
+    """**What it does**
+
+    Flags a literal value for Xenioo's `AccountAPIKey` (also `account_api_key`,
+    `XENIOO_ACCOUNT_API_KEY` …) in code, configuration or documentation.
+
+    **Why is this bad?**
+
+    The account API key authorises `POST <endpoint>/authorization/integration` for the whole
+    Xenioo account: it yields tokens for every bot, including `GET /bots`, which returns every
+    bot's `APIKey` and `APISecret`.
+
+    **Example**
+
+    `{"AccountAPIKey": "9b1c3e7f0a4d4c2e8f6a5b3d1c0e9f7a"}` in a request sample.
+
+    **Fix**
+
+    Regenerate the key in the Xenioo account settings and load it at runtime from a secret store
+    or an environment variable.
+
+    **References**
+
+    - https://www.xenioo.com/docs/global-platform-api/
+    - https://cwe.mitre.org/data/definitions/798.html
+    """
+    for item in subject.assignments:
+        if normalise_key(item.key).endswith("accountapikey") and is_literal(item.value):
+            yield Hit(message=f"Xenioo account API key stored in the file under `{item.key}`.",
+                      evidence=_secret_evidence(item), value=item.value, location=item.location,
+                      anchor=item.location.pointer or item.key)
+
+
+def _xenioo_bots_list(subject: TextSubject) -> bool:
+    doc = subject.document
+    data = doc.data if doc is not None else None
+    if not isinstance(data, dict) or not isinstance(data.get("Result"), list):
+        return False
+    return any(isinstance(bot, dict) and ("APIKey" in bot or "APISecret" in bot) for bot in data["Result"])
+
+
+@rule(code="SEC005", name="xenioo-bot-credentials", severity=Severity.HIGH, confidence=Confidence.HIGH,
+      cwe=798, subject="text")
+def xenioo_bot_credentials(subject: TextSubject, ctx: RunContext) -> Iterator[Hit]:
+    """**What it does**
+
+    Flags literal Xenioo bot-level credentials: `BotAPIKey` / `BotAPISecret` values anywhere,
+    and `APIKey` / `APISecret` in a saved Xenioo bots list (`{"Result": [{"Name", "APIKey",
+    "APISecret", …}]}`, the response of `GET /bots`).
+
+    **Why is this bad?**
+
+    A bot's key and secret authorise its integration API: anyone holding them can talk to the
+    bot as any user and read what the integration returns.
+
+    **Example**
+
+    `XENIOO_BOT_API_SECRET=4f1d…` in a committed `.env`, or a saved `bots.json` from `GET /bots`.
+
+    **Fix**
+
+    Regenerate the bot's API key and secret in Xenioo, keep them in a secret store, and never
+    commit responses of `GET /bots`.
+
+    **References**
+
+    - https://www.xenioo.com/docs/global-platform-api/
+    - https://cwe.mitre.org/data/definitions/798.html
+    """
+    bots_list = _xenioo_bots_list(subject)
+    for item in subject.assignments:
+        norm = normalise_key(item.key)
+        if norm.endswith(("botapikey", "botapisecret")):
+            pass
+        elif not (bots_list and item.key in ("APIKey", "APISecret") and (item.location.pointer or "")
+                  .startswith("/Result/")):
+            continue
+        if is_literal(item.value):
+            yield Hit(message=f"Xenioo bot credential stored in the file under `{item.key}`.",
+                      evidence=_secret_evidence(item), value=item.value, location=item.location,
+                      anchor=item.location.pointer or item.key)
+
+
+# --- SEC007 --------------------------------------------------------------------------------------
+
+
+@rule(code="SEC007", name="secret-in-url", severity=Severity.HIGH, confidence=Confidence.HIGH,
+      cwe=598, subject="text")
+def secret_in_url(subject: TextSubject, ctx: RunContext) -> Iterator[Hit]:
+    """**What it does**
+
+    Flags a URL that carries a literal credential: in its query (`token=`, `api_key=`, `apikey=`,
+    `access_token=`, `secret=`, `key=` …) or in its user-info (`https://user:pass@host/`).
+
+    **Why is this bad?**
+
+    URLs are logged by proxies, web servers, browsers and CI systems and are sent on in
+    `Referer` headers: a credential in a URL leaks far beyond the file it was written in.
+
+    **Example**
+
+    `https://bots.kore.ai/api/public/bot/st-…/history?access_token=9f2c…`
+
+    **Fix**
+
+    Send credentials in a header (the Kore public APIs take the JWT in the `auth` header),
+    rotate the exposed value, and reference secrets through templates or environment variables.
+
+    **References**
+
+    - https://cwe.mitre.org/data/definitions/598.html
+    - https://owasp.org/www-community/vulnerabilities/Information_exposure_through_query_strings_in_url
+    """
+    for item in subject.assignments:
+        if item.scope not in ("url-query", "url-userinfo") or not is_literal(item.value):
+            continue
+        if item.value.startswith("eyJ") and item.scope == "url-query":
+            place = f"query parameter `{item.key}` (a token; see SEC001)"
+        elif item.scope == "url-query":
+            place = f"query parameter `{item.key}`"
+        else:
+            place = "user-info (user:password@)"
+        yield Hit(message=f"URL carries a literal credential in its {place}.",
+                  evidence={"parameter": item.key[:40] if item.scope == "url-query" else None,
+                            "length": len(item.value), "sha256_prefix": short_hash(item.value)},
+                  value=item.value, location=item.location, anchor=item.location.pointer or item.key)
+
+
+# --- SEC008 --------------------------------------------------------------------------------------
+
+
+@rule(code="SEC008", name="private-key", severity=Severity.HIGH, confidence=Confidence.HIGH,
+      cwe=321, subject="text")
+def private_key(subject: TextSubject, ctx: RunContext) -> Iterator[Hit]:
+    """**What it does**
+
+    Flags a PEM private key (`-----BEGIN … PRIVATE KEY-----` with a real body), and a JWK or
+    JWKS entry with private members (`d`, `p`, `q`, `dp`, `dq`, `qi`, or `k` for an `oct` key).
+
+    **Why is this bad?**
+
+    A private key signs RS256/ES256 tokens (Kore SDK tokens, your identity provider's) or
+    decrypts JWEs: whoever has it can mint tokens every verifier trusts.
+
+    **Example**
+
+    `{"keys": [{"kty": "RSA", "n": "…", "e": "AQAB", "d": "…"}]}` in `jwks.json`.
+
+    **Fix**
+
+    Replace the key pair, publish only the public key (JWKS without private members), and keep
+    the private key in a key store or KMS.
+
+    **References**
+
+    - https://cwe.mitre.org/data/definitions/321.html
+    - RFC 7517 §4 and RFC 7518 §6.3.2 (private JWK members)
+    """
+    for item in subject.assignments:
+        if item.scope == "pem":
+            yield Hit(message=f"Private key stored in the file ({item.key.title()}).",
+                      evidence={"type": item.key, "sha256_prefix": short_hash(item.value)},
+                      value=item.value, location=item.location, anchor=item.location.pointer or item.key)
+        elif item.scope == "jwk-private":
+            yield Hit(message=f"JWK with private members ({item.key}) stored in the file.",
+                      evidence={"members": item.key.split(","), "sha256_prefix": short_hash(item.value)},
+                      value=item.value, location=item.location, anchor=item.location.pointer or "jwk")
+
+
+# --- SEC009 / SEC010 -------------------------------------------------------------------------------
+
+
+@rule(code="SEC009", name="secret-signs-token", severity=Severity.CRITICAL, confidence=Confidence.HIGH,
+      cwe=798, subject="scan")
+def secret_signs_token(subject: ScanSubject, ctx: RunContext) -> Iterator[Hit]:
+    """**What it does**
+
+    Tries every secret found anywhere in the scan against every HMAC-signed token found anywhere
+    in the scan (and every public key against every RS/PS/ES token), offline. When one verifies
+    the other, it reports the token's place and names the secret's place.
+
+    **Why is this bad?**
+
+    It is offline proof that the leaked secret is the live signing key: anyone who reads the
+    repository can mint tokens the platform accepts, not just replay the one that was committed.
+    (A public key that verifies a committed token proves the token is genuine.)
+
+    **Example**
+
+    `.env` holds `KORE_CLIENT_SECRET=…` and `docs/api.md` a curl command whose `auth` token was
+    signed with that secret.
+
+    **Fix**
+
+    Rotate the secret (or key pair) now; remove both the secret and the token from the files
+    and from history; mint tokens at runtime.
+
+    **References**
+
+    - https://cwe.mitre.org/data/definitions/798.html
+    - RFC 7515 §5.2 (signature verification), RFC 8725 §3.5
+    """
+    secrets: dict[str, Assignment] = {}
+    for item in subject.secrets:
+        secrets.setdefault(item.value, item)
+    candidates = list(secrets)
+    checked: dict[tuple[bytes, bytes], str | None] = {}
+    for token_subject in subject.tokens:
+        token = token_subject.token
+        if token.alg in tk.HMAC_HASHES and token.signature:
+            key = (token.signing_input, token.signature)
+            if key not in checked:
+                checked[key] = tk.crack_hmac(token, candidates)
+            match = checked[key]
+            if match is not None:
+                source = secrets[match]
+                yield Hit(
+                    message=f"The secret at {_where(source.location)} (`{source.key[:60]}`) verifies this "
+                            f"{token.alg} token: the leaked secret is the live signing key.",
+                    evidence={"alg": token.alg, "secret_key": source.key[:80], "secret_location": _where(
+                        source.location), "sha256_prefix": short_hash(match)},
+                    value=match, location=token_subject.location, related=(source.location,),
+                    anchor=token_subject.anchor,
+                )
+        elif token.signature and token.alg and token.alg[:2] in ("RS", "PS", "ES"):
+            for item in subject.public_keys:
+                if tk.verify_with_public_key(token, item.value):
+                    yield Hit(
+                        message=f"The public key at {_where(item.location)} verifies this {token.alg} token: "
+                                "the committed token is genuine.",
+                        evidence={"alg": token.alg, "key_location": _where(item.location)},
+                        severity=Severity.HIGH, value=token.raw, location=token_subject.location,
+                        related=(item.location,), anchor=token_subject.anchor,
+                    )
+                    break
+
+
+def _strong(value: str) -> bool:
+    return is_kore_secret(value) or (len(value) >= 16 and ds.shannon_entropy(value) >= 3.0)
+
+
+def _environment(item: Assignment) -> str:
+    return f"{item.location.path}\0{item.location.commit or ''}\0{item.scope}"
+
+
+@rule(code="SEC010", name="secret-reused", severity=Severity.MEDIUM, confidence=Confidence.MEDIUM,
+      cwe=798, subject="scan")
+def secret_reused(subject: ScanSubject, ctx: RunContext) -> Iterator[Hit]:
+    """**What it does**
+
+    Compares every secret found in the scan by keyed hash and flags a value that appears in
+    more than one file, or under different environments or apps of one file (`dev` and `prod`
+    sections, two `jwtApps`).
+
+    **Why is this bad?**
+
+    One secret shared between environments or apps means a leak of the least protected copy
+    (a developer's `.env`, a staging server) compromises production, and rotating it breaks
+    every place at once, so it tends not to be rotated.
+
+    **Example**
+
+    The same `clientSecret` in `config/dev.json` and `config/prod.json`.
+
+    **Fix**
+
+    Give each environment and app its own secret (create a separate app per environment) and
+    rotate the shared one.
+
+    **References**
+
+    - https://cwe.mitre.org/data/definitions/798.html
+    - https://cheatsheetseries.owasp.org/cheatsheets/Secrets_Management_Cheat_Sheet.html
+    """
+    groups: dict[str, list[Assignment]] = {}
+    for item in subject.secrets:
+        if _strong(item.value):
+            groups.setdefault(keyed_hash(item.value), []).append(item)
+    for items in groups.values():
+        places: dict[str, Assignment] = {}
+        for item in sorted(items, key=lambda a: (a.location.path, a.location.line or 0,
+                                                 a.location.column or 0)):
+            places.setdefault(_environment(item), item)
+        if len(places) < 2:
+            continue
+        first, *others = places.values()
+        files = sorted({i.location.path for i in places.values()})
+        yield Hit(
+            message=f"The same secret appears in {len(places)} places across {len(files)} file(s); "
+                    f"also at {', '.join(_where(o.location) for o in others[:5])}.",
+            evidence={"key": first.key[:80], "places": len(places), "files": files[:10],
+                      "sha256_prefix": short_hash(first.value)},
+            value=first.value, location=first.location, related=tuple(o.location for o in others),
+            anchor=first.location.pointer or first.key,
+        )
+
+
+# --- SEC101–SEC125: detect-secrets plugins --------------------------------------------------------
+
+_GENERIC_DOC = """**What it does**
+
+Runs detect-secrets' `{plugin}` ({title}) on the lines of a file where its trigger words
+appear, and flags what it finds after jwtaudit's false-positive filters (templates,
+placeholders, UUIDs, SRI and git hashes, data URIs, notebook outputs, lock files). Where a
+specific rule (SEC001–SEC008) reports the same place, this generic finding is dropped.
+
+**Why is this bad?**
+
+A credential committed to a repository is readable by everyone with access to it, its forks,
+its CI logs and its packages, and stays in git history after it is deleted from the file.
+
+**Example**
+
+`{example}`
+
+**Fix**
+
+Revoke or rotate the credential with its issuer, remove it from the file (and from history),
+and load it at runtime from a secret store or an environment variable.
+
+**References**
+
+- https://github.com/Yelp/detect-secrets
+- https://cwe.mitre.org/data/definitions/798.html
+"""
+
+
+def _pointer_at(subject: TextSubject, line: int, column: int) -> str | None:
+    doc = subject.document
+    if doc is None:
+        return None
+    best: tuple[int, str] | None = None
+    for pointer, span in doc.spans.items():
+        inside = span.column <= column < max(span.end_column, span.column + 1)
+        if span.line == line == span.end_line and inside:
+            width = span.end_column - span.column
+            if best is None or width < best[0]:
+                best = (width, pointer)
+    return best[1] if best else None
+
+
+def _make_generic(spec: ds.PluginSpec) -> Callable[[TextSubject, RunContext], Iterator[Hit]]:
+    def check(subject: TextSubject, ctx: RunContext) -> Iterator[Hit]:
+        lines = dict(subject.detector_lines).get(spec.code)
+        if not lines or ds.is_lock_file(subject.location.path):
+            return
+        from jwtaudit.sources.lines import LineIndex
+
+        index = LineIndex(subject.text)
+        for line in lines:
+            line_text = index.line_text(subject.text, line)
+            for value, column in ds.detect(spec.code, subject.location.path, line_text):
+                pointer = _pointer_at(subject, line, column + 1)
+                if pointer and "/outputs/" in pointer:
+                    continue
+                location = replace(subject.location, line=line, column=column + 1, end_line=line,
+                                   end_column=column + 1 + len(value), pointer=pointer)
+                prefix = "Probable " if spec.confidence != "high" else ""
+                yield Hit(message=f"{prefix}{spec.title} stored in the file (detect-secrets {spec.plugin}).",
+                          evidence={"detector": spec.plugin, "length": len(value),
+                                    "sha256_prefix": short_hash(value)},
+                          value=value, location=location,
+                          anchor=pointer or f"{spec.code}:{short_hash(value)}")
+
+    check.__name__ = spec.name.replace("-", "_")
+    check.__doc__ = _GENERIC_DOC.format(plugin=spec.plugin, title=spec.title, example=spec.example)
+    return check
+
+
+_CONFIDENCE = {"high": Confidence.HIGH, "medium": Confidence.MEDIUM, "low": Confidence.LOW}
+for _spec in ds.PLUGINS:
+    rule(code=_spec.code, name=_spec.name, severity=Severity.HIGH, confidence=_CONFIDENCE[_spec.confidence],
+         cwe=798, subject="text")(_make_generic(_spec))

@@ -1,0 +1,156 @@
+"""The file walker: which files a scan reads, and reading one file safely.
+
+Inside a git work tree the scan takes what git would: tracked files plus untracked ones that
+`.gitignore` does not exclude (`git ls-files --cached --others --exclude-standard`); elsewhere
+every file. Then the config's `exclude` globs, the size cap, binary detection, and symlinks that
+point out of the scan root. A file that cannot be read is reported, never a crash.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+BINARY_SUFFIXES = frozenset("""
+.png .jpg .jpeg .gif .bmp .ico .icns .webp .tif .tiff .psd .heic .avif .pdf .zip .gz .tgz .bz2 .xz
+.zst .7z .rar .tar .jar .war .ear .class .so .dylib .dll .exe .o .a .lib .obj .pyc .pyo .pyd .whl
+.egg .woff .woff2 .ttf .otf .eot .mp3 .mp4 .m4a .mov .avi .mkv .webm .wav .flac .ogg .sqlite
+.sqlite3 .db .bin .dat .pkl .pickle .npy .npz .h5 .parquet .onnx .pt .wasm .iso .dmg .msi .deb .rpm
+.apk .ipa .keystore .jks .p12 .pfx .der
+""".split())
+SNIFF_BYTES = 8192
+_TEXT_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")
+
+
+@dataclass(frozen=True, kw_only=True)
+class FileEntry:
+    """A file to scan: its path relative to the scan root (forward slashes) and on disk."""
+
+    rel_path: str
+    abs_path: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Skipped:
+    rel_path: str
+    reason: str
+
+
+def scan_root(paths: Sequence[str]) -> Path:
+    """The folder findings are relative to: the one directory given, else the working folder."""
+    if len(paths) == 1 and Path(paths[0]).is_dir():
+        return Path(paths[0])
+    return Path.cwd()
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        rel = os.path.relpath(path, root)
+    except ValueError:  # another drive on Windows
+        rel = str(path)
+    rel = rel.replace(os.sep, "/")
+    return str(path).replace(os.sep, "/") if rel.startswith("../") else rel
+
+
+def _git_files(folder: Path) -> list[str] | None:
+    """Files git would consider in `folder` (relative to it), or None outside a work tree."""
+    if not (folder / ".git").exists():
+        probe = folder.resolve()
+        if not any((parent / ".git").exists() for parent in (probe, *probe.parents)):
+            return None
+    try:
+        proc = subprocess.run(
+            ["git", "-C", str(folder), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            capture_output=True, timeout=120, check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if proc.returncode != 0:
+        return None
+    names = proc.stdout.decode("utf-8", "surrogateescape").split("\0")
+    return sorted({n for n in names if n})
+
+
+def _walk_all(folder: Path) -> Iterable[str]:
+    for current, dirs, files in os.walk(folder, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if d != ".git" and not os.path.islink(os.path.join(current, d)))
+        for name in sorted(files):
+            yield os.path.relpath(os.path.join(current, name), folder)
+
+
+def _excluder(patterns: Sequence[str]):  # type: ignore[no-untyped-def]
+    if not patterns:
+        return None
+    import pathspec
+
+    return pathspec.PathSpec.from_lines("gitwildmatch", patterns)
+
+
+def collect(paths: Sequence[str], root: Path,
+            exclude: Sequence[str] = ()) -> tuple[list[FileEntry], list[Skipped]]:
+    """Every file to scan under `paths`, in a stable order, and the ones skipped while walking."""
+    spec = _excluder(exclude)
+    root_real = root.resolve()
+    entries: dict[str, FileEntry] = {}
+    skipped: dict[str, Skipped] = {}
+    for arg in paths or (".",):
+        target = Path(arg)
+        if target.is_dir():
+            listed = _git_files(target)
+            names = listed if listed is not None else list(_walk_all(target))
+            candidates = [target / name for name in names]
+        elif target.exists() or target.is_symlink():
+            candidates = [target]
+        else:
+            from jwtaudit.errors import UsageError
+
+            raise UsageError(f"{arg}: no such file or directory")
+        for path in candidates:
+            rel = _rel(path, root)
+            if spec is not None and (spec.match_file(rel) or spec.match_file(rel + "/")):
+                continue
+            if path.is_symlink():
+                try:
+                    real = path.resolve(strict=True)
+                except (OSError, RuntimeError):
+                    skipped[rel] = Skipped(rel_path=rel, reason="broken or looping symlink")
+                    continue
+                if not real.is_relative_to(root_real):
+                    skipped[rel] = Skipped(rel_path=rel, reason="symlink pointing outside the scan root")
+                    continue
+            if path.is_dir():
+                continue  # a submodule or a symlink to a folder inside the root: not followed
+            if not path.exists():
+                continue  # tracked by git but deleted in the work tree
+            entries.setdefault(rel, FileEntry(rel_path=rel, abs_path=str(path)))
+    return [entries[k] for k in sorted(entries)], [skipped[k] for k in sorted(skipped)]
+
+
+def read_file(entry: FileEntry, max_size: int) -> tuple[bytes | None, str | None]:
+    """(content, None), or (None, reason) for a file the scan must skip."""
+    suffix = PurePosixPath(entry.rel_path.lower()).suffix
+    if suffix in BINARY_SUFFIXES:
+        return None, f"binary file type ({suffix})"
+    try:
+        with open(entry.abs_path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > max_size:
+                return None, f"larger than the size cap ({size} bytes > {max_size})"
+            data = handle.read(max_size + 1)
+    except FileNotFoundError:
+        return None, "file vanished during the scan"
+    except PermissionError:
+        return None, "permission denied"
+    except IsADirectoryError:
+        return None, "is a directory"
+    except OSError as exc:
+        return None, f"cannot read ({exc.strerror or type(exc).__name__})"
+    if len(data) > max_size:
+        return None, f"larger than the size cap (> {max_size} bytes)"
+    head = data[:SNIFF_BYTES]
+    if b"\0" in head and not head.startswith(_TEXT_BOMS) and not head.startswith(b"\x00\x00\xfe\xff"):
+        return None, "binary file (NUL bytes)"
+    return data, None

@@ -1,0 +1,297 @@
+"""detect-secrets' detectors through its plugin API, run only where a cheap pass saw a candidate.
+
+Each plugin class has a fixed jwtaudit code (SEC101 …, see `PLUGINS` and docs/sec1xx.md). The
+plugins are imported lazily and called through `analyze_string` (never `analyze_line`, which reads
+detect-secrets' global settings and may try network verification). detect-secrets spends most of
+its time calling every plugin on every line; here a plugin runs only on lines that contain one of
+its trigger words (or, for patterns without a literal, only in files that mention the service),
+and its results pass the false-positive filters below (SRI hashes, data URIs and notebook
+outputs, lock files, UUIDs, git SHAs, templates and placeholders).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+from pathlib import PurePosixPath
+from typing import Any
+
+# Words that put a line in front of the keyword-based and entropy detectors (lowercase).
+KEYWORDS = ("key", "pass", "pwd", "secret", "token", "contrase")
+STRONG_WORDS = ("secret", "password", "passwd", "token", "apikey", "api_key", "api-key", "private",
+                "credential", "auth")
+
+
+@dataclass(frozen=True, kw_only=True)
+class PluginSpec:
+    """One detect-secrets plugin as a jwtaudit rule.
+
+    `words`: lowercase substrings, one of which must be on a line for the plugin to run there.
+    `all_words`: further substrings that must all be on the line. `file_words`: when set, the
+    plugin runs only in files containing one of them, on the lines its own regexes match.
+    """
+
+    code: str
+    plugin: str  # detect-secrets class name
+    module: str
+    name: str
+    title: str
+    confidence: str = "high"
+    words: tuple[str, ...] = ()
+    all_words: tuple[str, ...] = ()
+    file_words: tuple[str, ...] = ()
+    example: str = ""
+
+
+PLUGINS: tuple[PluginSpec, ...] = (
+    PluginSpec(code="SEC101", plugin="AWSKeyDetector", module="aws", name="aws-access-key",
+               title="AWS access key or secret key",
+               words=("akia", "asia", "abia", "acca", "a3t", "aws"),
+               example='AWS_SECRET_ACCESS_KEY = "<40 characters>"'),
+    PluginSpec(code="SEC102", plugin="ArtifactoryDetector", module="artifactory",
+               name="artifactory-credentials", title="JFrog Artifactory API key or token",
+               file_words=("artifactory", "jfrog", "akc"), example="ARTIFACTORY_API_KEY=AKC…"),
+    PluginSpec(code="SEC103", plugin="AzureStorageKeyDetector", module="azure_storage_key",
+               name="azure-storage-key", title="Azure storage account key",
+               words=("accountkey",), example="DefaultEndpointsProtocol=https;AccountKey=<88 chars>"),
+    PluginSpec(code="SEC104", plugin="BasicAuthDetector", module="basic_auth",
+               name="basic-auth-credentials", title="password in a URL's user-info",
+               confidence="medium", words=("://",), all_words=("@",),
+               example="https://deploy:<password>@git.example.com/repo.git"),
+    PluginSpec(code="SEC105", plugin="CloudantDetector", module="cloudant",
+               name="cloudant-credentials", title="IBM Cloudant credentials",
+               words=("key", "pwd", "pw", "pass", "token"), all_words=("cl",),
+               example='cloudant_password = "<64 hex characters>"'),
+    PluginSpec(code="SEC106", plugin="DiscordBotTokenDetector", module="discord",
+               name="discord-bot-token", title="Discord bot token",
+               file_words=("discord",), example="DISCORD_TOKEN=MTk4NjIy…"),
+    PluginSpec(code="SEC107", plugin="GitHubTokenDetector", module="github_token",
+               name="github-token", title="GitHub token",
+               words=("ghp_", "gho_", "ghu_", "ghs_", "ghr_"), example="GITHUB_TOKEN=ghp_…"),
+    PluginSpec(code="SEC108", plugin="GitLabTokenDetector", module="gitlab_token",
+               name="gitlab-token", title="GitLab token",
+               words=("glpat-", "gldt-", "glft-", "glsoat-", "glrt-", "gr1348941", "glcbt-", "glimt-",
+                      "glptt-", "glagent-", "gloas-"), example="GITLAB_TOKEN=glpat-…"),
+    PluginSpec(code="SEC109", plugin="IbmCloudIamDetector", module="ibm_cloud_iam",
+               name="ibm-cloud-iam-key", title="IBM Cloud IAM API key",
+               words=("key", "pwd", "pass", "token"), example='ibm_cloud_iam_api_key = "<44 chars>"'),
+    PluginSpec(code="SEC110", plugin="IbmCosHmacDetector", module="ibm_cos_hmac",
+               name="ibm-cos-hmac-credentials", title="IBM Cloud Object Storage HMAC secret",
+               words=("secret",), all_words=("key",), example='cos_secret_access_key = "<48 hex>"'),
+    PluginSpec(code="SEC111", plugin="KeywordDetector", module="keyword",
+               name="hardcoded-secret-keyword", title="literal value assigned to a secret-named variable",
+               confidence="medium", words=("key", "pass", "pwd", "secret", "contrase"),
+               example='db_password = "hunter2-prod-2026"'),
+    PluginSpec(code="SEC112", plugin="MailchimpDetector", module="mailchimp",
+               name="mailchimp-access-key", title="Mailchimp API key", words=("-us",),
+               example="MAILCHIMP_KEY=<32 hex>-us12"),
+    PluginSpec(code="SEC113", plugin="NpmDetector", module="npm", name="npm-token",
+               title="npm registry token", words=("_authtoken",),
+               example="//registry.npmjs.org/:_authToken=npm_…"),
+    PluginSpec(code="SEC114", plugin="OpenAIDetector", module="openai", name="openai-token",
+               title="OpenAI API key", words=("t3blbkfj",), example="OPENAI_API_KEY=sk-…T3BlbkFJ…"),
+    PluginSpec(code="SEC115", plugin="PrivateKeyDetector", module="private_key",
+               name="private-key-marker", title="private key block marker",
+               words=("private key", "putty-user-key"), example="-----BEGIN OPENSSH PRIVATE KEY-----"),
+    PluginSpec(code="SEC116", plugin="PypiTokenDetector", module="pypi_token", name="pypi-token",
+               title="PyPI upload token", words=("pypi-",), example="password = pypi-AgEIcHlwaS5vcmc…"),
+    PluginSpec(code="SEC117", plugin="SendGridDetector", module="sendgrid", name="sendgrid-api-key",
+               title="SendGrid API key", words=("sg.",), example="SENDGRID_API_KEY=SG.…"),
+    PluginSpec(code="SEC118", plugin="SlackDetector", module="slack", name="slack-token",
+               title="Slack token or webhook URL", words=("xox", "hooks.slack.com"),
+               example="SLACK_BOT_TOKEN=xoxb-…"),
+    PluginSpec(code="SEC119", plugin="SoftlayerDetector", module="softlayer",
+               name="softlayer-credentials", title="IBM SoftLayer API key",
+               words=("key", "pwd", "pw", "pass", "token", "softlayer"), all_words=("sl",),
+               example='softlayer_api_key = "<64 chars>"'),
+    PluginSpec(code="SEC120", plugin="SquareOAuthDetector", module="square_oauth",
+               name="square-oauth-secret", title="Square OAuth secret", words=("sq0csp-",),
+               example="SQUARE_SECRET=sq0csp-…"),
+    PluginSpec(code="SEC121", plugin="StripeDetector", module="stripe", name="stripe-access-key",
+               title="Stripe live secret or restricted key", words=("k_live_",),
+               example="STRIPE_KEY=sk_live_…"),
+    PluginSpec(code="SEC122", plugin="TelegramBotTokenDetector", module="telegram_token",
+               name="telegram-bot-token", title="Telegram bot token",
+               file_words=("telegram",), example="TELEGRAM_BOT_TOKEN=123456789:AA…"),
+    PluginSpec(code="SEC123", plugin="TwilioKeyDetector", module="twilio", name="twilio-api-key",
+               title="Twilio account SID or API key", file_words=("twilio",),
+               example="TWILIO_API_KEY=SK<32 hex>"),
+    PluginSpec(code="SEC124", plugin="Base64HighEntropyString", module="high_entropy_strings",
+               name="high-entropy-base64-secret", title="high-entropy base64 string under a secret name",
+               confidence="low", words=STRONG_WORDS, example='authSecret = "q0Z8m3Vt4Yc1Rk9W…"'),
+    PluginSpec(code="SEC125", plugin="HexHighEntropyString", module="high_entropy_strings",
+               name="high-entropy-hex-secret", title="high-entropy hex string under a secret name",
+               confidence="low", words=STRONG_WORDS, example='signing_key = "9f86d081884c7d65…"'),
+)
+BY_CODE = {spec.code: spec for spec in PLUGINS}
+# Plugins deliberately not run: JwtTokenDetector (every JWT is decoded and judged by SEC001 and
+# the TOK rules instead) and IPPublicDetector (an IP address is not a credential).
+NOT_RUN = ("JwtTokenDetector", "IPPublicDetector")
+
+LOCK_FILE_NAMES = frozenset({
+    "package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "composer.lock",
+    "pipfile.lock", "poetry.lock", "cargo.lock", "gemfile.lock", "go.sum", "uv.lock", "bun.lock",
+    "packages.lock.json", "flake.lock", "mix.lock", "podfile.lock", "pubspec.lock",
+})
+
+_PLACEHOLDER = re.compile(
+    r"x{5,}|\*{4,}|\.{3}|…|<[^<>]{0,60}>|\$\{|\{\{|%\(|\bchange[-_ ]?me\b|example|dummy|placeholder|"
+    r"your[-_ ]|\bfake|\bsample|redacted|\btodo\b|\bfoo(?:bar)?\b|\bmy[-_]?(?:secret|password|key|token)"
+    r"|^(?:test|secret|password|token|none|null|undefined|true|false)$",
+    re.IGNORECASE,
+)
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
+_HEX = re.compile(r"^[0-9a-fA-F]+$")
+_SRI = re.compile(r"sha(?:256|384|512)-$")
+_HASH_CONTEXT = re.compile(
+    r"commit|\bsha\d*\b|sha1|sha256|sha512|\brev(?:ision)?\b|\bhash|digest|checksum|etag|integrity|"
+    r"fingerprint|\bmd5\b|\bref\b|\bcid\b", re.IGNORECASE)
+_CODE_REFERENCE = re.compile(
+    r"^(?:process\.env|os\.environ|os\.getenv|env\(|getenv|config\.|settings\.|self\.|this\.|ENV\[)")
+
+
+def is_lock_file(rel_path: str) -> bool:
+    name = PurePosixPath(rel_path).name.lower()
+    return name in LOCK_FILE_NAMES or name.endswith(".lock")
+
+
+def file_words_present(low: str) -> set[str]:
+    """Which plugins' file gates are open for a lowercased file text."""
+    return {spec.code for spec in PLUGINS if spec.file_words and any(w in low for w in spec.file_words)}
+
+
+def line_words() -> tuple[str, ...]:
+    """Every line-level trigger word, for the whole-file prefilter."""
+    words: set[str] = set()
+    for spec in PLUGINS:
+        words.update(spec.words)
+    return tuple(sorted(words))
+
+
+def wants_line(spec: PluginSpec, low_line: str) -> bool:
+    if spec.file_words:
+        return True  # gated at file level; the caller passes only the regex-matched lines
+    return any(w in low_line for w in spec.words) and all(w in low_line for w in spec.all_words)
+
+
+@cache
+def plugin(code: str) -> Any:
+    import importlib
+
+    spec = BY_CODE[code]
+    module = importlib.import_module(f"detect_secrets.plugins.{spec.module}")
+    return getattr(module, spec.plugin)()
+
+
+def regex_lines(code: str, text: str) -> list[int]:
+    """Offsets where the plugin's own regexes match (for file-gated plugins)."""
+    offsets: list[int] = []
+    for regex in getattr(plugin(code), "denylist", ()):
+        offsets.extend(match.start() for match in regex.finditer(text))
+    return offsets
+
+
+def shannon_entropy(value: str) -> float:
+    if not value:
+        return 0.0
+    counts = Counter(value)
+    total = len(value)
+    return -sum(n / total * math.log2(n / total) for n in counts.values())
+
+
+def _regex_values(detector: Any, line: str) -> list[tuple[str, int]]:
+    """(value, column) for a regex-based plugin, from match positions rather than `findall`:
+    some patterns capture only a prefix (`(ghp|gho|…)_…` yields "ghp"), others delimiters."""
+    out: list[tuple[str, int]] = []
+    for regex in detector.denylist:
+        for match in regex.finditer(line):
+            groups = [(match.group(i), match.start(i)) for i in range(1, (regex.groups or 0) + 1)
+                      if match.group(i)]
+            best = max(groups, key=lambda g: len(g[0]), default=None)
+            if best is not None and len(best[0]) >= 8:
+                value, column = best
+            else:
+                value, column = match.group(0), match.start()
+                stripped = value.lstrip(" \t=:\"'")
+                column += len(value) - len(stripped)
+                value = stripped.rstrip(" \t\"'")
+            out.append((value, column))
+    return out
+
+
+def detect(code: str, rel_path: str, line: str) -> list[tuple[str, int]]:
+    """(value, 0-based column) for each secret the plugin finds on `line`, after filters."""
+    spec = BY_CODE[code]
+    detector = plugin(code)
+    if spec.plugin == "KeywordDetector":
+        from detect_secrets.plugins.keyword import (
+            QUOTES_REQUIRED_DENYLIST_REGEX_TO_GROUP,
+            REGEX_BY_FILETYPE,
+        )
+        from detect_secrets.util.filetype import determine_file_type
+
+        groups = REGEX_BY_FILETYPE.get(determine_file_type(rel_path), QUOTES_REQUIRED_DENYLIST_REGEX_TO_GROUP)
+        pairs = [(v, line.find(v)) for v in detector.analyze_string(line, denylist_regex_to_group=groups)]
+    elif hasattr(detector, "denylist"):
+        pairs = _regex_values(detector, line)
+    else:
+        limit = detector.entropy_limit
+        pairs = [(v, line.find(v)) for v in detector.analyze_string(line)
+                 if detector.calculate_shannon_entropy(v) > limit]
+    found: list[tuple[str, int]] = []
+    seen: set[str] = set()
+    for value, column in pairs:
+        if not isinstance(value, str) or not value or value in seen:
+            continue
+        seen.add(value)
+        if column < 0 or looks_benign(value, line, column, spec):
+            continue
+        found.append((value, column))
+    return found
+
+
+def is_placeholder(value: str) -> bool:
+    """Documentation and test-fixture stand-ins, templates and references, not secrets."""
+    stripped = value.strip("'\"` ")
+    if len(stripped) < 6 or _PLACEHOLDER.search(stripped):
+        return True
+    if len(set(stripped.lower())) <= 3:
+        return True
+    return _is_sequential(stripped)
+
+
+def _is_sequential(value: str) -> bool:
+    lower = value.lower()
+    for alphabet in ("abcdefghijklmnopqrstuvwxyz", "0123456789abcdef", "0123456789", "qwertyuiop"):
+        if len(lower) >= 8 and lower in alphabet * 3:
+            return True
+    return False
+
+
+def looks_benign(value: str, line: str, column: int, spec: PluginSpec) -> bool:
+    """The classic false positives of generic detectors."""
+    before = line[max(0, column - 80):column]
+    if _SRI.search(before) or "integrity" in line.lower():
+        return True
+    if "data:" in before and ";base64," in before:
+        return True
+    if is_placeholder(value) or _UUID.match(value) or _CODE_REFERENCE.match(value):
+        return True
+    if value.startswith(("$", "%", "@")) or "{{" in line[column:column + len(value) + 4]:
+        return True
+    if spec.module == "high_entropy_strings":
+        if _HEX.match(value) and (len(value) in (32, 40, 64) and _HASH_CONTEXT.search(line)):
+            return True
+        if _HASH_CONTEXT.search(before):
+            return True
+        if value.startswith("eyJ"):
+            return True  # a JWT: SEC001 and the TOK rules judge it
+    if spec.plugin == "KeywordDetector":
+        if shannon_entropy(value) < 2.5 or not re.search(r"[A-Za-z0-9]", value):
+            return True
+        if value.startswith("eyJ"):
+            return True
+    return False

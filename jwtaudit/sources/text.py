@@ -1,0 +1,481 @@
+"""Tokens and secret candidates in text, with exact line/column, and the per-file analysis.
+
+`analyse_text(rel_path, text, options)` is the one function every scan mode calls (working tree
+now; staged blobs and history later): it runs a cheap whole-file pass (substring checks on the
+lowercased text, one regex with a literal prefix for tokens) and does the expensive work —
+parsing, context, subjects — only where that pass found a candidate.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import codecs
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from jwtaudit.model import Location
+from jwtaudit.sources import secrets as ds
+from jwtaudit.sources.lines import LineIndex
+from jwtaudit.sources.structured import document_format, parse_document
+from jwtaudit.subjects import Assignment, DocumentSubject, TextSubject, TokenSubject, pointer_join
+
+_SEP = r"(?:\.|%2[Ee])"
+_SEG = r"[A-Za-z0-9_-]*"
+TOKEN_RE = re.compile(rf"eyJ{_SEG}{_SEP}{_SEG}{_SEP}{_SEG}(?:{_SEP}{_SEG}{_SEP}{_SEG})?")
+_B64URL_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+KORE_SECRET_RE = re.compile(r"(?<![A-Za-z0-9+/_\-])[A-Za-z0-9+/]{43}=(?![A-Za-z0-9+/=])")
+CLIENT_ID_RE = re.compile(r"cs-[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+_KEY_BEFORE = re.compile(
+    r"""["']?([A-Za-z_$@][\w$.\-]*)["'\]]?\s*(?:=>|:=|=|:)\s*(?:["'`]\s*)?(?:(?:Bearer|JWT|Token)\s+)?$""",
+    re.IGNORECASE,
+)
+_ASSIGN = re.compile(
+    r"""(?<![\w$.\-])["']?([A-Za-z_$@][\w$.\-]{0,80})["'\]]?[ \t]*(==|=>|:=|=|:)[ \t]*"""
+    r"""(?:new\s+\w+\(\s*)?(["'`]?)([^\s"'`,;(){}\[\]<>]{6,4096})"""
+)
+_URL_QUERY = re.compile(
+    r"[?&](access_token|api_?key|apikey|token|secret|client_secret|key|password|auth)=([^&#\s\"'<>`\\)]{6,})",
+    re.IGNORECASE,
+)
+_URL_USERINFO = re.compile(r"://([^/\s:@\"'<>`]{1,128}):([^/\s@\"'<>`]{3,256})@[A-Za-z0-9.\-]")
+_PEM = re.compile(r"-----BEGIN ([A-Z0-9 ]{0,40}(?:PRIVATE|PUBLIC) KEY(?: BLOCK)?)-----")
+_PEM_END = re.compile(r"-----END [A-Z0-9 ]{0,40}KEY(?: BLOCK)?-----")
+_JWK_PRIVATE = ("d", "p", "q", "dp", "dq", "qi")
+
+SECRET_FILE_WORDS = ("secret", "apikey", "api_key", "api-key", "password", "passwd", "cs-", "apisecret",
+                     "private key", "token", "credential", "kty", "://")
+CODE_SUFFIXES = (".py", ".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx")
+CODE_WORDS = ("jwt", "jws", "jose", "botoptions", "clientsecret", "client_secret", "kore", "xenioo",
+              "apikey", "jsonwebtoken", "authorization")
+_SECRET_KEY_PARTS = ("secret", "password", "passwd", "pwd", "apikey", "token", "privatekey", "signingkey",
+                     "jwtkey", "hmackey", "clientkey", "accesskey", "authkey", "credential", "apisecret")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ScanOptions:
+    """What the per-file analysis needs from the command (picklable, for worker processes)."""
+
+    profile: str | None = None
+    code_subjects: bool = True  # call jwtaudit.sources.code when it is installed
+
+
+@dataclass(kw_only=True)
+class FileAnalysis:
+    """Everything one file contributes: subjects for the engine, and scan-wide material."""
+
+    subjects: list[Any] = field(default_factory=list)
+    tokens: list[TokenSubject] = field(default_factory=list)
+    secrets: list[Assignment] = field(default_factory=list)
+    public_keys: list[Assignment] = field(default_factory=list)
+    sensitive: list[str] = field(default_factory=list)  # raw values for the redactor
+
+
+# --- decoding --------------------------------------------------------------------------------
+
+
+def decode_bytes(data: bytes) -> tuple[str, str]:
+    """(text, encoding): BOM-marked UTF-8/16/32, else UTF-8, else Latin-1 (never fails)."""
+    for bom, name in ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+                      (codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+                      (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(name), name
+            except UnicodeDecodeError:
+                break
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1"
+
+
+# --- tokens ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class FoundToken:
+    raw: str = field(repr=False)
+    start: int
+    end: int
+
+
+def find_tokens(text: str) -> list[FoundToken]:
+    """Every compact JWS/JWE in the text whose header decodes to a JOSE header."""
+    from jwtaudit.errors import TokenError
+    from jwtaudit.tokens import decode_unverified
+
+    if "eyJ" not in text:
+        return []
+    found: list[FoundToken] = []
+    for match in TOKEN_RE.finditer(text):
+        start = match.start()
+        if start and text[start - 1] in _B64URL_CHARS and not (start >= 3 and text[start - 3] == "%"):
+            continue
+        raw = match.group()
+        if "%" in raw:
+            raw = raw.replace("%2E", ".").replace("%2e", ".")
+        parts = raw.split(".")
+        candidates = [raw]
+        if len(parts) == 5:
+            candidates.append(".".join(parts[:3]))
+        for candidate in candidates:
+            try:
+                token = decode_unverified(candidate)
+            except TokenError:
+                continue
+            header = token.header
+            if not isinstance(header, dict) or not ({"alg", "enc"} & set(header)):
+                continue
+            if token.kind == "jwe" and "enc" not in header:
+                continue
+            end = match.end() if candidate is raw else start + _encoded_length(match.group(), len(candidate))
+            found.append(FoundToken(raw=candidate, start=start, end=end))
+            break
+    return found
+
+
+def _encoded_length(encoded: str, decoded_length: int) -> int:
+    """Length in the original text of the first `decoded_length` characters after %2E decoding."""
+    if "%" not in encoded:
+        return decoded_length
+    pos = count = 0
+    while count < decoded_length and pos < len(encoded):
+        pos += 3 if encoded.startswith(("%2E", "%2e"), pos) else 1
+        count += 1
+    return pos
+
+
+def key_before(prefix: str) -> str:
+    """The name a value is bound to, from the text before it on its line ("" when none)."""
+    match = _KEY_BEFORE.search(prefix[-160:])
+    return match.group(1) if match else ""
+
+
+def normalise_key(key: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", key.rsplit("/", 1)[-1].lower())
+
+
+def is_secret_key(key: str) -> bool:
+    norm = normalise_key(key)
+    if not norm:
+        return False
+    if any(part in norm for part in _SECRET_KEY_PARTS):
+        return not norm.endswith(("url", "uri", "endpoint", "path", "file", "name", "type", "id", "enabled",
+                                  "expiry", "ttl", "header", "env", "length", "size"))
+    return norm in ("key", "auth", "pass")
+
+
+# --- the per-file analysis ---------------------------------------------------------------------
+
+
+class _Context:
+    """Lazily computed per-file facts shared by the finders."""
+
+    def __init__(self, rel_path: str, text: str, commit: str | None) -> None:
+        self.rel_path = rel_path
+        self.text = text
+        self.commit = commit
+        self._index: LineIndex | None = None
+        self.document: DocumentSubject | None = None
+        self._pointer_lines: dict[int, list[tuple[int, int, str]]] | None = None
+
+    @property
+    def index(self) -> LineIndex:
+        if self._index is None:
+            self._index = LineIndex(self.text)
+        return self._index
+
+    def line_text(self, line: int) -> str:
+        start = self.index.line_start(line)
+        end = self.text.find("\n", start)
+        return (self.text[start:] if end == -1 else self.text[start:end]).rstrip("\r")
+
+    def location(self, start: int, end: int, pointer: str | None = None) -> Location:
+        span = self.index.span(start, end)
+        return Location(path=self.rel_path, line=span.line, column=span.column, end_line=span.end_line,
+                        end_column=span.end_column, pointer=pointer, commit=self.commit)
+
+    def pointer_at(self, line: int, column: int) -> str | None:
+        """The JSON pointer of the scalar value whose span holds this place, if any."""
+        if self.document is None:
+            return None
+        if self._pointer_lines is None:
+            table: dict[int, list[tuple[int, int, str]]] = {}
+            for pointer, span in self.document.spans.items():
+                if span.line == span.end_line:
+                    table.setdefault(span.line, []).append((span.column, span.end_column, pointer))
+            self._pointer_lines = table
+        best: tuple[int, str] | None = None
+        for start, end, pointer in self._pointer_lines.get(line, ()):
+            if start <= column < max(end, start + 1) and (best is None or end - start < best[0]):
+                best = (end - start, pointer)
+        return best[1] if best else None
+
+
+def analyse_text(rel_path: str, text: str, options: ScanOptions | None = None, *,
+                 commit: str | None = None) -> FileAnalysis:
+    """Subjects and scan-wide material for one file's text (a working-tree file or a git blob)."""
+    options = options or ScanOptions()
+    out = FileAnalysis()
+    ctx = _Context(rel_path, text, commit)
+    fmt = document_format(rel_path)
+    if fmt is not None:
+        ctx.document = parse_document(rel_path, text, commit=commit)
+        if ctx.document is not None:
+            out.subjects.append(ctx.document)
+    low = text.lower()
+    tokens = find_tokens(text)
+    for found in tokens:
+        subject = _token_subject(ctx, found, options)
+        out.subjects.append(subject)
+        out.tokens.append(subject)
+        out.sensitive.append(found.raw)
+        out.sensitive.extend(p for p in found.raw.split(".")[2:] if p)
+    is_code = rel_path.lower().endswith(CODE_SUFFIXES)
+    if options.code_subjects and is_code and any(w in low for w in CODE_WORDS):
+        out.subjects.extend(_code_subjects(rel_path, text, commit))
+    if not any(w in low for w in SECRET_FILE_WORDS) and not _generic_gate(low):
+        return out
+    assignments = _assignments(ctx, low)
+    candidate_lines = _candidate_lines(ctx, low)
+    client_ids = tuple((m.group(), ctx.index.position(m.start())[0]) for m in CLIENT_ID_RE.finditer(text)) \
+        if "cs-" in text else ()
+    if assignments or candidate_lines:
+        out.subjects.append(TextSubject(
+            location=Location(path=rel_path, commit=commit), text=text, format=fmt,
+            assignments=tuple(assignments), detector_lines=candidate_lines, client_ids=client_ids,
+            document=ctx.document,
+        ))
+    for item in assignments:
+        if item.scope == "public-key":
+            out.public_keys.append(item)
+        elif item.scope != "pem" and (is_secret_key(item.key) or is_kore_secret(item.value)) \
+                and not ds.is_placeholder(item.value) and len(item.value) >= 8:
+            out.secrets.append(item)
+        if item.scope != "public-key":
+            out.sensitive.append(item.value)
+    return out
+
+
+def _generic_gate(low: str) -> bool:
+    return any(w in low for w in _GENERIC_WORDS) or bool(ds.file_words_present(low))
+
+
+_GENERIC_WORDS = tuple(w for w in ds.line_words() if w not in ("key", "pass", "pwd", "pw", "token", "secret"))
+
+
+def _token_subject(ctx: _Context, found: FoundToken, options: ScanOptions) -> TokenSubject:
+    from jwtaudit.tokens import decode_unverified
+
+    token = decode_unverified(found.raw)
+    line, column = ctx.index.position(found.start)
+    line_text = ctx.line_text(line)
+    key = key_before(line_text[:column - 1])
+    pointer = ctx.pointer_at(line, column)
+    location = ctx.location(found.start, found.end, pointer)
+    last = min(ctx.index.line_count, line + 3)
+    window = "\n".join(ctx.line_text(n) for n in range(max(1, line - 3), last + 1))
+    public_api = normalise_key(key) == "auth" or "/api/public/" in window
+    anchor = pointer or key
+    return TokenSubject(
+        token=token, location=location, anchor=anchor, profile=options.profile, public_api=public_api,
+        stored=True, context_words=_context_words(ctx),
+    )
+
+
+def _context_words(ctx: _Context) -> tuple[str, ...]:
+    """Names from the file that people use as weak secrets: app/bot names, client ids."""
+    words: list[str] = [m.group() for m in CLIENT_ID_RE.finditer(ctx.text)] if "cs-" in ctx.text else []
+    doc = ctx.document
+    if doc is not None and isinstance(doc.data, dict):
+        for key, value in _walk(doc.data, "", 0):
+            norm = normalise_key(key)
+            if isinstance(value, str) and 2 < len(value) <= 64 and norm in (
+                    "name", "appname", "botname", "app", "bot", "env", "environment", "accountname"):
+                words.append(value)
+            if len(words) > 50:
+                break
+    return tuple(dict.fromkeys(words))
+
+
+def _code_subjects(rel_path: str, text: str, commit: str | None) -> list[Any]:
+    try:
+        from jwtaudit.sources import code
+    except ImportError:
+        return []
+    subjects_for = getattr(code, "subjects_for", None)
+    if subjects_for is None:
+        return []
+    try:
+        return list(subjects_for(rel_path, text, Location(path=rel_path, commit=commit)))
+    except (ValueError, RecursionError):
+        return []
+
+
+def _walk(value: Any, pointer: str, depth: int) -> Iterator[tuple[str, Any]]:
+    """(pointer, value) for every node, depth-bounded."""
+    if depth > 64:
+        return
+    if isinstance(value, dict):
+        for key, item in value.items():
+            child = pointer_join(pointer, key)
+            yield child, item
+            yield from _walk(item, child, depth + 1)
+    elif isinstance(value, list):
+        for number, item in enumerate(value):
+            child = pointer_join(pointer, number)
+            yield child, item
+            yield from _walk(item, child, depth + 1)
+
+
+def is_kore_secret(value: str) -> bool:
+    """44-character standard base64 of exactly 32 bytes (the platform's client-secret format)."""
+    if len(value) != 44 or not value.endswith("=") or value.endswith("=="):
+        return False
+    try:
+        return len(base64.b64decode(value, validate=True)) == 32
+    except (binascii.Error, ValueError):
+        return False
+
+
+def _assignments(ctx: _Context, low: str) -> list[Assignment]:
+    """Values bound to names, Kore-secret-shaped literals, URL credentials and key blocks."""
+    out: list[Assignment] = []
+    seen: set[tuple[int | None, int | None, str]] = set()
+
+    def add(item: Assignment) -> None:
+        key = (item.location.line, item.location.column, item.value)
+        if key not in seen:
+            seen.add(key)
+            out.append(item)
+
+    text = ctx.text
+    doc = ctx.document
+    if doc is not None and doc.format in ("json", "yaml", "toml", "env", "ini", "notebook"):
+        for pointer, value in _walk(doc.data, "", 0):
+            if not isinstance(value, str) or len(value) < 6 or "/outputs/" in pointer:
+                continue
+            key = pointer.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")
+            if is_secret_key(key) or is_kore_secret(value) or _xenioo_key(key):
+                add(Assignment(key=key, value=value, location=doc.locate(pointer),
+                               scope=pointer.rsplit("/", 1)[0]))
+    lines = _keyword_lines(ctx, low)
+    for line in lines:
+        line_text = ctx.line_text(line)
+        start = ctx.index.line_start(line)
+        for match in _ASSIGN.finditer(line_text):
+            key, op, _quote, value = match.groups()
+            if op == "==" or not (is_secret_key(key) or _xenioo_key(key) or is_kore_secret(value)):
+                continue
+            value = value.rstrip(".")
+            offset = start + match.start(4)
+            location = ctx.location(offset, offset + len(value), ctx.pointer_at(line, match.start(4) + 1))
+            if doc is not None and location.pointer is None and doc.format != "notebook":
+                continue  # the document walk above already saw real values; this is inside a string
+            add(Assignment(key=key, value=value, location=location, scope=f"line:{line}"))
+    if "cs-" in low or "secret" in low or "apikey" in low or "api_key" in low:
+        for match in KORE_SECRET_RE.finditer(text):
+            value = match.group()
+            if not is_kore_secret(value):
+                continue
+            line, column = ctx.index.position(match.start())
+            prefix = ctx.line_text(line)[:column - 1]
+            if re.search(r"sha(?:256|384|512)-$|base64,$", prefix):
+                continue
+            add(Assignment(key=key_before(prefix), value=value,
+                           location=ctx.location(match.start(), match.end(), ctx.pointer_at(line, column)),
+                           scope=f"line:{line}"))
+    if "://" in text:
+        for match in _URL_QUERY.finditer(text):
+            line, column = ctx.index.position(match.start())
+            prefix = ctx.line_text(line)[:column - 1]
+            if "://" not in prefix or re.search(r"\s", prefix[prefix.rfind("://"):]):
+                continue
+            offset = match.start(2)
+            add(Assignment(key=match.group(1), value=match.group(2), scope="url-query",
+                           location=ctx.location(offset, match.end(2), ctx.pointer_at(line, column))))
+        for match in _URL_USERINFO.finditer(text):
+            offset = match.start(2)
+            line, column = ctx.index.position(offset)
+            add(Assignment(key=match.group(1), value=match.group(2), scope="url-userinfo",
+                           location=ctx.location(offset, match.end(2), ctx.pointer_at(line, column))))
+    if "-----begin" in low:
+        for match in _PEM.finditer(text):
+            end = _PEM_END.search(text, match.end(), match.end() + 20000)
+            if end is None:
+                continue
+            body = re.sub(r"\\[nr]|[\s\"',+]", "", text[match.end():end.start()])
+            if len(body) < 64 or not re.fullmatch(r"[A-Za-z0-9+/=:\-]+", body):
+                continue  # a documentation stub such as "-----BEGIN PRIVATE KEY-----\n...\n"
+            label = match.group(1)
+            scope = "public-key" if "PUBLIC" in label else "pem"
+            value = text[match.start():end.end()]
+            line, column = ctx.index.position(match.start())
+            add(Assignment(key=label, value=value, scope=scope,
+                           location=ctx.location(match.start(), match.end(), ctx.pointer_at(line, column))))
+    if "kty" in low and doc is not None:
+        for pointer, value in _walk(doc.data, "", 0):
+            if isinstance(value, dict) and isinstance(value.get("kty"), str):
+                private = [m for m in _JWK_PRIVATE if isinstance(value.get(m), str) and value.get(m)]
+                if value.get("kty") == "oct" and isinstance(value.get("k"), str) and value.get("k"):
+                    private.append("k")
+                import json as _json
+
+                serial = _json.dumps(value, sort_keys=True)
+                scope = "jwk-private" if private else "public-key"
+                add(Assignment(key=",".join(private) or "jwk", value=serial, scope=scope,
+                               location=doc.locate(pointer or "")))
+    return out
+
+
+def _xenioo_key(key: str) -> bool:
+    norm = normalise_key(key)
+    return norm.endswith(("accountapikey", "botapikey", "botapisecret")) or norm in ("apikey", "apisecret")
+
+
+def _keyword_lines(ctx: _Context, low: str) -> list[int]:
+    """Lines holding a secret-like name, found with substring searches on the lowercased text."""
+    lines: set[int] = set()
+    index = ctx.index
+    for word in ("secret", "password", "passwd", "pwd", "apikey", "api_key", "api-key", "token", "key",
+                 "credential", "auth"):
+        pos = low.find(word)
+        while pos != -1:
+            lines.add(index.position(pos)[0])
+            pos = low.find(word, pos + len(word))
+            if len(lines) > 20000:
+                break
+    return sorted(lines)
+
+
+def _candidate_lines(ctx: _Context, low: str) -> tuple[tuple[str, tuple[int, ...]], ...]:
+    """For each detect-secrets plugin, the lines where it should run (plugins with none omitted)."""
+    index = ctx.index
+    by_word: dict[str, set[int]] = {}
+    for word in ds.line_words():
+        pos = low.find(word)
+        if pos == -1:
+            continue
+        lines = by_word.setdefault(word, set())
+        while pos != -1 and len(lines) < 50000:
+            lines.add(index.position(pos)[0])
+            pos = low.find(word, pos + 1)
+    gated = ds.file_words_present(low)
+    out: list[tuple[str, tuple[int, ...]]] = []
+    for spec in ds.PLUGINS:
+        if spec.file_words:
+            if spec.code not in gated:
+                continue
+            lines = {index.position(offset)[0] for offset in ds.regex_lines(spec.code, ctx.text)}
+        else:
+            lines = set()
+            for word in spec.words:
+                lines |= by_word.get(word, set())
+            if spec.all_words:
+                lines = {n for n in lines if all(w in ctx.line_text(n).lower() for w in spec.all_words)}
+        if lines:
+            out.append((spec.code, tuple(sorted(lines))))
+    return tuple(out)
