@@ -159,6 +159,16 @@ config_option = click.option(
     help="Config file (default: nearest .jwtaudit.toml or pyproject.toml).",
 )
 profile_option = click.option("--profile", type=click.Choice(PROFILES), help="Force the token profile.")
+sarif_suppressed_option = click.option(
+    "--sarif-include-suppressed", is_flag=True,
+    help="Keep baseline-accepted and suppressed findings in SARIF, marked with suppressions[].",
+)
+
+
+def with_sarif_options(result: Result, include_suppressed: bool) -> Result:
+    from jwtaudit.reports.sarif import with_include_suppressed
+
+    return with_include_suppressed(result, include_suppressed)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -181,6 +191,7 @@ def cli() -> None:
 @profile_option
 @format_option
 @output_option
+@sarif_suppressed_option
 @fail_on_option
 @select_option
 @ignore_option
@@ -190,6 +201,7 @@ def token_command(tokens: tuple[str, ...], secret_env: str | None, secret_file: 
                   secret_arg: str | None, enforce_jti: bool, enforce_jwe: bool,
                   export_path: str | None, now_text: str | None, wordlist: str | None,
                   profile: str | None, formats: tuple[str, ...], outputs: tuple[str, ...],
+                  sarif_include_suppressed: bool,
                   fail_on: str | None, select: str | None, ignore: str | None,
                   config_path: str | None) -> None:
     """Decode one or more tokens (arguments, or '-' / nothing for stdin) and check each."""
@@ -208,6 +220,7 @@ def token_command(tokens: tuple[str, ...], secret_env: str | None, secret_file: 
         enforce_jti=enforce_jti, enforce_jwe=enforce_jwe, export_path=export_path, now=now_text,
     )
     result, redactor = run_token_command(options, config, stdin=sys.stdin)
+    result = with_sarif_options(result, sarif_include_suppressed)
     finish(result, config, pairs, redactor)
 
 
@@ -217,13 +230,15 @@ def token_command(tokens: tuple[str, ...], secret_env: str | None, secret_file: 
 @click.option("--wordlist", metavar="FILE", help="Extra weak-secret candidates, one per line.")
 @format_option
 @output_option
+@sarif_suppressed_option
 @fail_on_option
 @select_option
 @ignore_option
 @config_option
 @guarded
 def audit_command(path: str, now_text: str | None, wordlist: str | None, formats: tuple[str, ...],
-                  outputs: tuple[str, ...], fail_on: str | None, select: str | None, ignore: str | None,
+                  outputs: tuple[str, ...], sarif_include_suppressed: bool, fail_on: str | None,
+                  select: str | None, ignore: str | None,
                   config_path: str | None) -> None:
     """Audit an exported account: a container, Get Bots response, bot export zip or folder."""
     from jwtaudit.commands.audit import AuditOptions, run_audit_command
@@ -232,6 +247,7 @@ def audit_command(path: str, now_text: str | None, wordlist: str | None, formats
                           wordlist=wordlist)
     pairs = pair_outputs(formats, outputs)
     result, redactor = run_audit_command(AuditOptions(path=path, now=now_text), config)
+    result = with_sarif_options(result, sarif_include_suppressed)
     finish(result, config, pairs, redactor)
 
 

@@ -1,0 +1,92 @@
+"""SARIF, HTML and Markdown through the real commands: several formats in one run, schema-valid
+SARIF, the --sarif-include-suppressed flag, and no canary secret or token in any output."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from jwtaudit.cli import cli
+from tests.helpers import NOW, good_payload, make_token
+from tests.reports.sarif_schema import validate
+
+REPO = Path(__file__).resolve().parents[2]
+CANARY_SECRET = "CANARYreport0123456789abcdefghijklmnopqrstu="
+CANARY_CLAIM = "CANARY-report-password-51f0a2"
+FORMATS = ("sarif", "html", "markdown")
+
+
+def invoke(*args: str, env: dict[str, str] | None = None):
+    return CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)
+
+
+def test_token_every_format_in_one_run_without_canaries(tmp_path):
+    token = make_token({"alg": "HS256"}, good_payload(password=CANARY_CLAIM), CANARY_SECRET)
+    wrong = make_token({"alg": "HS256"}, good_payload(clientSecret=CANARY_SECRET), "x" * 40)
+    files = {fmt: tmp_path / f"report.{fmt}" for fmt in FORMATS}
+    args = ["token", "--now", str(NOW), "--secret-env", "S", token, wrong]
+    for fmt, path in files.items():
+        args += ["--format", fmt, "-o", str(path)]
+    result = invoke(*args, env={"S": CANARY_SECRET})
+    assert result.exit_code == 1, result.output
+    texts = {fmt: path.read_text(encoding="utf-8") for fmt, path in files.items()}
+    forbidden = [CANARY_SECRET, CANARY_CLAIM, token, wrong, token.split(".")[2], wrong.split(".")[2]]
+    for fmt, text in [*texts.items(), ("stdout", result.output)]:
+        for value in forbidden:
+            assert value not in text, fmt
+
+    run = validate(texts["sarif"])["runs"][0]
+    assert run["automationDetails"]["id"] == "jwtaudit/token/"
+    rule_ids = {r["ruleId"] for r in run["results"]}
+    assert {"TOK016", "TOK022"} <= rule_ids
+    assert "TOK016" in texts["markdown"] and "TOK022" in texts["html"]
+    assert texts["html"].count("<script") == 1
+
+
+def test_audit_example_sarif_html_markdown(tmp_path):
+    export = REPO / "examples" / "acme-export"
+    if not export.is_dir():
+        pytest.skip("examples/acme-export is not in this checkout")
+    out = {fmt: tmp_path / f"acme.{fmt}" for fmt in FORMATS}
+    args = ["audit", str(export), "--now", str(NOW)]
+    for fmt, path in out.items():
+        args += ["--format", fmt, "-o", str(path)]
+    result = invoke(*args)
+    assert result.exit_code == 1, result.output
+    log = validate(out["sarif"].read_text(encoding="utf-8"))
+    run = log["runs"][0]
+    assert run["automationDetails"]["id"] == "jwtaudit/audit/"
+    rules = run["tool"]["driver"]["rules"]
+    assert [r["id"] for r in rules] == sorted({r["ruleId"] for r in run["results"]})
+    for rule in rules:
+        assert rule["help"]["markdown"].count("**Fix**") == 1, rule["id"]
+        assert re.fullmatch(r"\d+\.\d", rule["properties"]["security-severity"]), rule["id"]
+        assert any(t.startswith("external/cwe/cwe-") for t in rule["properties"]["tags"]), rule["id"]
+    for item in run["results"]:
+        uri = item["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        assert not uri.startswith("/") and ".." not in uri.split("/"), uri
+    page = out["html"].read_text(encoding="utf-8")
+    assert "Apps and API scopes" in page and "<h2>Bots</h2>" in page
+    summary = out["markdown"].read_text(encoding="utf-8")
+    assert summary.startswith("### jwtaudit: ")
+
+
+def test_sarif_include_suppressed_flag_is_accepted(tmp_path):
+    token = make_token({"alg": "HS256"}, good_payload())
+    sarif = tmp_path / "t.sarif"
+    result = invoke("token", "--now", str(NOW), "--sarif-include-suppressed", token,
+                    "--format", "sarif", "-o", str(sarif))
+    assert result.exit_code in (0, 1), result.output
+    validate(sarif.read_text(encoding="utf-8"))
+
+
+def test_sarif_to_stdout_is_the_only_stdout_output():
+    token = make_token({"alg": "none"}, good_payload(), None)
+    result = invoke("token", "--now", str(NOW), token, "--format", "sarif")
+    assert result.exit_code == 1
+    run = validate(json.loads(result.stdout))["runs"][0]
+    assert "TOK002" in {r["ruleId"] for r in run["results"]}
