@@ -227,7 +227,7 @@ def cross_account_scope(subject: AccountSubject, ctx: RunContext) -> Iterator[Hi
                               "scopes.",
                       evidence={"clientId": mapping.get("clientId"), "mappingAccount": reference,
                                 f"{what}Account": other},
-                      location=mapping.locate("accountId" if account else ""))
+                      location=mapping.locate("accountId") if account else mapping.locate())
 
 
 def _declared_accounts(app: ExportApp) -> list[str]:

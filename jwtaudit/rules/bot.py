@@ -38,6 +38,7 @@ _KNOWN_SECRET = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----|\b(?:AKIA|ASIA)[
                            r"\bgh[pousr]_[A-Za-z0-9]{30,}|\bxox[abprs]-[A-Za-z0-9-]{10,}|"
                            r"\b[sr]k_live_[A-Za-z0-9]{16,}|\bAIza[0-9A-Za-z_-]{35}")
 _QUERY_TYPES = frozenset({"query", "querystring", "queryparam", "path", "pathparam", "pathparameter"})
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 _LOOPBACK = re.compile(r"^(localhost|127(?:\.\d{1,3}){3}|\[?::1\]?|0\.0\.0\.0)$", re.IGNORECASE)
 
 
@@ -60,36 +61,45 @@ def _entropy(text: str) -> float:
 
 
 def looks_secret(value: str) -> bool:
-    """A value that is a credential whatever its name: scheme credential, JWT, known key, random."""
+    """A value that is a credential by its shape alone: scheme credential, JWT, known key format."""
     if not value or is_template(value):
         return False
     match = _SCHEME_CREDENTIAL.match(value)
-    if match and not is_template(match.group(2)):
-        return len(match.group(2)) >= 8
-    if _JWT.search(value) or _KNOWN_SECRET.search(value):
-        return True
+    if match:
+        return not is_template(match.group(2)) and len(match.group(2)) >= 8
+    return bool(_JWT.search(value) or _KNOWN_SECRET.search(value))
+
+
+def random_secret(value: str) -> bool:
+    """Probable random key: 20+ characters mixing upper case, lower case and digits, high entropy.
+
+    UUIDs, hex digests and words do not qualify (they are ids, hashes and names far more often).
+    """
     text = value.strip()
-    if len(text) < 20 or len(text) > 4096 or " " in text or "://" in text or "/" in text:
+    if len(text) < 20 or len(text) > 4096 or _UUID.match(text):
         return False
-    has_digit = any(c.isdigit() for c in text)
-    has_alpha = any(c.isalpha() for c in text)
-    return has_digit and has_alpha and _entropy(text) >= 3.5
+    if any(c.isspace() for c in text) or "://" in text or "/" in text.rstrip("="):
+        return False
+    return (any(c.isdigit() for c in text) and any(c.islower() for c in text)
+            and any(c.isupper() for c in text) and _entropy(text) >= 3.5)
 
 
 def literal_credential(name: str, value: Any) -> bool:
-    """A literal (not templated) value that is a credential by its name or by its shape."""
+    """A literal (not templated) value that is a credential by its shape or by its name."""
     if not isinstance(value, str):
         return False
     text = value.strip()
-    if not text or is_template(text) or set(text) <= {"*", "x", "X", "•"}:
+    if not text or is_template(text) or set(text) <= {"*", "x", "X", "\u2022"}:
         return False
     if looks_secret(text):
         return True
-    if not secret_name(name):
+    norm = re.sub(r"[^a-z0-9]", "", name.lower())
+    if _NOT_SECRET_NAME.search(norm):
         return False
-    if text.lower() in ("true", "false", "null", "none", "undefined") or text.isdigit():
-        return False
-    return len(text) >= 6 and "://" not in text
+    if secret_name(name):
+        plain = text.lower() in ("true", "false", "null", "none", "undefined") or text.isdigit()
+        return not plain and len(text) >= 6 and "://" not in text
+    return random_secret(text)
 
 
 def _loopback(host: str | None) -> bool:
@@ -641,9 +651,10 @@ def auth_profile_missing_refresh(subject: BotExportSubject, ctx: RunContext) -> 
 def auth_profile_callback(subject: BotExportSubject, ctx: RunContext) -> Iterator[Hit]:
     """**What it does**
 
-    Flags an OAuth v2 authorization profile whose callback URL is not the platform's
+    Flags an OAuth v2 authorization-code profile whose callback URL is not the platform's
     `https://idp.kore.ai/workflows/callback/` (or `<account host>/workflows/callback/` for an
-    export that names its on-premises host).
+    export that names its on-premises host). Client-credentials and password grants have no
+    callback and are not checked.
 
     **Why is this bad?**
 
@@ -668,8 +679,9 @@ def auth_profile_callback(subject: BotExportSubject, ctx: RunContext) -> Iterato
     if subject.host:
         allowed.add(_norm_url(subject.host.rstrip("/") + "/workflows/callback/"))
     for profile in subject.auth_profiles:
-        if not _sso_type(profile).startswith("oauth2"):
-            continue
+        kind = _sso_type(profile)
+        if not kind.startswith("oauth2") or "client" in kind or "password" in kind:
+            continue  # only the authorization-code grant redirects to a callback
         block, keys = _oauth(profile)
         key, value = _get_ci(block, "callbackUrl")
         if key and isinstance(value, str) and value.strip() and not is_template(value) \

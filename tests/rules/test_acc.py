@@ -1,0 +1,83 @@
+"""ACC001-ACC013 on account exports in the platform's shapes: positives and near misses."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.export_helpers import FIXTURES, hits
+
+POSITIVE = {
+    "ACC001": ("positive.yaml", ["/apps/0/algorithm", "/apps/1/algorithm"]),
+    "ACC002": ("positive.yaml", ["/apps/0/jtiClaimEnforced", "/bots/0/jwtApps/0/jtiClaimEnforced"]),
+    "ACC004": ("positive.yaml", ["/apiScopeMappings/0/accountId", "/apiScopeMappings/1"]),
+    "ACC005": ("positive.yaml", ["/apiScopeMappings/0/published", "/apiScopeMappings/1/botId"]),
+    "ACC006": ("positive.yaml", ["/apps/0/clientId", "/apps/2/clientId", "/apiScopeMappings/0/saved"]),
+    "ACC007": ("positive.yaml", ["/apiScopeMappings/0/scopes", "/apiScopeMappings/2/scopes"]),
+    "ACC008": ("positive.yaml", ["/apiScopeMappings/0/scopes", "/apiScopeMappings/1/scopes"]),
+    "ACC009": ("positive.yaml", ["/apps/0/clientSecret", "/xenioo/AccountAPIKey", "/xenioo/bots/0/APISecret"]),
+    "ACC010": ("positive.yaml", ["/apps/0/clientSecret", "/apps/1/clientSecret", "/apps/2/clientSecret",
+                                 "/apps/3/clientSecretSha256"]),
+    "ACC011": ("positive.yaml", ["/apps/0/createdOn", "/apps/1/secretRotatedOn"]),
+    "ACC012": ("positive.yaml", ["/dataTables/tables/0/assignments/apps/0",
+                                 "/dataTables/tables/0/assignments/apps/1"]),
+    "ACC013": ("positive.yaml", ["/apps/1/clientId", "/bots/0/jwtApps/0/clientId"]),
+}
+
+
+@pytest.mark.parametrize("code", sorted(POSITIVE))
+def test_positive(code: str) -> None:
+    name, pointers = POSITIVE[code]
+    assert hits(FIXTURES / code / name, code) == [(code, name, p) for p in pointers]
+
+
+@pytest.mark.parametrize("code", [f"ACC{n:03d}" for n in range(1, 14)])
+def test_near_miss(code: str) -> None:
+    path = FIXTURES / code / "near_miss"
+    path = path if path.is_dir() else path.with_suffix(".yaml")
+    assert hits(path, code) == []
+
+
+def test_acc003_flag_and_token_with_private_claims() -> None:
+    assert hits(FIXTURES / "ACC003" / "positive", "ACC003") == [
+        ("ACC003", "account.yaml", "/apps/0/jweEncryptionEnforced"),
+        ("ACC003", "account.yaml", "/apps/1/jweEncryptionEnforced"),
+    ]
+
+
+def test_acc006_silent_without_mapping_data() -> None:
+    assert hits(FIXTURES / "ACC006" / "no_mapping_data.yaml", "ACC006") == []
+
+
+def test_acc007_max_scopes_is_configurable() -> None:
+    path = FIXTURES / "ACC007" / "near_miss.yaml"
+    assert hits(path, "ACC007", max_scopes=9) == [("ACC007", "near_miss.yaml", "/apiScopeMappings/2/scopes")]
+
+
+def test_acc009_saved_get_bots_response() -> None:
+    assert hits(FIXTURES / "ACC009" / "get-bots-response.json", "ACC009") == [
+        ("ACC009", "get-bots-response.json", "/bots/0/jwtApps/0/clientSecret"),
+    ]
+
+
+def test_acc011_age_limit_is_configurable() -> None:
+    path = FIXTURES / "ACC011" / "positive.yaml"
+    assert hits(path, "ACC011", max_secret_age_days=2000) == []
+
+
+def test_acc012_messages_name_both_problems() -> None:
+    from tests.export_helpers import audit
+
+    messages = [f.message for f in audit(FIXTURES / "ACC012" / "positive.yaml", ("ACC012",))]
+    assert any("may delete on 'customers' but not read" in m for m in messages)
+    assert any("every table of the account (2 tables)" in m for m in messages)
+
+
+def test_acc013_names_both_accounts() -> None:
+    from tests.export_helpers import audit
+
+    found = audit(FIXTURES / "ACC013" / "positive.yaml", ("ACC013",))
+    assert [f.message for f in found] == [
+        "Client id cs-0f0f0000-0000-4000-8000-000000000001 is defined by two apps.",
+        "Client id cs-0f0f0000-0000-4000-8000-000000000002 appears under 2 accounts "
+        "(6661e128d3203924648c10bf, 7772f239e4314a35759d21c0).",
+    ]

@@ -1,0 +1,86 @@
+"""BOT001-BOT012 on bot exports (botDefinition.json, config.json): positives and near misses."""
+
+from __future__ import annotations
+
+import pytest
+
+from jwtaudit.rules.bot import literal_credential, looks_secret, random_secret
+from tests.export_helpers import FIXTURES, audit, hits
+
+D = "botDefinition.json"
+C = "config.json"
+POSITIVE = {
+    "BOT001": [(D, "/dialogComponents/0/headers/value/Authorization"),
+               (D, "/dialogComponents/1/headers/value/0/value"),
+               (D, "/dialogComponents/2/endPoint/url"),
+               (D, "/dialogComponents/3/payload/value/grant/client_secret")],
+    "BOT002": [(D, "/dialogComponents/0/endPoint/url"), (D, "/dialogComponents/1/endPoint/protocol")],
+    "BOT003": [(C, "/envVariables/0/value"), (C, "/envVariables/1/value"), (C, "/envVariables/2/value")],
+    "BOT004": [(C, "/envVariables/0/value")],
+    "BOT005": [(D, "/idpConfigurations/0/oauth/authorizationUrl"), (D, "/idpConfigurations/0/oauth/tokenUrl"),
+               (D, "/idpConfigurations/0/oauth/refreshTokenUrl")],
+    "BOT006": [(D, "/idpConfigurations/0/oauth/clientId"), (D, "/idpConfigurations/0/oauth/authorizationUrl")],
+    "BOT007": [(D, "/idpConfigurations/0/fields/0/value"), (D, "/idpConfigurations/0/fields/1/value")],
+    "BOT008": [(D, "/idpConfigurations/0/oauth/clientSecret"), (D, "/idpConfigurations/1/fields/0/value"),
+               (D, "/idpConfigurations/1/fields/1/value")],
+    "BOT009": [(D, "/idpConfigurations/0/sso_type"), (D, "/idpConfigurations/1/sso_type")],
+    "BOT010": [(D, "/idpConfigurations/0/oauth/callbackUrl")],
+    "BOT011": [(D, "/dialogComponents/0/idp")],
+    "BOT012": [(D, "/dialogComponents/0/headers/value/auth"), (D, "/dialogComponents/1/headers/value/0/value")],
+}
+
+
+@pytest.mark.parametrize("code", sorted(POSITIVE))
+def test_positive(code: str) -> None:
+    assert hits(FIXTURES / code / "positive", code) == [(code, f, p) for f, p in POSITIVE[code]]
+
+
+@pytest.mark.parametrize("code", sorted(POSITIVE))
+def test_near_miss(code: str) -> None:
+    assert hits(FIXTURES / code / "near_miss", code) == []
+
+
+def test_header_inside_json_string_points_at_the_string_line() -> None:
+    found = audit(FIXTURES / "BOT012" / "positive", ("BOT012",))
+    text = (FIXTURES / "BOT012" / "positive" / D).read_text().splitlines()
+    first = found[0].location
+    assert '"value": "{\\"auth\\"' in text[first.line - 1]
+    assert first.pointer == "/dialogComponents/0/headers/value/auth"
+
+
+def test_messages_never_hold_the_secret() -> None:
+    for code in POSITIVE:
+        for finding in audit(FIXTURES / code / "positive", (code,)):
+            text = finding.message + repr(dict(finding.evidence))
+            for secret in ("hunter2", "FAKE-9f8e7d6c5b4a3928", "FAKEqueryToken", "S3cr3t", "eyJ", "c3ZjOnB3"):
+                assert secret not in text, (code, finding.message)
+
+
+def test_service_token_also_goes_through_tok_rules_with_public_api_context() -> None:
+    found = audit(FIXTURES / "BOT012" / "positive", ("TOK009",))
+    assert [(f.rule, f.location.pointer) for f in found] == [
+        ("TOK009", "/dialogComponents/0/headers/value/auth"),
+        ("TOK009", "/dialogComponents/1/headers/value/0/value"),
+    ]
+
+
+@pytest.mark.parametrize(("name", "value", "expected"), [
+    ("Authorization", "Bearer {{env.TOKEN}}", False),
+    ("Authorization", "Basic dXNlcjpwYXNzd29yZA==", True),
+    ("x-request-id", "5b0e8c1e-8f1a-4c1d-9a55-0d7c2f3e4b6a", False),
+    ("TOKEN_URL", "https://login.example.com/token", False),
+    ("DB_PASSWORD", "correct-horse", True),
+    ("DB_PASSWORD", "true", False),
+    ("GREETING", "Hello and welcome to Acme support", False),
+    ("SIGNATURE", "aB3dE5fG7hJ9kL1mN3pQ5rS7", True),
+    ("CLIENT_SECRET", "********", False),
+])
+def test_literal_credential(name: str, value: str, expected: bool) -> None:
+    assert literal_credential(name, value) is expected
+
+
+def test_shape_helpers() -> None:
+    assert looks_secret("Bearer abcdefgh12345")
+    assert not looks_secret("Bearer {{env.X}}")
+    assert not random_secret("0123456789abcdef0123456789abcdef")  # hex digest: names decide
+    assert random_secret("Zr7Qp2Lx9Vn4Tk1Bw8Hs3Jd6Fg0Cm5Ya2Ue7Io4Pq1N=")
