@@ -242,6 +242,7 @@ class CodeClaim:
     name: str
     span: Span
     scale: int | None = None
+    value_hint: str = field(default="", repr=False)  # the value's source, normalised, for context
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -256,7 +257,7 @@ class CodeCall:
     """
 
     op: str
-    api: str  # pyjwt | python-jose | authlib | joserfc | jwcrypto | jsonwebtoken | jose | jwt-simple | jsrsasign
+    api: str  # pyjwt, python-jose, authlib, joserfc, jwcrypto, jsonwebtoken, jose, jwt-simple, jsrsasign
     callee: str
     span: Span
     claims: tuple[CodeClaim, ...] | None = None
@@ -301,6 +302,7 @@ class CodeSubject:
     calls: tuple[CodeCall, ...] = ()
     headers: tuple[CodeHeader, ...] = ()
     unparsed: str | None = None
+    kore_context: bool = False  # the file mentions Kore, a client id (cs-…) or a bot id (st-…)
     kind: str = "code"
 
 

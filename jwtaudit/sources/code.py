@@ -17,6 +17,9 @@ from typing import Any
 from jwtaudit.model import Location
 from jwtaudit.subjects import CodeDocumentSubject, CodeSubject, Span, pointer_join
 
+_KORE_CONTEXT = re.compile(
+    r"kore|\bcs-[0-9a-f]{8}-[0-9a-f]{4}-|\bst-[0-9a-f]{8}-[0-9a-f]{4}-", re.IGNORECASE
+)
 MAX_CODE_BYTES = 1_000_000  # tree-sitter/ast above this size are too slow for a pre-commit hook
 MAX_LINE_CHARS = 5_000  # a longer line means minified or generated code
 LANGUAGES = {
@@ -70,6 +73,11 @@ def subjects_for(rel_path: str, text: str, location: Location) -> list[Any]:
     return subjects
 
 
+def kore_context(text: str) -> bool:
+    """The file mentions Kore, a client id (cs-…) or a bot id (st-…): Kore rules apply."""
+    return _KORE_CONTEXT.search(text) is not None
+
+
 def _python(text: str, location: Location) -> list[Any]:
     from jwtaudit.sources import code_python
 
@@ -78,7 +86,7 @@ def _python(text: str, location: Location) -> list[Any]:
     except code_python.ParseFailure as exc:
         return [CodeSubject(location=location, language="python", unparsed=str(exc))]
     return [CodeSubject(location=location, language="python", calls=tuple(facts.calls),
-                        headers=tuple(facts.headers))]
+                        headers=tuple(facts.headers), kore_context=kore_context(text))]
 
 
 def _javascript(rel_path: str, text: str, location: Location, language: str) -> list[Any]:
@@ -93,7 +101,7 @@ def _javascript(rel_path: str, text: str, location: Location, language: str) -> 
         subjects.extend(_text_document(rel_path, text, location, language, minified=False))
         return subjects
     subjects = [CodeSubject(location=location, language=language, calls=tuple(facts.calls),
-                            headers=tuple(facts.headers))]
+                            headers=tuple(facts.headers), kore_context=kore_context(text))]
     if facts.data:
         subjects.append(
             CodeDocumentSubject(location=location, format="javascript", data=facts.data,

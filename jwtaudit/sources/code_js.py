@@ -555,7 +555,7 @@ class Analysis:
             return None, False
         pairs, complete = found
         claims = [
-            CodeClaim(name=name, span=self.span(key), scale=self.scale(value))
+            CodeClaim(name=name, span=self.span(key), scale=self.scale(value), value_hint=self.hint(value))
             for name, (key, value) in pairs.items()
         ]
         base = self.unwrap(payload)
@@ -567,9 +567,20 @@ class Analysis:
                 if key is None:
                     complete = False
                     continue
-                claims.append(CodeClaim(name=key, span=self.span(target), scale=self.scale(value)))
+                claims.append(CodeClaim(name=key, span=self.span(target), scale=self.scale(value),
+                                        value_hint=self.hint(value)))
             complete = complete and not self._merged_elsewhere(name, call)
         return tuple(claims), complete
+
+    def hint(self, node: Any) -> str:
+        """The value's source (and a constant's value), normalised; for Kore-context checks."""
+        if node is None or node.end_byte - node.start_byte > 400:
+            return ""
+        text = self.text(node)
+        resolved = self.resolve(node)
+        if resolved is not None and resolved is not node and resolved.end_byte - resolved.start_byte <= 400:
+            text += " " + self.text(resolved)
+        return text.lower()
 
     def _merged_elsewhere(self, name: str, call: Any) -> bool:
         """`Object.assign(payload, extra)` before the call adds keys we cannot see."""
@@ -818,7 +829,9 @@ def classify(an: Analysis, call: Any) -> CodeCall | None:
             options = None
         if fn == "sign":
             alg = _option(an, options, "algorithm")
-            expiry = _option(an, options, "expiresIn") is not None
+            found = an.object_pairs(options) if options is not None else None
+            unknown = options is not None and (found is None or not found[1])
+            expiry = _option(an, options, "expiresIn") is not None or unknown
             return _sign_call(an, call, api, arg(0), arg(1), alg[1] if alg else None,
                               expiry=expiry, callee=callee)
         if fn == "verify":
@@ -884,7 +897,9 @@ def _jose_sign(an: Analysis, call: Any, ctor: str, new: Any, methods: list[tuple
         if name == "setExpirationTime":
             expiry = True
         if name in claim_setters and args:
-            clock.append(CodeClaim(name=claim_setters[name], span=an.span(node), scale=an.scale(args[0])))
+            prop = node.child_by_field_name("function").child_by_field_name("property")
+            span = an.lines.span(prop.start_point, node.end_point)
+            clock.append(CodeClaim(name=claim_setters[name], span=span, scale=an.scale(args[0])))
     key = an.args(call)[0] if an.args(call) else None
     result = _sign_call(an, call, "jose", payload, key, alg_node, expiry=expiry, callee="new SignJWT().sign")
     from dataclasses import replace

@@ -310,7 +310,8 @@ class Analysis(ast.NodeVisitor):
         if found is None:
             return None, False
         pairs, complete = found
-        claims = [CodeClaim(name=k, span=self.span(kn), scale=self.scale(v)) for k, kn, v in pairs]
+        claims = [CodeClaim(name=k, span=self.span(kn), scale=self.scale(v), value_hint=self.hint(v))
+                  for k, kn, v in pairs]
         base = payload
         if isinstance(payload, ast.Call) and _dotted(payload.func) == "json.dumps" and payload.args:
             base = payload.args[0]
@@ -322,8 +323,24 @@ class Analysis(ast.NodeVisitor):
                     if key is None:
                         complete = False
                         continue
-                    claims.append(CodeClaim(name=key, span=self.span(target), scale=self.scale(value)))
+                    claims.append(CodeClaim(name=key, span=self.span(target), scale=self.scale(value),
+                                            value_hint=self.hint(value)))
         return tuple(claims), complete
+
+    def hint(self, node: ast.AST | None) -> str:
+        """The value's source (and a constant's value), normalised; for Kore-context checks."""
+        parts = []
+        for item in (node, self.resolve(node)):
+            if item is None:
+                continue
+            end = getattr(item, "end_lineno", None)
+            if end is None or end - getattr(item, "lineno", end) > 5:
+                continue
+            try:
+                parts.append(ast.unparse(item)[:300])
+            except (ValueError, RecursionError, AttributeError):
+                continue
+        return " ".join(parts).lower()
 
     def key_literal(self, node: ast.AST | None, depth: int = 0) -> tuple[str | None, bool]:
         node = self.resolve(node)

@@ -1,0 +1,373 @@
+"""CFG: client configuration (BotKit config.json, web/mobile SDK configs, .env files).
+
+CFG001-CFG003 read structured documents: `DocumentSubject`s from JSON/YAML/.env files and
+`CodeDocumentSubject`s holding the literal config objects of JS/TS files (`botOptions = {...}`).
+CFG004 reads `CodeSubject` request headers. The helpers here (document walk, Kore context,
+SDK shape) are shared with `sec_frontend`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import PurePosixPath
+from typing import Any
+from urllib.parse import urlsplit
+
+from jwtaudit.engine import RunContext
+from jwtaudit.model import Confidence, Hit, Location, Severity
+from jwtaudit.redact import short_hash
+from jwtaudit.rules.registry import rule
+from jwtaudit.subjects import CodeSubject, DocumentSubject, pointer_join
+
+MAX_WALK_DEPTH = 64
+MAX_WALK_ENTRIES = 50_000
+BOTKIT_ALGORITHMS = ("HS256", "HS512")
+SDK_ALGORITHMS = ("HS256", "HS512", "RS256", "RS512")
+# Keys BotKit reads, by normalised spelling: a near-identical key is silently ignored.
+BOTKIT_READ_KEYS = {
+    "jwtexpiry": "jwtExpiry",
+    "jwtalgorithm": "jwtAlgorithm",
+    "apikey": "apikey",
+    "appid": "appId",
+    "apiprefix": "apiPrefix",
+}
+SDK_MARKERS = frozenset(
+    {"jwturl", "koreapiurl", "botinfo", "jwtserverurl", "valueaud", "iswebhook", "useridentity",
+     "brandingapiurl", "botname", "botid"}
+)
+_ALGORITHM_VALUE = re.compile(r"^(?:[HRPE]S(?:256|384|512)|none|EdDSA|ES256K)$", re.IGNORECASE)
+_CLIENT_ID = re.compile(r"\bcs-[0-9a-f]{8}-[0-9a-f]{4}-", re.IGNORECASE)
+_BOT_ID = re.compile(r"\bst-[0-9a-f]{8}-[0-9a-f]{4}-", re.IGNORECASE)
+_KORE_HOST = re.compile(r"(?:^|\.)kore\.(?:ai|com|net)$", re.IGNORECASE)
+
+
+def normalise(name: object) -> str:
+    return "".join(ch for ch in str(name).lower() if ch.isalnum())
+
+
+def walk(data: Any) -> Iterator[tuple[str, str, Any, Any]]:
+    """(pointer, key, value, parent) for every entry of a document, bounded in depth and size."""
+    stack: list[tuple[str, Any, int]] = [("", data, 0)]
+    seen = 0
+    while stack and seen < MAX_WALK_ENTRIES:
+        pointer, node, depth = stack.pop()
+        if depth > MAX_WALK_DEPTH:
+            continue
+        if isinstance(node, dict):
+            items: list[tuple[str, Any]] = [(str(k), v) for k, v in node.items()]
+        elif isinstance(node, list):
+            items = [(str(i), v) for i, v in enumerate(node)]
+        else:
+            continue
+        for key, value in items:
+            seen += 1
+            child = pointer_join(pointer, key)
+            yield child, key, value, node
+            if isinstance(value, (dict, list)):
+                stack.append((child, value, depth + 1))
+
+
+def strings_in(data: Any) -> Iterator[str]:
+    for _pointer, key, value, _parent in walk(data):
+        yield key
+        if isinstance(value, str):
+            yield value
+
+
+def is_kore_context(subject: DocumentSubject) -> bool:
+    """The document configures a Kore.ai client: a client/bot id, a Kore host or a `kore` key."""
+    if is_botkit_config(subject):
+        return True
+    for text in strings_in(subject.data):
+        if "kore" in text.lower() or _CLIENT_ID.search(text) or _BOT_ID.search(text):
+            return True
+    return False
+
+
+def is_sdk_shaped(parent: Any) -> bool:
+    """A dict that looks like a Kore web/mobile SDK bot config (`botOptions`, RN `botConfig`)."""
+    return isinstance(parent, dict) and any(normalise(k) in SDK_MARKERS for k in parent)
+
+
+def _credentials_like(value: Any) -> bool:
+    if not isinstance(value, dict):
+        return False
+    keys = {normalise(k) for k in value}
+    if keys & {"apikey", "appid"}:
+        return True
+    return any(isinstance(k, str) and k.lower().startswith("st-") and _credentials_like(v)
+               for k, v in value.items())
+
+
+def is_botkit_config(subject: DocumentSubject) -> bool:
+    data = subject.data
+    if subject.format != "json" or not isinstance(data, dict) or "envVariables" in data:
+        return False
+    name = PurePosixPath(subject.location.path.replace("\\", "/")).name.lower()
+    if not name.startswith("config"):
+        return False
+    if _credentials_like(data.get("credentials")):
+        return True
+    keys = {normalise(k) for k in data}
+    return bool(keys & {"jwtexpiry", "jwt"}) and bool(keys & {"app", "server", "redis", "credentials"})
+
+
+def url_host(value: str) -> str | None:
+    try:
+        return urlsplit(value.strip()).hostname
+    except ValueError:
+        return None
+
+
+def is_loopback(host: str) -> bool:
+    host = host.lower().strip("[]")
+    return (host in ("localhost", "::1", "0.0.0.0") or host.endswith(".localhost")
+            or host.startswith("127."))
+
+
+def _doc_location(subject: DocumentSubject, pointer: str) -> Location:
+    return subject.locate(pointer)
+
+
+# --- CFG001 --------------------------------------------------------------------------------------
+
+
+@rule(code="CFG001", name="botkit-ignored-key", severity=Severity.MEDIUM, confidence=Confidence.HIGH,
+      cwe=1188, subject="document", kore_only=True)
+def botkit_ignored_key(subject: DocumentSubject, ctx: RunContext) -> Iterator[Hit]:
+    """**What it does**
+
+    Flags a key in a BotKit `config.json` that BotKit's code never reads while it reads a
+    near-identical one: `jwt-expiry` (BotKit reads `jwtExpiry`), `jwt_algorithm` or
+    `JWTAlgorithm` (`jwtAlgorithm`), `apiKey` / `api_key` (`credentials.apikey`), `AppId` /
+    `app_id` (`credentials.appId`), `api-prefix` (`apiPrefix`).
+
+    **Why is this bad?**
+
+    The setting silently does nothing: BotKit runs on its default (a longer token lifetime, the
+    default algorithm) or without the credential, while the file suggests otherwise.
+
+    **Example**
+
+    ```json
+    {"jwt": {"jwtAlgorithm": "HS256"}, "jwt-expiry": 300}
+    ```
+
+    **Fix**
+
+    Rename the key to the spelling BotKit reads, e.g. `jwt-expiry` to `jwtExpiry`.
+
+    **References**
+
+    - https://developer.kore.ai/docs/bots/sdks/botkit-sdk-installation/
+    - https://github.com/Koredotcom/BotKit
+    """
+    if not is_botkit_config(subject):
+        return
+    for pointer, key, _value, parent in walk(subject.data):
+        if not isinstance(parent, dict):
+            continue
+        canonical = BOTKIT_READ_KEYS.get(normalise(key))
+        if canonical is None or key == canonical:
+            continue
+        also = " (the correctly spelt key is also present)" if canonical in parent else ""
+        yield Hit(
+            message=f"BotKit never reads '{key[:40]}'; it reads '{canonical}', so this setting "
+                    f"silently does nothing{also}: rename the key to '{canonical}'",
+            evidence={"key": key[:40], "expected": canonical},
+            pointer=pointer,
+        )
+
+
+# --- CFG002 --------------------------------------------------------------------------------------
+
+
+def _is_algorithm_key(key: str) -> bool:
+    norm = normalise(key)
+    return norm == "alg" or norm.endswith("algorithm") or norm.endswith("jwtalg")
+
+
+def _api_context(subject: DocumentSubject, key: str) -> bool:
+    if "api" in normalise(key).replace("apikey", ""):
+        return True
+    return any("/api/public" in text or "apiscope" in normalise(text) for text in strings_in(subject.data))
+
+
+@rule(code="CFG002", name="configured-algorithm", severity=Severity.HIGH, confidence=Confidence.MEDIUM,
+      cwe=327, subject="document", kore_only=True)
+def configured_algorithm(subject: DocumentSubject, ctx: RunContext) -> Iterator[Hit]:
+    """**What it does**
+
+    Flags an algorithm setting in a Kore client configuration that names an algorithm the
+    platform refuses for that use: BotKit `jwt.jwtAlgorithm` outside HS256/HS512; a setting for
+    an API-scope client (`KORE_API_JWT_ALGORITHM`, a config calling `/api/public/`) other than
+    HS256; web/mobile SDK and other Kore settings outside HS256/HS512/RS256/RS512. `none` is
+    always flagged. Configurations with no sign of Kore (client id, bot id, Kore host or key)
+    and JWK `alg` members are left alone.
+
+    **Why is this bad?**
+
+    Tokens signed with a refused algorithm are answered with 401 at run time, usually after the
+    change shipped; `none` produces unsigned tokens.
+
+    **Example**
+
+    ```json
+    {"credentials": {"appId": "cs-…", "apikey": "…"}, "jwt": {"jwtAlgorithm": "RS256"}}
+    ```
+
+    **Fix**
+
+    Set the algorithm to HS256 (API scopes, BotKit) or to one of HS256/HS512/RS256/RS512 for
+    SDK tokens.
+
+    **References**
+
+    - https://developer.kore.ai/docs/bots/api-guide/apis/
+    - https://developer.kore.ai/docs/bots/sdks/user-authorization-and-assertion/
+    """
+    botkit = is_botkit_config(subject)
+    kore = botkit or is_kore_context(subject)
+    if not kore:
+        return
+    for pointer, key, value, parent in walk(subject.data):
+        if not isinstance(value, str) or not _is_algorithm_key(key) or not _ALGORITHM_VALUE.match(value):
+            continue
+        if isinstance(parent, dict) and "kty" in parent:
+            continue
+        if botkit:
+            allowed, use = BOTKIT_ALGORITHMS, "BotKit accepts only HS256 or HS512"
+        elif _api_context(subject, key):
+            allowed, use = ("HS256",), "apps mapped to API scopes accept only HS256"
+        else:
+            allowed, use = SDK_ALGORITHMS, "Kore SDK tokens accept only HS256, HS512, RS256 or RS512"
+        if value.upper() in allowed:
+            continue
+        yield Hit(
+            message=f"'{key[:40]}' is set to {value}: {use}; set it to HS256",
+            evidence={"key": key[:40], "alg": value, "allowed": list(allowed)},
+            pointer=pointer,
+        )
+
+
+# --- CFG003 --------------------------------------------------------------------------------------
+
+_PLATFORM_URL_KEYS = frozenset(
+    {"koreapiurl", "jwturl", "jwtserverurl", "brandingapiurl", "jwtgranturl", "sts", "stsurl"}
+)
+_URL_SUFFIXES = ("url", "uri", "host", "endpoint", "server", "baseurl")
+
+
+def _is_platform_url_key(subject: DocumentSubject, pointer: str, key: str, parent: Any,
+                         botkit: bool, kore: bool) -> bool:
+    norm = normalise(key)
+    if norm in _PLATFORM_URL_KEYS:
+        return True
+    if "kore" in norm and norm.endswith(_URL_SUFFIXES):
+        return True
+    if botkit and pointer == "/app/url":
+        return True
+    if norm == "boturl" and is_sdk_shaped(parent):
+        return True
+    return kore and ("callback" in norm or "webhook" in norm) and norm.endswith(_URL_SUFFIXES)
+
+
+@rule(code="CFG003", name="plain-http-endpoint", severity=Severity.MEDIUM, confidence=Confidence.HIGH,
+      cwe=319, subject="document", kore_only=True)
+def plain_http_endpoint(subject: DocumentSubject, ctx: RunContext) -> Iterator[Hit]:
+    """**What it does**
+
+    Flags a platform URL setting that uses `http://` to a host other than loopback:
+    `koreAPIUrl`, `JWTUrl` / `jwtServerUrl`, `brandingAPIUrl`, `KORE_*_URL`/`KORE_HOST`, the
+    React Native `botUrl`, BotKit `app.url`, and bot callback/webhook URLs in Kore configs.
+
+    **Why is this bad?**
+
+    Tokens, client ids, user identities and messages cross the network in clear text; anyone on
+    the path can read or replay them. `JWTUrl` over HTTP also exposes the minted JWT.
+
+    **Example**
+
+    ```js
+    botOptions.koreAPIUrl = "http://bots.kore.ai/api/";
+    ```
+
+    **Fix**
+
+    Use `https://` (e.g. `https://bots.kore.ai/api/`); plain HTTP is fine only for
+    `localhost` while developing.
+
+    **References**
+
+    - https://cwe.mitre.org/data/definitions/319.html
+    - RFC 8725 §3.7 (use TLS): https://datatracker.ietf.org/doc/html/rfc8725
+    """
+    botkit = is_botkit_config(subject)
+    kore = botkit or is_kore_context(subject)
+    for pointer, key, value, parent in walk(subject.data):
+        if not isinstance(value, str) or not value[:7].lower() == "http://":
+            continue
+        if not _is_platform_url_key(subject, pointer, key, parent, botkit, kore):
+            continue
+        host = url_host(value)
+        if not host or is_loopback(host):
+            continue
+        yield Hit(
+            message=f"'{key[:40]}' uses http:// to {host[:80]}: tokens and messages travel in "
+                    "clear text; use https://",
+            evidence={"key": key[:40], "host": host[:80]},
+            pointer=pointer,
+        )
+
+
+# --- CFG004 --------------------------------------------------------------------------------------
+
+
+@rule(code="CFG004", name="raw-secret-header", severity=Severity.MEDIUM, confidence=Confidence.MEDIUM,
+      cwe=522, subject="code", kore_only=True)
+def raw_secret_header(subject: CodeSubject, ctx: RunContext) -> Iterator[Hit]:
+    """**What it does**
+
+    Flags code that sends the client secret itself as a request header: BotKit's deprecated
+    `apikey` header set from `config.credentials.apikey`, from a variable named like the
+    client secret, or from a literal of the secret's shape (`headers: { apikey: ... }`,
+    `req.set("apikey", ...)`, `requests.post(..., headers={"apikey": ...})`).
+
+    **Why is this bad?**
+
+    A signed JWT proves knowledge of the secret without sending it; the raw secret in a header
+    is exposed to every proxy, log and packet capture on the way and never expires.
+
+    **Example**
+
+    ```js
+    axios.post(url, body, { headers: { apikey: config.credentials.apikey } });
+    ```
+
+    **Fix**
+
+    Send a short-lived JWT signed with the secret (HS256, `appId` claim) in the `auth` header
+    instead, and drop the `apikey` header.
+
+    **References**
+
+    - https://developer.kore.ai/docs/bots/sdks/botkit-sdk-tutorial-blue-prism/
+    - https://cwe.mitre.org/data/definitions/522.html
+    """
+    if subject.unparsed:
+        return
+    for header in subject.headers:
+        evidence: dict[str, Any] = {"header": header.name[:40], "source": header.secret_ref}
+        if header.value:
+            evidence["sha256"] = short_hash(header.value)
+        yield Hit(
+            message=f"The client secret itself is sent in the '{header.name[:40]}' header "
+                    f"({header.secret_ref}): send a signed JWT in the `auth` header instead",
+            evidence=evidence,
+            value=header.value,
+            location=Location(path=subject.location.path, line=header.span.line,
+                              column=header.span.column, end_line=header.span.end_line,
+                              end_column=header.span.end_column, commit=subject.location.commit),
+            anchor=f"header:{header.name}",
+        )

@@ -1,0 +1,186 @@
+"""SEC003 and SEC006: secrets and token services in browser/mobile client configuration.
+
+Both read documents: structured files (`DocumentSubject`) and the literal config objects of
+JS/TS files (`CodeDocumentSubject`, with `frontend`/`server` hints from the file's imports,
+path and browser globals). They apply to web SDK `botOptions`, `kore-config.js/ts`, React
+Native / mobile bot configs, `.env` keys that bundlers inline into client code, and bundles.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import PurePosixPath
+from typing import Any
+from urllib.parse import urlsplit
+
+from jwtaudit.engine import RunContext
+from jwtaudit.model import Confidence, Hit, Severity
+from jwtaudit.redact import short_hash
+from jwtaudit.rules.cfg import is_botkit_config, is_sdk_shaped, normalise, walk
+from jwtaudit.rules.registry import rule
+from jwtaudit.subjects import DocumentSubject
+
+# Bundlers inline variables with these prefixes into the code shipped to browsers and apps.
+PUBLIC_ENV_PREFIXES = (
+    "REACT_APP_", "VITE_", "NEXT_PUBLIC_", "EXPO_PUBLIC_", "GATSBY_", "VUE_APP_", "NUXT_PUBLIC_",
+    "NG_APP_", "PUBLIC_", "STORYBOOK_", "SNOWPACK_PUBLIC_", "PARCEL_PUBLIC_",
+)
+FRONTEND_DIRS = frozenset(
+    {"public", "static", "www", "assets", "client", "frontend", "browser", "webapp", "widgets",
+     "ios", "android", "res", "raw"}
+)
+# Kore's sample token services: the hosted demo API gateway and the sample path.
+DEMO_HOSTS = frozenset({"mk2r2rmj21.execute-api.us-east-1.amazonaws.com", "demo.kore.net"})
+DEMO_PATH = re.compile(r"/users/sts/?$", re.IGNORECASE)
+_PLACEHOLDER = ("please", "enter", "your", "changeme", "replace", "placeholder", "xxxx", "****",
+                "<", "${", "{{", "%(", "todo", "example", "dummy", "insert", "process.env")
+_JWT = re.compile(r"^eyJ[A-Za-z0-9_-]+\.")
+
+
+def _is_secret_key(key: str) -> bool:
+    norm = normalise(key)
+    return "clientsecret" in norm or norm.endswith("appsecret")
+
+
+def _real_secret(value: Any) -> bool:
+    if not isinstance(value, str) or len(value.strip()) < 8 or _JWT.match(value):
+        return False
+    lowered = value.lower()
+    return not any(word in lowered for word in _PLACEHOLDER)
+
+
+def _frontend_path(path: str) -> bool:
+    parts = PurePosixPath(path.replace("\\", "/").lower()).parts
+    return bool(set(parts[:-1]) & FRONTEND_DIRS)
+
+
+def _where(subject: DocumentSubject, key: str, parent: Any) -> str | None:
+    """Why this secret ships to a client, or None when it stays on a server."""
+    if subject.format in ("javascript", "javascript-text"):
+        if getattr(subject, "frontend", False):
+            return "a browser or mobile source file"
+        if is_sdk_shaped(parent) and not getattr(subject, "server", False):
+            return "a web/mobile SDK bot configuration"
+        return None
+    if subject.format == "env":
+        if key.upper().startswith(PUBLIC_ENV_PREFIXES):
+            return f"a {key.split('_', 1)[0].upper()}_ variable that the bundler inlines into client code"
+        return None
+    if is_botkit_config(subject):
+        return None
+    if is_sdk_shaped(parent):
+        return "a web/mobile SDK bot configuration"
+    data = subject.data
+    if isinstance(data, dict) and "expo" in data:
+        return "an Expo app config (bundled into the app)"
+    if _frontend_path(subject.location.path):
+        return "a file served to browsers or packaged into a mobile app"
+    return None
+
+
+@rule(code="SEC003", name="client-secret-in-frontend", severity=Severity.CRITICAL,
+      confidence=Confidence.HIGH, cwe=798, subject="document", kore_only=True)
+def client_secret_in_frontend(subject: DocumentSubject, ctx: RunContext) -> Iterator[Hit]:
+    """**What it does**
+
+    Flags a literal client secret in configuration that runs in a browser or a mobile app: web
+    SDK `botOptions.clientSecret` (`kore-config.js/ts`, widget configs, React components),
+    React Native / mobile `botConfig.clientSecret`, JSON configs served from `public/` or
+    packaged under `assets/`, `.env` keys that bundlers inline (`REACT_APP_`, `VITE_`,
+    `NEXT_PUBLIC_`, `EXPO_PUBLIC_` …), and minified bundles. Placeholders such as
+    `PLEASE_ENTER_CLIENT_SECRET` and server-side files (an Express token service, BotKit
+    `config.json`) are not flagged here (SEC002 covers secrets on servers).
+
+    **Why is this bad?**
+
+    Everything shipped to a client is public: any visitor can open the bundle, read the secret
+    and mint tokens for the app (any user identity, any bot the app is mapped to).
+
+    **Example**
+
+    ```js
+    botOptions.clientId = "cs-1e845b00-81ad-5757-a1e7-d0f6fea227e9";
+    botOptions.clientSecret = "5OcBSQtH/k6Q/S6A3bseYfOee02YjjLLTNoT1qZDBso=";
+    ```
+
+    **Fix**
+
+    Move the secret to the server and mint the token there: host a JWT service (set
+    `botOptions.JWTUrl` to it) that signs the SDK token with the secret, remove
+    `clientSecret` from the client config, and rotate the exposed secret.
+
+    **References**
+
+    - https://developer.kore.ai/docs/bots/sdks/user-authorization-and-assertion/
+    - https://cwe.mitre.org/data/definitions/798.html
+    """
+    for pointer, key, value, parent in walk(subject.data):
+        if not _is_secret_key(key) or not _real_secret(value):
+            continue
+        where = _where(subject, key, parent)
+        if where is None:
+            continue
+        yield Hit(
+            message=f"Client secret '{key[:40]}' is in {where}: anyone can read it and mint tokens; "
+                    "move the secret to the server, mint the token there (JWTUrl), and rotate it",
+            evidence={"key": key[:40], "length": len(value), "sha256": short_hash(value)},
+            value=value,
+            pointer=pointer,
+        )
+
+
+def _is_jwt_url_key(key: str) -> bool:
+    norm = normalise(key)
+    return "jwt" in norm and any(part in norm for part in ("url", "uri", "endpoint", "server", "service"))
+
+
+@rule(code="SEC006", name="demo-token-service", severity=Severity.HIGH, confidence=Confidence.HIGH,
+      cwe=522, subject="document", kore_only=True)
+def demo_token_service(subject: DocumentSubject, ctx: RunContext) -> Iterator[Hit]:
+    """**What it does**
+
+    Flags a JWT service URL (`JWTUrl`, `jwtServerUrl`, `JWT_URL` …) that points at a Kore
+    demo/sample token service: the sample path `/users/sts`, or a known demo host such as the
+    sample API gateway `mk2r2rmj21.execute-api.us-east-1.amazonaws.com` (flagged under any key).
+
+    **Why is this bad?**
+
+    The sample service mints tokens from the client id and secret the client posts to it: the
+    app's secret goes to a third party, and production depends on a demo endpoint nobody
+    operates for you.
+
+    **Example**
+
+    ```js
+    botOptions.JWTUrl = "https://mk2r2rmj21.execute-api.us-east-1.amazonaws.com/dev/users/sts";
+    ```
+
+    **Fix**
+
+    Run your own token service that signs with the secret kept on your server, point `JWTUrl` /
+    `jwtServerUrl` at it, and rotate the secret that was sent to the demo service.
+
+    **References**
+
+    - https://developer.kore.ai/docs/bots/sdks/user-authorization-and-assertion/
+    - https://github.com/Koredotcom/web-kore-sdk
+    """
+    for pointer, key, value, _parent in walk(subject.data):
+        if not isinstance(value, str) or "://" not in value[:12]:
+            continue
+        try:
+            parts = urlsplit(value.strip())
+        except ValueError:
+            continue
+        host = (parts.hostname or "").lower()
+        demo_host = host in DEMO_HOSTS
+        if not demo_host and not (_is_jwt_url_key(key) and DEMO_PATH.search(parts.path or "")):
+            continue
+        what = "a known Kore demo host" if demo_host else "the sample token service path /users/sts"
+        yield Hit(
+            message=f"'{key[:40]}' points at {what} ({host[:80]}): the client secret is posted to a "
+                    "third party; run your own token service and rotate the secret",
+            evidence={"key": key[:40], "host": host[:80]},
+            pointer=pointer,
+        )
