@@ -260,6 +260,7 @@ def audit_command(path: str, now_text: str | None, wordlist: str | None, formats
 @profile_option
 @format_option
 @output_option
+@sarif_suppressed_option
 @fail_on_option
 @select_option
 @ignore_option
@@ -267,7 +268,8 @@ def audit_command(path: str, now_text: str | None, wordlist: str | None, formats
 @guarded
 def scan_command(paths: tuple[str, ...], jobs: int | None, now_text: str | None, wordlist: str | None,
                  profile: str | None, formats: tuple[str, ...], outputs: tuple[str, ...],
-                 fail_on: str | None, select: str | None, ignore: str | None, config_path: str | None) -> None:
+                 sarif_include_suppressed: bool, fail_on: str | None, select: str | None,
+                 ignore: str | None, config_path: str | None) -> None:
     """Find and judge every token and secret in PATHS (default: the current folder)."""
     from jwtaudit.commands.scan import ScanRequest, run_scan
     from jwtaudit.commands.token import parse_now
@@ -279,6 +281,7 @@ def scan_command(paths: tuple[str, ...], jobs: int | None, now_text: str | None,
     pairs = pair_outputs(formats, outputs)
     request = ScanRequest(paths=targets, jobs=jobs, now=parse_now(now_text), progress=True)
     result, redactor = run_scan(request, config)
+    result = with_sarif_options(result, sarif_include_suppressed)
     finish(result, config, pairs, redactor)
 
 

@@ -90,3 +90,30 @@ def test_sarif_to_stdout_is_the_only_stdout_output():
     assert result.exit_code == 1
     run = validate(json.loads(result.stdout))["runs"][0]
     assert "TOK002" in {r["ruleId"] for r in run["results"]}
+
+
+def test_scan_every_format_without_canaries(tmp_path):
+    secret = "CANARYscan0123456789abcdefghijklmnopqrstuvw="
+    token = make_token({"alg": "HS256", "typ": "JWT"}, good_payload(), secret)
+    repo = tmp_path / "repo"
+    (repo / "src").mkdir(parents=True)
+    (repo / ".env").write_text(
+        f"KORE_CLIENT_ID=cs-3f2a1b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b\nKORE_CLIENT_SECRET={secret}\n")
+    (repo / "src" / "app.py").write_text(f'TOKEN = "{token}"\n')
+    out = {fmt: tmp_path / f"scan.{fmt}" for fmt in FORMATS}
+    args = ["scan", str(repo), "--now", str(NOW), "-j", "1"]
+    for fmt, path in out.items():
+        args += ["--format", fmt, "-o", str(path)]
+    result = invoke(*args)
+    assert result.exit_code == 1, result.output
+    texts = {fmt: path.read_text(encoding="utf-8") for fmt, path in out.items()}
+    for fmt, text in texts.items():
+        for value in (secret, token, token.split(".")[2]):
+            assert value not in text, fmt
+    run = validate(texts["sarif"])["runs"][0]
+    assert run["automationDetails"]["id"] == "jwtaudit/scan/"
+    found = {(r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+              r["locations"][0]["physicalLocation"]["region"]["startLine"]) for r in run["results"]}
+    assert {("SEC002", ".env", 2), ("SEC009", "src/app.py", 1)} <= found
+    assert all(r["locations"][0]["physicalLocation"]["artifactLocation"]["uriBaseId"] == "%SRCROOT%"
+               for r in run["results"])
