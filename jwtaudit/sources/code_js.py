@@ -1131,14 +1131,22 @@ def _store(an: Analysis, container: dict[str, Any] | list[Any], key: Any, pointe
             scalar = _scalar(an, item)
             items.append(None if scalar is _NOTHING else scalar)
             if scalar is not _NOTHING:
-                an.facts.spans[pointer_join(pointer, index)] = an.span(item)
+                an.facts.spans[pointer_join(pointer, index)] = _value_span(an, item)
         return
     scalar = _scalar(an, value)
     if scalar is _NOTHING:
         return
     _assign(container, key, scalar)
-    an.facts.spans[pointer] = an.span(value)
+    an.facts.spans[pointer] = _value_span(an, value)
     an._doc_entries += 1
+
+
+def _value_span(an: Analysis, node: Any) -> Span:
+    """A string's contents without its quotes (as for JSON documents); other scalars as written."""
+    if node.type in ("string", "template_string") and node.end_byte - node.start_byte >= 2:
+        start, end = node.start_point, node.end_point
+        return an.lines.span((start[0], start[1] + 1), (end[0], end[1] - 1))
+    return an.span(node)
 
 
 def _assign(container: dict[str, Any] | list[Any], key: Any, value: Any) -> None:

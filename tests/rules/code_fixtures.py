@@ -45,4 +45,10 @@ def expected_lines(path: Path, rule: str) -> set[int]:
 
 
 def code_files(rule: str) -> list[Path]:
-    return sorted(p for p in (FIXTURES / rule).rglob("*") if p.is_file() and code.language_for(p.name))
+    return sorted(p for p in (FIXTURES / rule).rglob("*")
+                  if p.is_file() and code.language_for(p.name) and ".min." not in p.name)
+
+
+def pointers(path: Path, rule: str) -> set[str]:
+    return {f.location.pointer or "" for f in findings(path, rule) if f.rule == rule}
+

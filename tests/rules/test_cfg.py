@@ -1,0 +1,72 @@
+"""CFG001-CFG004 on BotKit config.json, .env, YAML, web/RN SDK configs in JS/TS, client code."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.rules.code_fixtures import FIXTURES, code_files, expected_lines, findings, lines, pointers
+
+CODE_CASES = [(rule, path) for rule in ("CFG001", "CFG002", "CFG003", "CFG004") for path in code_files(rule)]
+
+
+@pytest.mark.parametrize(("rule", "path"), CODE_CASES, ids=[f"{r}-{p.name}" for r, p in CODE_CASES])
+def test_code_fixtures_match_markers(rule, path) -> None:
+    assert lines(path, rule) == expected_lines(path, rule)
+
+
+@pytest.mark.parametrize(("fixture", "expected"), [
+    ("CFG001/botkit/config.json", {"/credentials/apiKey", "/jwt-expiry"}),
+    ("CFG001/multibot/config.json", {"/credentials/st-b9889c46-218c-58f7-838f-73ae9203488c/AppId",
+                                     "/jwt/jwt_algorithm"}),
+    ("CFG001/ok/config.json", set()),
+    ("CFG001/firebase/config.json", set()),
+    ("CFG001/other/settings.json", set()),
+])
+def test_cfg001_botkit_ignored_keys(fixture, expected) -> None:
+    assert pointers(FIXTURES / fixture, "CFG001") == expected
+
+
+def test_cfg001_location_and_fix() -> None:
+    [hit] = [f for f in findings(FIXTURES / "CFG001/botkit/config.json", "CFG001")
+             if f.location.pointer == "/jwt-expiry"]
+    assert hit.location.line == 16
+    assert "rename the key to 'jwtExpiry'" in hit.message
+
+
+@pytest.mark.parametrize(("fixture", "expected"), [
+    ("CFG002/botkit/config.json", {"/jwt/jwtAlgorithm"}),
+    ("CFG002/api.env", {"/KORE_API_JWT_ALGORITHM"}),
+    ("CFG002/jwt-service/settings.yaml", {"/kore/algorithm"}),
+    ("CFG002/ok/config.json", set()),
+    ("CFG002/generic.env", set()),
+    ("CFG002/jwks/keys.json", set()),
+])
+def test_cfg002_configured_algorithm(fixture, expected) -> None:
+    assert pointers(FIXTURES / fixture, "CFG002") == expected
+
+
+def test_cfg002_messages_name_the_platform_limit() -> None:
+    [botkit] = findings(FIXTURES / "CFG002/botkit/config.json", "CFG002")
+    assert "HS256 or HS512" in botkit.message and botkit.location.line == 5
+    [api] = findings(FIXTURES / "CFG002/api.env", "CFG002")
+    assert "only HS256" in api.message and api.location.line == 4
+
+
+@pytest.mark.parametrize(("fixture", "expected"), [
+    ("CFG003/botkit/config.json", {"/app/url"}),
+    ("CFG003/kore.env", {"/KORE_API_URL", "/BOT_CALLBACK_URL"}),
+    ("CFG003/web/kore-config.js", {"/botOptions/koreAPIUrl"}),
+])
+def test_cfg003_plain_http(fixture, expected) -> None:
+    assert pointers(FIXTURES / fixture, "CFG003") == expected
+
+
+def test_cfg003_exact_column_in_js() -> None:
+    [hit] = findings(FIXTURES / "CFG003/web/kore-config.js", "CFG003")
+    assert (hit.location.line, hit.location.column) == (5, 28)
+    assert hit.evidence["host"] == "bots.kore.ai"
+
+
+def test_cfg004_never_shows_the_secret() -> None:
+    for hit in findings(FIXTURES / "CFG004/client.py", "CFG004"):
+        assert "Qm9ndXNTZWNyZXRGb3JUZXN0c09ubHkxMjM0NTY3OA==" not in repr(hit.to_dict())
