@@ -1,7 +1,8 @@
 """`jwtaudit audit PATH`: read an exported account and run ACC, BOT, TOK, SEC and CFG rules on it.
 
 Sources load and link the export; this module runs the engine over every subject (account, bot
-exports, tokens found in them, the export files as documents) and builds the account overview
+exports, tokens found in them with their app's settings, the platform files as documents and as
+text for the SEC rules, and the scan-wide SEC009/SEC010 pass) and builds the account overview
 that the text and HTML reports show. Secrets and tokens seen are handed to the redactor first.
 """
 
@@ -27,7 +28,9 @@ class AuditOptions:
 
 
 def run_audit_command(options: AuditOptions, config: Config) -> tuple[Result, Redactor]:
+    from jwtaudit.commands.scan import scan_wide_findings
     from jwtaudit.commands.token import load_wordlist, parse_now
+    from jwtaudit.sources.text import ScanOptions, analyse_text
 
     redactor = Redactor()
     artefacts = export.load(Path(options.path), max_file_size=config.max_file_size)
@@ -44,8 +47,19 @@ def run_audit_command(options: AuditOptions, config: Config) -> tuple[Result, Re
         subjects.append(linked.account)
     subjects.extend(linked.bot_exports)
     subjects.extend(linked.tokens)
-    subjects.extend(linked.documents)
-    findings = engine.run(subjects, ctx)
+    secrets, public_keys = [], []
+    for art in artefacts:
+        if art.kind == export.CONTAINER:
+            continue  # jwtaudit's own format: the ACC rules read it with the mappings in view
+        subjects.append(art.document)
+        analysis = analyse_text(art.path, art.document.text, ScanOptions(code_subjects=False))
+        subjects.extend(s for s in analysis.subjects if s.kind == "text")
+        secrets.extend(analysis.secrets)
+        public_keys.extend(analysis.public_keys)
+        redactor.add_all(analysis.sensitive)
+    findings = [f for subject in subjects for f in engine.check_subject(subject, ctx)]
+    findings.extend(scan_wide_findings(list(linked.tokens), secrets, public_keys, ctx))
+    findings = engine.finalize(findings)
     result = Result(
         mode="audit",
         findings=tuple(findings),

@@ -64,7 +64,8 @@ def load(path: Path, *, max_file_size: int = 5 * 1024 * 1024) -> list[Artefact]:
     """Every structured file under `path`, parsed and recognised, in a stable order."""
     if not path.exists():
         raise InputError(f"{path}: no such file or folder")
-    return [recognise(name, text_of(name, content)) for name, content in _files(path, max_file_size)]
+    found = [recognise(name, text_of(name, content)) for name, content in _files(path, max_file_size)]
+    return sorted(found, key=lambda a: a.path)
 
 
 def _files(path: Path, max_file_size: int) -> Iterator[tuple[str, bytes]]:

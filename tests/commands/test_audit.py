@@ -1,0 +1,244 @@
+"""`jwtaudit audit`: the example export as a golden test, the CLI contract, hostile exports."""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from jwtaudit.cli import cli
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "examples" / "acme-export"
+NOW = "2026-11-22"
+SECRETS = (  # every fake secret and token fragment planted in the example
+    "RkFLRS1hY21lLXN1cHBvcnQtYXBpLXNlY3JldC0wMSE=", "RkFLRS1hY21lLXNkay1zaWduaW5nLXNlY3JldC0wMyE=",
+    "RkFLRS1hY21lLW9yZGVycy1zZGstc2VjcmV0LTAwMyE=", "password123", "FAKE-xenioo-bot-key-0b1c2d3e4f5a6b7c",
+    "FAKE-snow-client-secret-0001", "FAKEsnowQueryKey9a8b7c6d5e4f", "FAKE-tickets-key-7f3a9c2e51d04b8a",
+    "FAKEticketKey0000000001", "FAKE-erp-secret-5d1c9a7e3b", "RkFLRTpmYWtlLWJpbGxpbmctcGFzc3dvcmQ=",
+    "vVmnmAOelf4zUrAABgxotFndH2l4gXojMvSLOjZItW4",
+)
+
+# The findings jwtaudit's own families (ACC, BOT) and the TOK rules report on the example, in order.
+GOLDEN = [
+    ("ACC002", "account.yaml", "/apps/0/jtiClaimEnforced", 17),
+    ("ACC011", "account.yaml", "/apps/0/createdOn", 19),
+    ("ACC013", "account.yaml", "/apps/2/clientId", 28),
+    ("ACC001", "account.yaml", "/apps/2/algorithm", 32),
+    ("ACC002", "account.yaml", "/apps/2/jtiClaimEnforced", 33),
+    ("ACC003", "account.yaml", "/apps/2/jweEncryptionEnforced", 34),
+    ("ACC006", "account.yaml", "/apps/5/clientId", 53),
+    ("ACC009", "account.yaml", "/apps/5/clientSecret", 58),
+    ("ACC010", "account.yaml", "/apps/5/clientSecret", 58),
+    ("ACC010", "account.yaml", "/apps/6/clientSecretSha256", 67),
+    ("ACC004", "account.yaml", "/apiScopeMappings/2/accountId", 85),
+    ("ACC008", "account.yaml", "/apiScopeMappings/4/scopes", 90),
+    ("ACC007", "account.yaml", "/apiScopeMappings/5/scopes", 92),
+    ("ACC005", "account.yaml", "/apiScopeMappings/6/published", 95),
+    ("ACC012", "account.yaml", "/dataTables/tables/0/assignments/apps/0", 118),
+    ("ACC012", "account.yaml", "/dataTables/tables/0/assignments/apps/0", 118),
+    ("ACC009", "account.yaml", "/xenioo/bots/0/APIKey", 130),
+    ("BOT008", "bots/orders/botDefinition.json", "/idpConfigurations/1/fields/0/value", 52),
+    ("BOT003", "bots/orders/config.json", "/envVariables/0/value", 5),
+    ("TOK010", "bots/orders/config.json", "/envVariables/0/value", 5),
+    ("TOK016", "bots/orders/config.json", "/envVariables/0/value", 5),
+    ("TOK018", "bots/orders/config.json", "/envVariables/0/value", 5),
+    ("BOT004", "bots/orders/config.json", "/envVariables/1/value", 9),
+    ("BOT012", "bots/support.zip!/botDefinition.json", "/dialogComponents/0/headers/value/auth", 17),
+    ("TOK007", "bots/support.zip!/botDefinition.json", "/dialogComponents/0/headers/value/auth", 17),
+    ("TOK009", "bots/support.zip!/botDefinition.json", "/dialogComponents/0/headers/value/auth", 17),
+    ("BOT001", "bots/support.zip!/botDefinition.json", "/dialogComponents/1/endPoint/url", 27),
+    ("BOT002", "bots/support.zip!/botDefinition.json", "/dialogComponents/1/endPoint/url", 27),
+    ("BOT001", "bots/support.zip!/botDefinition.json", "/dialogComponents/1/headers/value/0/value", 32),
+    ("BOT011", "bots/support.zip!/botDefinition.json", "/dialogComponents/1/idp", 35),
+    ("BOT009", "bots/support.zip!/botDefinition.json", "/idpConfigurations/0/sso_type", 58),
+    ("BOT008", "bots/support.zip!/botDefinition.json", "/idpConfigurations/0/oauth/clientSecret", 64),
+    ("BOT005", "bots/support.zip!/botDefinition.json", "/idpConfigurations/0/oauth/tokenUrl", 66),
+    ("BOT010", "bots/support.zip!/botDefinition.json", "/idpConfigurations/0/oauth/callbackUrl", 67),
+    ("BOT007", "bots/support.zip!/botDefinition.json", "/idpConfigurations/0/fields/0/value", 79),
+    ("ACC009", "get-bots-response.json", "/bots/0/jwtApps/0/clientSecret", 14),
+    ("ACC009", "get-bots-response.json", "/bots/0/jwtApps/1/clientSecret", 21),
+    ("ACC009", "get-bots-response.json", "/bots/1/jwtApps/0/clientSecret", 37),
+]
+# Planted for the SEC and CFG families (their rules are tested in their own suites).
+PLANTED_SEC_CFG = [
+    ("SEC002", "botkit/config.json", "/credentials/apikey", 6),
+    ("CFG001", "botkit/config.json", "/jwt/jwt-expiry", 8),
+    ("SEC001", "bots/support.zip!/botDefinition.json", "/dialogComponents/0/headers/value/auth", 17),
+    ("SEC009", "bots/support.zip!/botDefinition.json", "/dialogComponents/0/headers/value/auth", 17),
+    ("SEC002", "get-bots-response.json", "/bots/0/jwtApps/0/clientSecret", 14),
+]
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, ["audit", *args], catch_exceptions=False)
+
+
+def findings_of(output: str) -> list[tuple[str, str, str, int]]:
+    data = json.loads(output)
+    return [(f["rule"], f["location"]["path"], f["location"]["pointer"], f["location"]["line"])
+            for f in data["findings"]]
+
+
+def test_example_golden() -> None:
+    result = run(str(EXAMPLE), "--now", NOW, "--format", "json")
+    assert result.exit_code == 1
+    found = findings_of(result.output)
+    assert [f for f in found if f[0][:3] in ("ACC", "BOT", "TOK")] == GOLDEN
+    assert all(item in found for item in PLANTED_SEC_CFG)
+    assert found == sorted(found, key=lambda f: (f[1], f[3]))  # stable order: file, then line
+
+
+def test_example_text_report_is_readable_and_redacted() -> None:
+    result = run(str(EXAMPLE), "--now", NOW)
+    assert result.exit_code == 1
+    text = result.output
+    assert text.startswith("Account: Acme Support (6661e128d3203924648c10bf)\nApps:\n")
+    assert ("  cs-a11ce000-0000-4000-8000-000000000003 support-sdk [bot_builder]: alg RS256; "
+            "JTI not enforced; JWE not enforced\n") in text
+    assert "      findings: ACC001, ACC002, ACC003, ACC009, ACC013" in text
+    assert "  st-5a1e0000-0000-4000-8000-00000000000b Orders: configured\n" in text
+    assert "bots/support.zip!/botDefinition.json:17:" in text
+    for secret in SECRETS:
+        assert secret not in text
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif", "html", "markdown"])
+def test_no_secret_in_any_format(fmt: str) -> None:
+    result = run(str(EXAMPLE), "--now", NOW, "--format", fmt)
+    assert result.exit_code == 1
+    for secret in SECRETS:
+        assert secret not in result.output
+
+
+def test_overview_in_json() -> None:
+    data = json.loads(run(str(EXAMPLE), "--now", NOW, "--format", "json").output)
+    overview = data["overview"]
+    assert overview["account"] == {"accountId": "6661e128d3203924648c10bf", "name": "Acme Support",
+                                   "host": "https://platform.kore.ai"}
+    orders = next(a for a in overview["apps"] if a["name"] == "orders-sdk")
+    hits = orders.pop("findings")
+    assert orders == {"clientId": "cs-a11ce000-0000-4000-8000-000000000008", "name": "orders-sdk",
+                      "createdIn": "bot_builder", "algorithm": "HS512", "jtiEnforced": False,
+                      "jweEnforced": True, "scopes": []}
+    assert [h for h in hits if h[:3] in ("ACC", "BOT", "TOK")] == ["ACC009", "BOT003", "TOK010", "TOK016",
+                                                                   "TOK018"]
+    assert "SEC002" in hits
+    assert overview["bots"][0] == {"id": "st-5a1e0000-0000-4000-8000-00000000000a", "name": "Support",
+                                   "status": "published", "published": True,
+                                   "apps": ["cs-a11ce000-0000-4000-8000-000000000002",
+                                            "cs-a11ce000-0000-4000-8000-000000000003"]}
+    assert overview["xenioo"] == {"serviceEndpoint": "https://eu-node1.xenioo.com",
+                                  "bots": [{"name": "WhatsApp", "channels": ["WhatsApp", "Web"]}]}
+    assert data["summary"]["files_scanned"] == 7
+
+
+def test_select_and_fail_on() -> None:
+    result = run(str(EXAMPLE), "--now", NOW, "--select", "BOT010", "--fail-on", "medium", "-f", "json")
+    assert result.exit_code == 0
+    assert [f[0] for f in findings_of(result.output)] == ["BOT010"]
+
+
+def test_output_file_is_the_only_thing_written(tmp_path: Path) -> None:
+    out = tmp_path / "report.html"
+    before = sorted(p.name for p in EXAMPLE.rglob("*"))
+    result = run(str(EXAMPLE), "--now", NOW, "-o", str(out))
+    assert result.exit_code == 1
+    assert out.read_text().lstrip().lower().startswith("<!doctype html")
+    assert sorted(p.name for p in EXAMPLE.rglob("*")) == before
+    assert [p.name for p in tmp_path.iterdir()] == ["report.html"]
+
+
+def test_single_file_and_single_zip() -> None:
+    result = run(str(EXAMPLE / "get-bots-response.json"), "--select", "ACC", "-f", "json")
+    assert [f[:3] for f in findings_of(result.output)] == [
+        ("ACC009", "get-bots-response.json", "/bots/0/jwtApps/0/clientSecret"),
+        ("ACC013", "get-bots-response.json", "/bots/0/jwtApps/1/clientId"),
+        ("ACC009", "get-bots-response.json", "/bots/0/jwtApps/1/clientSecret"),
+        ("ACC009", "get-bots-response.json", "/bots/1/jwtApps/0/clientSecret"),
+    ]
+    result = run(str(EXAMPLE / "bots" / "support.zip"), "--select", "BOT011", "-f", "json")
+    assert findings_of(result.output) == [
+        ("BOT011", "support.zip!/botDefinition.json", "/dialogComponents/1/idp", 35)]
+
+
+def test_token_command_takes_app_settings_from_the_export() -> None:
+    token = json.loads((EXAMPLE / "bots" / "orders" / "config.json").read_text())["envVariables"][0]["value"]
+    result = CliRunner().invoke(cli, ["token", "--now", NOW, "--export", str(EXAMPLE), "-f", "json", token],
+                                catch_exceptions=False)
+    rules = [f["rule"] for f in json.loads(result.output)["findings"]]
+    assert "TOK016" in rules and "TOK018" in rules
+
+
+# --- hostile exports: exit 2, one line naming the file, fast -------------------------------
+
+
+def _zip(entries: list[tuple[str, bytes]]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries:
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def _nested(depth: int) -> bytes:
+    data = _zip([("botDefinition.json", b"{}")])
+    for level in range(depth):
+        data = _zip([(f"level{level}.zip", data)])
+    return data
+
+
+def _alias_bomb() -> bytes:
+    lines = ["format: jwtaudit-account-export/v1", "a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    lines += [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 9)}]" for n in range(1, 10)]
+    return ("\n".join(lines) + "\n").encode()
+
+
+HOSTILE = {
+    "zip slip": ("bots/evil.zip", _zip([("../../../tmp/pwned.json", b"{}")]),
+                 "bots/evil.zip: zip entry '../../../tmp/pwned.json' escapes the archive (zip slip)"),
+    "zip bomb": ("bots/bomb.zip", _zip([(f"p{i}.json", b"\0" * (5 * 1024 * 1024)) for i in range(14)]),
+                 "archive expands past 67108864 bytes in total (zip bomb?)"),
+    "entry bomb": ("bots/many.zip", _zip([(f"e{i}.json", b"") for i in range(2100)]),
+                   "bots/many.zip: zip has more than 2000 entries (zip bomb?)"),
+    "nested zips": ("bots/nested.zip", _nested(5), "zip archives nested more than 3 deep"),
+    "yaml tag": ("account.yaml", b"format: !!python/object/apply:os.system ['id']\n",
+                 "account.yaml: YAML tag 'tag:yaml.org,2002:python/object/apply:os.system' at line 1 is not "
+                 "allowed (safe loading only)"),
+    "yaml alias bomb": ("account.yaml", _alias_bomb(),
+                        "account.yaml: YAML aliases expand too far (alias bomb?) or nest too deeply"),
+    "deep json": ("bots/x/botDefinition.json", b"[" * 10_000 + b"]" * 10_000,
+                  "bots/x/botDefinition.json: invalid JSON at line 1 column 257: nested deeper than 256 levels"),
+    "invalid utf-8": ("get-bots-response.json", b'{"bots": ["\xff"]}',
+                      "get-bots-response.json: not valid UTF-8 (byte 11)"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE))
+def test_hostile_export(tmp_path: Path, case: str) -> None:
+    name, content, message = HOSTILE[case]
+    target = tmp_path / "export" / name
+    target.parent.mkdir(parents=True)
+    target.write_bytes(content)
+    start = time.monotonic()
+    result = CliRunner().invoke(cli, ["audit", str(tmp_path / "export"), "-o", str(tmp_path / "r.json")])
+    assert time.monotonic() - start < 10
+    assert result.exit_code == 2
+    lines = result.output.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("jwtaudit: error: ") and message in lines[0]
+    assert not (tmp_path / "r.json").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["export"]
+
+
+def test_missing_path_is_exit_2(tmp_path: Path) -> None:
+    result = run(str(tmp_path / "nope"))
+    assert result.exit_code == 2 and "no such file or folder" in result.output
+
+
+def test_empty_folder_is_exit_3(tmp_path: Path) -> None:
+    assert run(str(tmp_path)).exit_code == 3

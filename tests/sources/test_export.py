@@ -1,0 +1,190 @@
+"""Loading exports: recognising each artefact, schema errors with pointers, hostile input, linking."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from jwtaudit.errors import InputError
+from jwtaudit.sources import export, export_link
+from jwtaudit.sources.export import app_settings_from_export, kind_of
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "acme-export"
+HEAD = "format: jwtaudit-account-export/v1\naccount: {accountId: 6661e128d3203924648c10bf, name: T}\n"
+
+
+def write(tmp_path: Path, name: str, text: str | bytes) -> Path:
+    path = tmp_path / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(("name", "data", "kind"), [
+    ("a.yaml", {"format": "jwtaudit-account-export/v1"}, "container"),
+    ("r.json", {"total": 1, "bots": [{"_id": "st-1", "jwtApps": []}]}, "get-bots"),
+    ("x/botDefinition.json", {"name": "B"}, "bot-definition"),
+    ("any.json", {"dialogComponents": []}, "bot-definition"),
+    ("x/config.json", {"envVariables": []}, "bot-config"),
+    ("tableDefinition_customers_1730000000000.json", {"name": "customers", "schemaDef": []}, "table-definition"),
+    ("config.json", {"credentials": {"apikey": "k", "appId": "cs-1"}}, "botkit"),
+    ("config.json", {"credentials": {"st-1": {"apikey": "k", "appId": "cs-1"}}}, "botkit"),
+    ("jwt.json", {"jwt": {"jwtAlgorithm": "HS256"}}, "botkit"),
+    ("bots.json", {"Result": [{"Name": "W", "APIKey": "k", "APISecret": "s", "Channels": []}]}, "xenioo"),
+    ("package.json", {"name": "x", "dependencies": {}}, "other"),
+])
+def test_recognised_by_content(name: str, data: object, kind: str) -> None:
+    assert kind_of(name, data) == kind
+
+
+def test_example_artefacts() -> None:
+    found = [(a.path, a.kind) for a in export.load(EXAMPLE)]
+    assert found == [
+        ("account.yaml", "container"),
+        ("botkit/config.json", "botkit"),
+        ("bots/orders/botDefinition.json", "bot-definition"),
+        ("bots/orders/config.json", "bot-config"),
+        ("bots/support.zip!/botDefinition.json", "bot-definition"),
+        ("bots/support.zip!/config.json", "bot-config"),
+        ("get-bots-response.json", "get-bots"),
+    ]
+
+
+def test_linking_of_the_example() -> None:
+    linked = export_link.link(export.load(EXAMPLE))
+    account = linked.account
+    assert account is not None and account.account_id == "6661e128d3203924648c10bf"
+    support = next(b for b in linked.bot_exports if b.name == "Support")
+    assert support.location.path == "bots/support.zip"
+    assert support.bot_id == "st-5a1e0000-0000-4000-8000-00000000000a"
+    assert support.host == "https://platform.kore.ai"
+    orders = next(b for b in linked.bot_exports if b.name == "Orders")
+    assert orders.location.path == "bots/orders"
+    assert [v.get("key") for v in orders.env_variables][:2] == ["ORDERS_API_TOKEN", "ERP_SECRET"]
+    history = support.service_nodes[0]
+    assert [(h.key, h.location.pointer, h.location.line) for h in history.headers] == [
+        ("auth", "/dialogComponents/0/headers/value/auth", 17),
+        ("content-type", "/dialogComponents/0/headers/value/content-type", 17),
+    ]
+    apps = {a.client_id: a for a in account.apps}
+    sdk = apps["cs-a11ce000-0000-4000-8000-000000000003"]
+    assert sdk.account_ids == ("6661e128d3203924648c10bf", "7772f239e4314a35759d21c0")
+    assert sdk.in_channel and sdk.uses_private_claims
+    token = next(t for t in linked.tokens if t.location.path == "bots/support.zip!/botDefinition.json")
+    assert token.public_api and token.stored
+    assert token.app is not None and token.app.jti_enforced is True and token.app.api_scopes is True
+    assert token.app.secrets == ("RkFLRS1hY21lLXN1cHBvcnQtYXBpLXNlY3JldC0wMSE=",)
+
+
+def test_app_settings_from_export() -> None:
+    settings = app_settings_from_export(EXAMPLE)
+    orders = settings["cs-a11ce000-0000-4000-8000-000000000008"]
+    assert (orders.algorithm, orders.jti_enforced, orders.jwe_enforced) == ("HS512", False, True)
+    assert orders.secrets == ("RkFLRS1hY21lLW9yZGVycy1zZGstc2VjcmV0LTAwMyE=",)
+    assert orders.secret_source == "export get-bots-response.json#/bots/1/jwtApps/0/clientSecret"
+    assert settings["cs-a11ce000-0000-4000-8000-000000000006"].api_scopes is False
+    assert "RkFLRS" not in repr(orders)
+
+
+# --- malformed and hostile input -----------------------------------------------------------
+
+
+def _error(path: Path) -> str:
+    start = time.monotonic()
+    with pytest.raises(InputError) as info:
+        export.load(path)
+    assert time.monotonic() - start < 5
+    return str(info.value)
+
+
+def test_unknown_format_version(tmp_path: Path) -> None:
+    path = write(tmp_path, "account.yaml", "format: jwtaudit-account-export/v2\n")
+    assert _error(path) == ("account.yaml: unsupported export format 'jwtaudit-account-export/v2' at /format "
+                            "(this jwtaudit reads jwtaudit-account-export/v1)")
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    ("apps: {clientId: cs-1}\n", "account.yaml: expected array at /apps"),
+    ("apps: [{name: no-id}]\n", "account.yaml: missing required key 'clientId' at /apps/0"),
+    ("apps: [{clientId: cs-1, jtiClaimEnforced: 'no'}]\n",
+     "account.yaml: expected boolean or null at /apps/0/jtiClaimEnforced"),
+    ("apps: [{clientId: cs-1, createdIn: portal}]\n",
+     "account.yaml: value must be one of admin_console, bot_builder, data_tables at /apps/0/createdIn"),
+])
+def test_schema_errors_name_the_pointer(tmp_path: Path, body: str, message: str) -> None:
+    assert _error(write(tmp_path, "account.yaml", HEAD + body)) == message
+
+
+def test_schema_error_never_repeats_a_value(tmp_path: Path) -> None:
+    path = write(tmp_path, "account.yaml", HEAD + "apps: [{clientId: cs-1, clientSecret: 12345678901234}]\n")
+    assert "12345678901234" not in _error(path)
+
+
+def test_invalid_json_names_file_and_place(tmp_path: Path) -> None:
+    path = write(tmp_path, "bots/x/botDefinition.json", '{"name": "x",\n  "dialogComponents": [}\n')
+    assert _error(tmp_path).startswith("bots/x/botDefinition.json: invalid JSON at line 2 column")
+    assert path.exists()
+
+
+def test_json_nested_10000_deep(tmp_path: Path) -> None:
+    write(tmp_path, "deep.json", "[" * 10_000 + "]" * 10_000)
+    assert _error(tmp_path).startswith("deep.json: ")
+
+
+def test_invalid_utf8(tmp_path: Path) -> None:
+    write(tmp_path, "botDefinition.json", b'{"name": "caf\xe9"}')
+    assert _error(tmp_path) == "botDefinition.json: not valid UTF-8 (byte 13)"
+
+
+def test_yaml_custom_tag_is_refused(tmp_path: Path) -> None:
+    write(tmp_path, "account.yaml", HEAD + "apps: !!python/object/apply:os.system ['echo pwned']\n")
+    assert _error(tmp_path) == ("account.yaml: YAML tag 'tag:yaml.org,2002:python/object/apply:os.system' "
+                                "at line 3 is not allowed (safe loading only)")
+    write(tmp_path, "account.yaml", HEAD + "apps: !Ref Something\n")
+    assert "YAML tag '!Ref' at line 3 is not allowed" in _error(tmp_path)
+
+
+def test_yaml_alias_bomb(tmp_path: Path) -> None:
+    lines = ["format: jwtaudit-account-export/v1", 'a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for n in range(1, 10):
+        prev = f"*a{n - 1}"
+        lines.append(f"a{n}: &a{n} [{', '.join([prev] * 9)}]")
+    write(tmp_path, "account.yaml", "\n".join(lines) + "\n")
+    assert _error(tmp_path) == "account.yaml: YAML aliases expand too far (alias bomb?) or nest too deeply"
+
+
+def test_file_over_the_size_cap(tmp_path: Path) -> None:
+    write(tmp_path, "big.json", "[" + "1," * 600 + "1]")
+    with pytest.raises(InputError, match=r"^big\.json: file is 1203 bytes, over the 1000-byte cap$"):
+        export.load(tmp_path, max_file_size=1000)
+
+
+def test_zip_slip_in_an_export_folder(tmp_path: Path) -> None:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("../../outside.json", "{}")
+    write(tmp_path, "bots/evil.zip", buffer.getvalue())
+    assert _error(tmp_path) == "bots/evil.zip: zip entry '../../outside.json' escapes the archive (zip slip)"
+    assert not (tmp_path.parent / "outside.json").exists()
+
+
+def test_symlinks_are_not_followed(tmp_path: Path) -> None:
+    outside = write(tmp_path / "outside", "secret.json", json.dumps({"dialogComponents": []}))
+    export_dir = tmp_path / "export"
+    export_dir.mkdir()
+    (export_dir / "link.json").symlink_to(outside)
+    assert export.load(export_dir) == []
+
+
+def test_missing_path() -> None:
+    with pytest.raises(InputError, match="no such file or folder"):
+        export.load(Path("/nonexistent/export"))
