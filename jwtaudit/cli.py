@@ -257,6 +257,15 @@ def audit_command(path: str, now_text: str | None, wordlist: str | None, formats
               help="Worker processes (default: all cores); results are identical for any N.")
 @click.option("--now", "now_text", metavar="TIME", help="Judge times as of TIME (epoch seconds or ISO 8601).")
 @click.option("--wordlist", metavar="FILE", help="Extra weak-secret candidates, one per line.")
+@click.option("--staged", is_flag=True, help="Scan the staged content of PATHS (default: every staged file).")
+@click.option("--history", is_flag=True, help="Scan every commit (every ref, or --branch) once per blob.")
+@click.option("--since", metavar="REV", help="With --history: only commits not reachable from REV.")
+@click.option("--branch", "branches", multiple=True, metavar="REF",
+              help="With --history: commits reachable from REF (repeatable; default: every ref).")
+@click.option("--diff", "diff_base", metavar="BASE",
+              help="Only findings introduced from the merge base of BASE and HEAD to HEAD.")
+@click.option("--baseline", "baseline_path", metavar="FILE",
+              help="Findings accepted in FILE are listed as such and do not count toward the exit code.")
 @profile_option
 @format_option
 @output_option
@@ -269,7 +278,7 @@ def audit_command(path: str, now_text: str | None, wordlist: str | None, formats
 def scan_command(paths: tuple[str, ...], jobs: int | None, now_text: str | None, wordlist: str | None,
                  profile: str | None, formats: tuple[str, ...], outputs: tuple[str, ...],
                  sarif_include_suppressed: bool, fail_on: str | None, select: str | None,
-                 ignore: str | None, config_path: str | None) -> None:
+                 ignore: str | None, config_path: str | None, **git_options: Any) -> None:
     """Find and judge every token and secret in PATHS (default: the current folder)."""
     from jwtaudit.commands.scan import ScanRequest, run_scan
     from jwtaudit.commands.token import parse_now
@@ -280,7 +289,12 @@ def scan_command(paths: tuple[str, ...], jobs: int | None, now_text: str | None,
                           profile=profile, wordlist=wordlist)
     pairs = pair_outputs(formats, outputs)
     request = ScanRequest(paths=targets, jobs=jobs, now=parse_now(now_text), progress=True)
-    result, redactor = run_scan(request, config)
+    if any(git_options.values()):  # --staged/--history/--diff/--baseline: jwtaudit.commands.scan_git
+        from jwtaudit.commands.scan_git import run_with_git_options
+
+        result, redactor = run_with_git_options(request, paths, config, **git_options)
+    else:
+        result, redactor = run_scan(request, config)
     result = with_sarif_options(result, sarif_include_suppressed)
     finish(result, config, pairs, redactor)
 
