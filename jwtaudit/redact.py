@@ -41,6 +41,15 @@ def token_preview(raw: str) -> str:
     return f"{head}… ({len(raw)} chars, sha256:{short_hash(raw)})"
 
 
+_PLAIN_WORD = re.compile(r"[A-Za-z]{1,24}")
+
+
+def _plain_word(value: str) -> bool:
+    """A bare dictionary-like word ("Authorization", "application"): scrubbing it would mangle
+    ordinary report text, and rules never put such values in text anyway."""
+    return _PLAIN_WORD.fullmatch(value) is not None
+
+
 class Redactor:
     """Remembers sensitive values and removes them from any text before it is written."""
 
@@ -50,7 +59,9 @@ class Redactor:
 
     def add(self, *values: str | None) -> None:
         for value in values:
-            if value and len(value) >= MIN_SCRUB_LENGTH and value not in self._values:
+            if not value or len(value) < MIN_SCRUB_LENGTH or value in self._values:
+                continue
+            if not _plain_word(value):
                 self._values.add(value)
                 self._pattern = None
 
@@ -64,6 +75,42 @@ class Redactor:
         if not self._values or not text:
             return text
         if self._pattern is None:
-            ordered = sorted(self._values, key=len, reverse=True)
-            self._pattern = re.compile("|".join(re.escape(v) for v in ordered))
+            self._pattern = _trie_pattern(self._values)
         return self._pattern.sub(lambda m: mask(m.group(0)), text)
+
+
+def _trie_pattern(values: Iterable[str]) -> re.Pattern[str]:
+    """One regex matching the longest known value at each place, as a prefix trie.
+
+    A flat alternation of thousands of tokens tries every branch at every position (seconds on
+    a large report); the trie tries one branch per character. Falls back to the flat form when
+    the trie would nest too deeply for the regex compiler.
+    """
+    trie: dict[str, dict] = {}
+    for value in values:
+        node = trie
+        for char in value:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def build(node: dict[str, dict], depth: int) -> str:
+        if depth > 400:
+            raise RecursionError
+        ends = "" in node
+        branches = []
+        for char in sorted(k for k in node if k):
+            child, literal = node[char], char
+            while len(child) == 1 and "" not in child:  # compress single-child chains
+                (next_char, child), = child.items()
+                literal += next_char
+            branches.append(re.escape(literal) + build(child, depth + 1))
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if ends else body
+
+    try:
+        return re.compile(build(trie, 0))
+    except (RecursionError, re.error):
+        ordered = sorted(set(values), key=len, reverse=True)
+        return re.compile("|".join(re.escape(v) for v in ordered))
