@@ -299,6 +299,79 @@ def scan_command(paths: tuple[str, ...], jobs: int | None, now_text: str | None,
     finish(result, config, pairs, redactor)
 
 
+@cli.group("baseline")
+def baseline_group() -> None:
+    """Accept the current findings so that only new ones fail: create, update, import."""
+
+
+baseline_file_option = click.option(
+    "--output", "-o", "output", default=".jwtaudit-baseline.json", show_default=True, metavar="FILE",
+    help="The baseline file.",
+)
+
+
+def _baseline_options(paths: tuple[str, ...], output: str, select: str | None, ignore: str | None,
+                      config_path: str | None) -> tuple[Any, Config]:
+    from jwtaudit.commands.baseline import BaselineOptions, check_paths
+
+    targets = check_paths(paths)
+    start = Path(targets[0]) if len(targets) == 1 else Path.cwd()
+    config = build_config(config_path, start, select=select, ignore=ignore)
+    return BaselineOptions(paths=targets, output=output), config
+
+
+@baseline_group.command("create")
+@click.argument("paths", nargs=-1)
+@baseline_file_option
+@select_option
+@ignore_option
+@config_option
+@guarded
+def baseline_create_command(paths: tuple[str, ...], output: str, select: str | None, ignore: str | None,
+                            config_path: str | None) -> None:
+    """Scan PATHS (default: .) and accept every finding in a new baseline file."""
+    from jwtaudit.commands.baseline import create
+
+    summary = create(*_baseline_options(paths, output, select, ignore, config_path))
+    click.echo(f"jwtaudit: {summary}", err=True)
+
+
+@baseline_group.command("update")
+@click.argument("paths", nargs=-1)
+@baseline_file_option
+@select_option
+@ignore_option
+@config_option
+@guarded
+def baseline_update_command(paths: tuple[str, ...], output: str, select: str | None, ignore: str | None,
+                            config_path: str | None) -> None:
+    """Rescan PATHS: keep accepted findings still present, add new ones, drop the gone."""
+    from jwtaudit.commands.baseline import update
+
+    summary = update(*_baseline_options(paths, output, select, ignore, config_path))
+    click.echo(f"jwtaudit: {summary}", err=True)
+
+
+@baseline_group.command("import")
+@click.argument("secrets_baseline", metavar="SECRETS_BASELINE")
+@click.argument("paths", nargs=-1)
+@baseline_file_option
+@select_option
+@ignore_option
+@config_option
+@guarded
+def baseline_import_command(secrets_baseline: str, paths: tuple[str, ...], output: str, select: str | None,
+                            ignore: str | None, config_path: str | None) -> None:
+    """Adopt a detect-secrets .secrets.baseline: accept the findings it already lists."""
+    from jwtaudit.commands.baseline import import_detect_secrets
+
+    options, config = _baseline_options(paths, output, select, ignore, config_path)
+    summary, unmatched = import_detect_secrets(secrets_baseline, options, config)
+    for line in unmatched:
+        click.echo(f"jwtaudit: {line}", err=True)
+    click.echo(f"jwtaudit: {summary}", err=True)
+
+
 @cli.command("rules")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @guarded
