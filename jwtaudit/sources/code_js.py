@@ -62,6 +62,13 @@ _FRONTEND_DIRS = frozenset(
 )
 
 
+_INDEXED = frozenset(
+    {"pair", "shorthand_property_identifier", "call_expression", "new_expression",
+     "assignment_expression", "variable_declarator", "public_field_definition", "field_definition",
+     "jsx_attribute"}
+)
+
+
 class ParseFailure(Exception):
     """The file could not be analysed as code; the message is the reason (no file content)."""
 
@@ -150,6 +157,8 @@ class Analysis:
         self.assigns: dict[tuple[int, str], list[tuple[int, Any]]] = {}
         self.mutations: dict[str, list[tuple[int, str | None, Any, Any]]] = {}
         self.members: dict[str, list[Any]] = {}
+        self.merges: dict[str, list[int]] = {}
+        self.nodes: list[Any] = []  # the node kinds later passes need, in source order
         self.bindings: dict[str, tuple[str, str | None]] = {}
         self.calls: list[Any] = []
         self.modules: set[str] = set()
@@ -184,8 +193,11 @@ class Analysis:
     # --- collection -------------------------------------------------------------------------
 
     def collect(self) -> None:
+        wanted = _INDEXED
         for node in _walk(self.root):
             kind = node.type
+            if kind in wanted:
+                self.nodes.append(node)
             if kind == "variable_declarator":
                 self._declarator(node)
             elif kind == "assignment_expression":
@@ -194,6 +206,7 @@ class Analysis:
                 self.calls.append(node)
                 if kind == "call_expression":
                     self._require(node)
+                    self._merge(node)
             elif kind == "import_statement":
                 self._import(node)
             elif kind in ("member_expression", "subscript_expression"):
@@ -204,6 +217,15 @@ class Analysis:
                 parent = node.parent
                 if parent is not None and parent.type == "member_expression":
                     self.browser_globals = True
+
+    def _merge(self, node: Any) -> None:
+        func = node.child_by_field_name("function")
+        if func is None or func.type != "member_expression" or self.text(func) != "Object.assign":
+            return
+        args = self.args(node)
+        target = self.unwrap(args[0]) if args else None
+        if target is not None and target.type == "identifier":
+            self.merges.setdefault(self.text(target), []).append(node.start_byte)
 
     def _record(self, scope: Any, name: str, position: int, value: Any) -> None:
         self.assigns.setdefault((scope.id, name), []).append((position, value))
@@ -584,15 +606,7 @@ class Analysis:
 
     def _merged_elsewhere(self, name: str, call: Any) -> bool:
         """`Object.assign(payload, extra)` before the call adds keys we cannot see."""
-        for node in self.calls:
-            if node.start_byte >= call.start_byte or node.type != "call_expression":
-                continue
-            func = node.child_by_field_name("function")
-            args = self.args(node)
-            if func is not None and self.text(func) == "Object.assign" and args:
-                if self.text(self.unwrap(args[0])) == name:
-                    return True
-        return False
+        return any(position < call.start_byte for position in self.merges.get(name, ()))
 
     def key_literal(self, node: Any, depth: int = 0) -> tuple[str | None, bool]:
         """The literal a signing key is, through simple wrappers; (value, is_fallback)."""
@@ -913,7 +927,7 @@ def _jose_sign(an: Analysis, call: Any, ctor: str, new: Any, methods: list[tuple
 def _headers(an: Analysis) -> list[CodeHeader]:
     out: list[CodeHeader] = []
     mentions_kore = b"kore" in an.data.lower()
-    for node in _walk(an.root):
+    for node in an.nodes:
         if node.type == "pair":
             key = node.child_by_field_name("key")
             name = an._key_name(key)
@@ -996,7 +1010,7 @@ def _secret_ref(an: Analysis, value: Any, mentions_kore: bool) -> str | None:
 
 
 def _config_document(an: Analysis) -> None:
-    for node in _walk(an.root):
+    for node in an.nodes:
         kind = node.type
         path: list[str] | None = None
         value = None

@@ -75,6 +75,8 @@ class Analysis(ast.NodeVisitor):
         self.scope: dict[int, ast.AST] = {}
         self.calls: list[ast.Call] = []
         self.subscripts: dict[str, list[ast.AST]] = {}
+        self.header_candidates: list[ast.AST] = []
+        self._source_lines = data.split(b"\n")
 
     # --- collection -------------------------------------------------------------------------
 
@@ -85,9 +87,12 @@ class Analysis(ast.NodeVisitor):
             self.scope[id(node)] = scope
             inner = node if isinstance(node, _SCOPES) else scope
             if isinstance(node, _SCOPES):
-                for arg in ast.walk(node.args):
-                    if isinstance(arg, ast.arg):
+                args = node.args
+                for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg):
+                    if arg is not None:
                         self._record(node, arg.arg, (0, 0), None)
+            elif isinstance(node, (ast.Dict, ast.Assign)):
+                self.header_candidates.append(node)
             self._visit_one(node, scope)
             for child in ast.iter_child_nodes(node):
                 self.parents[id(child)] = node
@@ -327,19 +332,27 @@ class Analysis(ast.NodeVisitor):
                                             value_hint=self.hint(value)))
         return tuple(claims), complete
 
+    def source(self, node: ast.AST | None, limit: int = 300) -> str:
+        """The source text of a node (at most `limit` characters; short nodes only)."""
+        line, end_line = getattr(node, "lineno", None), getattr(node, "end_lineno", None)
+        col, end_col = getattr(node, "col_offset", None), getattr(node, "end_col_offset", None)
+        if None in (line, end_line, col, end_col) or end_line - line > 5:
+            return ""
+        rows = self._source_lines[line - 1 : end_line]
+        if not rows:
+            return ""
+        if len(rows) == 1:
+            chunk = rows[0][col:end_col]
+        else:
+            chunk = b"\n".join([rows[0][col:], *rows[1:-1], rows[-1][:end_col]])
+        return chunk[:limit].decode("utf-8", "replace")
+
     def hint(self, node: ast.AST | None) -> str:
         """The value's source (and a constant's value), normalised; for Kore-context checks."""
-        parts = []
-        for item in (node, self.resolve(node)):
-            if item is None:
-                continue
-            end = getattr(item, "end_lineno", None)
-            if end is None or end - getattr(item, "lineno", end) > 5:
-                continue
-            try:
-                parts.append(ast.unparse(item)[:300])
-            except (ValueError, RecursionError, AttributeError):
-                continue
+        resolved = self.resolve(node)
+        parts = [self.source(node)]
+        if resolved is not node:
+            parts.append(self.source(resolved))
         return " ".join(parts).lower()
 
     def key_literal(self, node: ast.AST | None, depth: int = 0) -> tuple[str | None, bool]:
@@ -574,7 +587,7 @@ def _identity_use(an: Analysis, call: ast.Call) -> bool:
 def _headers(an: Analysis) -> list[CodeHeader]:
     out: list[CodeHeader] = []
     mentions_kore = "kore" in an.text.lower()
-    for node in ast.walk(an.tree):
+    for node in an.header_candidates:
         if isinstance(node, ast.Dict) and _is_headers_dict(an, node):
             for key, value in zip(node.keys, node.values, strict=False):
                 name = _const_str(key) if key is not None else None
@@ -615,7 +628,7 @@ def _add_header(an: Analysis, out: list[CodeHeader], name: str, key: ast.AST, va
             elif mentions_kore:
                 ref = "a literal value"
     else:
-        text = normalise(ast.unparse(value)) if hasattr(ast, "unparse") else ""
+        text = normalise(an.source(value))
         if "secret" in text:
             ref = "a value named like the client secret"
         elif text.endswith("credentialsapikey") or (mentions_kore and "apikey" in text):
