@@ -310,20 +310,20 @@ def _aggregate(per_blob: dict[str, list[Finding]], first: dict[str, git.Introduc
 
 
 def _history_scan_wide(analyser: _Analyser) -> list[Finding]:
-    """SEC009/SEC010 over each distinct token and each secret once per file: the same secret in
-    300 versions of one file is not 'reused'."""
+    """SEC009 (a secret verifies a token) over each distinct token and secret once. SEC010
+    (reuse) cannot be told from a rename or a copy-then-delete in history, so each secret value
+    takes part once: the same secret in 300 versions of a file is not 'reused'."""
     seen_tokens: set[str] = set()
     tokens = []
     for token in analyser.tokens:
         if token.token.raw not in seen_tokens:
             seen_tokens.add(token.token.raw)
             tokens.append(token)
-    seen_secrets: set[tuple[str, str]] = set()
+    seen_secrets: set[str] = set()
     secrets = []
     for secret in analyser.secrets:
-        key = (secret.location.path, secret.value)
-        if key not in seen_secrets:
-            seen_secrets.add(key)
+        if secret.value not in seen_secrets:
+            seen_secrets.add(secret.value)
             secrets.append(secret)
     analyser.tokens, analyser.secrets = tokens, secrets
     return analyser.scan_wide()
