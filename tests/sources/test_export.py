@@ -188,3 +188,44 @@ def test_symlinks_are_not_followed(tmp_path: Path) -> None:
 def test_missing_path() -> None:
     with pytest.raises(InputError, match="no such file or folder"):
         export.load(Path("/nonexistent/export"))
+
+
+# --- fuzzing: any bytes give artefacts or an InputError naming the file, never anything else ---
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@given(name=st.sampled_from(["a.json", "a.yaml", "botDefinition.json", "x.zip"]), content=st.binary(max_size=400))
+def test_any_bytes_load_or_raise_input_error(tmp_path_factory: pytest.TempPathFactory, name: str,
+                                             content: bytes) -> None:
+    folder = tmp_path_factory.mktemp("fuzz")
+    (folder / name).write_bytes(content)
+    try:
+        export_link.link(export.load(folder))
+    except InputError as exc:
+        assert str(exc).startswith(name)
+
+
+@given(st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+                    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
+                        st.sampled_from(["bots", "jwtApps", "clientId", "_id", "dialogComponents", "headers",
+                                         "value", "endPoint", "idpConfigurations", "envVariables", "oauth",
+                                         "fields", "apps", "format", "credentials", "appId"]), inner,
+                        max_size=5), max_leaves=30))
+def test_any_json_shape_links_and_checks_without_crashing(data: object) -> None:
+    from jwtaudit.model import Location
+    from jwtaudit.sources.export import Artefact, kind_of
+    from jwtaudit.subjects import DocumentSubject
+
+    if isinstance(data, dict) and data.get("format") is not None:
+        return  # containers are schema-checked before linking
+    name = "bots/x/botDefinition.json"
+    document = DocumentSubject(location=Location(path=name), format="json", data=data, spans={}, text="")
+    art = Artefact(path=name, kind=kind_of(name, data), data=data, spans={}, document=document)
+    linked = export_link.link([art])
+    from jwtaudit import engine
+    from jwtaudit.config import Config
+
+    subjects = [*([linked.account] if linked.account else []), *linked.bot_exports]
+    engine.run(subjects, engine.RunContext(config=Config(select=("ACC", "BOT")), now=1795300000))
