@@ -174,7 +174,8 @@ def hardcoded_signing_secret(subject: CodeSubject, ctx: RunContext) -> Iterator[
     through a constant, `Buffer.from("...")`, `new TextEncoder().encode("...")`, `"...".encode()`,
     `JWK.from_password("...")`, or as the fallback of an environment lookup
     (`process.env.JWT_SECRET || "dev-secret"`, `os.getenv("JWT_SECRET", "dev-secret")`). Public
-    keys and certificates are not secrets and are not flagged.
+    keys and certificates are not secrets, and an empty string (`?? ""` to satisfy a type)
+    holds nothing to leak: neither is flagged.
 
     **Why is this bad?**
 
@@ -201,7 +202,7 @@ def hardcoded_signing_secret(subject: CodeSubject, ctx: RunContext) -> Iterator[
     """
     for call in _calls(subject):
         literal = call.key_literal
-        if literal is None or call.op == "decode":
+        if not literal or call.op == "decode":  # an empty key holds no secret to leak
             continue
         role = "signing key" if call.op == "sign" else "verification secret"
         how = ("falls back to a string literal when the environment variable is unset"

@@ -15,7 +15,7 @@ import re
 from typing import Any
 
 from jwtaudit.model import Location
-from jwtaudit.subjects import CodeDocumentSubject, CodeSubject, Span, pointer_join
+from jwtaudit.subjects import CodeDocumentSubject, CodeSubject, SkippedFile, Span, pointer_join
 
 _KORE_CONTEXT = re.compile(
     r"kore|\bcs-[0-9a-f]{8}-[0-9a-f]{4}-|\bst-[0-9a-f]{8}-[0-9a-f]{4}-", re.IGNORECASE
@@ -67,10 +67,19 @@ def subjects_for(rel_path: str, text: str, location: Location) -> list[Any]:
         if language == "python":
             return _python(text, location)
         return _javascript(rel_path, text, location, language)
-    subjects: list[Any] = [CodeSubject(location=location, language=language, unparsed=reason)]
+    subjects = unparsed(location, language, reason)
     if language != "python":
         subjects.extend(_text_document(rel_path, text, location, language, minified=True))
     return subjects
+
+
+def unparsed(location: Location, language: str, reason: str) -> list[Any]:
+    """A flagged `CodeSubject` plus a `SkippedFile`, so META002 says the code rules did not run."""
+    return [
+        CodeSubject(location=location, language=language, unparsed=reason),
+        SkippedFile(location=location,
+                    reason=f"not analysed as {language} code ({reason}); scanned for secrets as text"),
+    ]
 
 
 def kore_context(text: str) -> bool:
@@ -84,7 +93,7 @@ def _python(text: str, location: Location) -> list[Any]:
     try:
         facts = code_python.analyse(text)
     except code_python.ParseFailure as exc:
-        return [CodeSubject(location=location, language="python", unparsed=str(exc))]
+        return unparsed(location, "python", str(exc))
     return [CodeSubject(location=location, language="python", calls=tuple(facts.calls),
                         headers=tuple(facts.headers), kore_context=kore_context(text))]
 
@@ -97,7 +106,7 @@ def _javascript(rel_path: str, text: str, location: Location, language: str) -> 
         facts = code_js.analyse(rel_path, data, language)
     except (code_js.ParseFailure, RecursionError, MemoryError) as exc:
         reason = str(exc) if isinstance(exc, code_js.ParseFailure) else "too deeply nested to analyse"
-        subjects: list[Any] = [CodeSubject(location=location, language=language, unparsed=reason)]
+        subjects = unparsed(location, language, reason)
         subjects.extend(_text_document(rel_path, text, location, language, minified=False))
         return subjects
     subjects = [CodeSubject(location=location, language=language, calls=tuple(facts.calls),

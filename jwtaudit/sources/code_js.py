@@ -897,7 +897,8 @@ def _jose_sign(an: Analysis, call: Any, ctor: str, new: Any, methods: list[tuple
         claims, complete = an.claims(payload, call) if payload is not None else (None, False)
         return CodeCall(op="sign", api="jose", callee="new UnsecuredJWT().encode", span=an.span(call),
                         claims=claims, claims_complete=complete, algorithms=("none",),
-                        algorithm_given=True, algorithm_span=an.span(new))
+                        algorithm_given=True, algorithm_span=an.span(new),
+                        expiry_option=any(name == "setExpirationTime" for name, _ in methods))
     alg_node = None
     expiry = False
     clock: list[CodeClaim] = []

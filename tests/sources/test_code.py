@@ -162,3 +162,13 @@ def test_non_ascii_columns_are_characters() -> None:
     text = "const jwt = require('jsonwebtoken');\nconst é = 'ü'; jwt.sign({ appid: 'cs-x' }, 'k');\n"
     [call] = code_subject("m.js", text).calls
     assert call.claims[0].span.column == 27
+
+
+def test_unparsed_file_is_reported_as_meta002() -> None:
+    from jwtaudit import engine
+    from jwtaudit.config import Config
+
+    subjects = subjects_for("broken.py", "def f(:\n", Location(path="broken.py"))
+    ctx = engine.RunContext(config=Config.blank(), now=1795300000)
+    found = [(f.rule, f.location.path) for f in engine.run(subjects, ctx)]
+    assert found == [("META002", "broken.py")]
