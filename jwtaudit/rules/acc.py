@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import math
 import re
-from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
@@ -19,6 +17,8 @@ from jwtaudit.engine import RunContext
 from jwtaudit.model import Confidence, Hit, Location, Severity
 from jwtaudit.redact import short_hash
 from jwtaudit.rules.registry import rule
+from jwtaudit.sources.export_link import is_template
+from jwtaudit.sources.secrets import shannon_entropy
 from jwtaudit.subjects import AccountSubject, ExportApp, ExportBot, ExportNode
 
 # Admin-wide scopes: they act on every bot and user of the account.
@@ -37,10 +37,6 @@ def norm_scope(name: str) -> str:
 
 def _text(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
-
-
-def _is_template(value: str) -> bool:
-    return "{{" in value and "}}" in value
 
 
 def _scopes(mapping: ExportNode) -> list[str]:
@@ -487,7 +483,7 @@ def secret_in_export(subject: AccountSubject, ctx: RunContext) -> Iterator[Hit]:
     for app in subject.apps:
         for node in (*app.nodes, *app.duplicates):
             secret = _text(node.get("clientSecret"))
-            if secret is None or _is_template(secret) or (node.path, node.pointer) in seen:
+            if secret is None or is_template(secret) or (node.path, node.pointer) in seen:
                 continue
             seen.add((node.path, node.pointer))
             yield Hit(message=f"The export stores the client secret of {app.client_id} in clear; rotate it.",
@@ -508,7 +504,7 @@ def _xenioo_keys(xenioo: ExportNode) -> Iterator[Hit]:
             continue
         if isinstance(value, dict):
             for key, item in reversed(list(value.items())):
-                if isinstance(item, str) and item and _XENIOO_KEYS.match(str(key)) and not _is_template(item):
+                if isinstance(item, str) and item and _XENIOO_KEYS.match(str(key)) and not is_template(item):
                     yield Hit(message=f"The export stores a Xenioo {key} in clear; rotate it.",
                               evidence={"key": str(key), "length": len(item), "sha256": short_hash(item)},
                               value=item, location=xenioo.locate(*keys, key))
@@ -519,12 +515,6 @@ def _xenioo_keys(xenioo: ExportNode) -> Iterator[Hit]:
                 stack.append((value[index], (*keys, index)))
 
 
-def _entropy(text: str) -> float:
-    counts = Counter(text)
-    total = len(text)
-    return -sum(c / total * math.log2(c / total) for c in counts.values()) if total else 0.0
-
-
 def weak_secret_reason(secret: str, weak: frozenset[str]) -> tuple[str, bool] | None:
     """(why the secret is weak, guessable) or None."""
     if secret in weak:
@@ -532,7 +522,7 @@ def weak_secret_reason(secret: str, weak: frozenset[str]) -> tuple[str, bool] | 
     size = len(secret.encode("utf-8"))
     if size < MIN_SECRET_BYTES:
         return f"it is {size} bytes long (under {MIN_SECRET_BYTES})", False
-    if _entropy(secret) < MIN_SECRET_ENTROPY:
+    if shannon_entropy(secret) < MIN_SECRET_ENTROPY:
         return "it has very low entropy (repeated characters or words)", False
     return None
 
@@ -576,7 +566,7 @@ def weak_app_secret(subject: AccountSubject, ctx: RunContext) -> Iterator[Hit]:
     for app in subject.apps:
         for node in app.nodes:
             secret = node.get("clientSecret")
-            if isinstance(secret, str) and not _is_template(secret):
+            if isinstance(secret, str) and not is_template(secret):
                 verdict = weak_secret_reason(secret, weak)
                 if verdict:
                     reason, guessable = verdict

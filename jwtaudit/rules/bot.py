@@ -7,9 +7,7 @@ field with its own pointer. A value written as `{{…}}` is a template, never a 
 
 from __future__ import annotations
 
-import math
 import re
-from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
@@ -18,6 +16,8 @@ from jwtaudit.engine import RunContext
 from jwtaudit.model import Confidence, Hit, Location, Severity
 from jwtaudit.redact import short_hash
 from jwtaudit.rules.registry import rule
+from jwtaudit.sources.export_link import is_template
+from jwtaudit.sources.secrets import shannon_entropy
 from jwtaudit.subjects import BotExportSubject, ExportNode, ServiceNode
 
 PLATFORM_CALLBACK = "https://idp.kore.ai/workflows/callback/"
@@ -45,19 +45,9 @@ _LOOPBACK = re.compile(r"^(localhost|127(?:\.\d{1,3}){3}|\[?::1\]?|0\.0\.0\.0)$"
 # --- value helpers ---------------------------------------------------------------------------
 
 
-def is_template(value: str) -> bool:
-    return "{{" in value and "}}" in value
-
-
 def secret_name(name: str) -> bool:
     norm = re.sub(r"[^a-z0-9_]", "", name.lower()).replace("_", "")
     return bool(_SECRET_NAME.search(norm)) and not _NOT_SECRET_NAME.search(norm)
-
-
-def _entropy(text: str) -> float:
-    counts = Counter(text)
-    total = len(text)
-    return -sum(c / total * math.log2(c / total) for c in counts.values()) if total else 0.0
 
 
 def looks_secret(value: str) -> bool:
@@ -81,7 +71,7 @@ def random_secret(value: str) -> bool:
     if any(c.isspace() for c in text) or "://" in text or "/" in text.rstrip("="):
         return False
     return (any(c.isdigit() for c in text) and any(c.islower() for c in text)
-            and any(c.isupper() for c in text) and _entropy(text) >= 3.5)
+            and any(c.isupper() for c in text) and shannon_entropy(text) >= 3.5)
 
 
 def literal_credential(name: str, value: Any) -> bool:

@@ -239,11 +239,12 @@ def _merge_settings(record: _App, entry: dict[str, Any]) -> None:
 
 def _collect_secret(record: _App, entry: dict[str, Any], path: str, pointer: str) -> None:
     secret = _str(entry.get("clientSecret"))
-    if secret and not _is_template(secret):
+    if secret and not is_template(secret):
         record.secrets.append((secret, f"{path}#{pointer}/clientSecret"))
 
 
-def _is_template(value: str) -> bool:
+def is_template(value: str) -> bool:
+    """A `{{…}}` value (`{{env.API_KEY}}`, `{{context.x}}`): a reference, not a literal."""
     return "{{" in value and "}}" in value
 
 
@@ -297,7 +298,7 @@ def _botkit_credentials(data: dict[str, Any]) -> Iterator[tuple[str, str | None,
         client_id = _str(block.get("appId")) or _str(block.get("clientId"))
         if client_id:
             secret = _str(block.get("apikey")) or _str(block.get("clientSecret"))
-            yield client_id, (secret if secret and not _is_template(secret) else None), pointer
+            yield client_id, (secret if secret and not is_template(secret) else None), pointer
 
 
 def _client_ids(value: Any) -> set[str]:
@@ -520,7 +521,7 @@ def _tokens(artefacts: list[Artefact], settings: dict[str, AppSettings],
     sensitive: list[str] = []
     for art in artefacts:
         for pointer, key, text, parent in _walk(art.data, ""):
-            if key and _SECRET_KEYS.search(key) and not _is_template(text):
+            if key and _SECRET_KEYS.search(key) and not is_template(text):
                 sensitive.append(text)
             if "eyJ" not in text:
                 continue
