@@ -71,7 +71,8 @@ def load(path: Path, *, max_file_size: int = 5 * 1024 * 1024) -> list[Artefact]:
 def _files(path: Path, max_file_size: int) -> Iterator[tuple[str, bytes]]:
     limits = archive.Limits(max_file_bytes=max_file_size)
     if path.is_file():
-        yield from _expand(path.name, _read_file(path, path.name, max_file_size, zip_ok=True), limits)
+        yield from _expand(path.name, _read_file(path, path.name, max_file_size, zip_ok=_zip_magic(path)),
+                           limits)
         return
     count = 0
     for folder, dirs, names in os.walk(path, followlinks=False):
@@ -87,6 +88,14 @@ def _files(path: Path, max_file_size: int) -> Iterator[tuple[str, bytes]]:
                 raise InputError(f"{path}: more than {MAX_FILES} files to read")
             yield from _expand(rel, _read_file(full, rel, max_file_size, zip_ok=lower.endswith(".zip")),
                                limits)
+
+
+def _zip_magic(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            return archive.is_zip(handle.read(4))
+    except OSError:
+        return False
 
 
 def _read_file(full: Path, rel: str, max_file_size: int, *, zip_ok: bool) -> bytes:
