@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from jwtaudit import engine
+from jwtaudit import engine, suppressions
 from jwtaudit.config import Config
 from jwtaudit.model import Finding, InputError, Location, Result
 from jwtaudit.redact import Redactor
@@ -46,6 +46,7 @@ class FileOutcome:
     sensitive: list[str] = field(default_factory=list)
     error: InputError | None = None
     scanned: bool = False
+    directives: tuple[Any, ...] = ()  # inline `jwtaudit: ignore[…]` comments (jwtaudit.suppressions)
 
 
 # --- per-file work (runs in workers) ----------------------------------------------------------------
@@ -58,6 +59,7 @@ def _init_worker(config: Config, options: ScanOptions, now: int, wordlist: tuple
 
     registry.load_all()
     _WORKER.update(config=config, options=options, now=now, wordlist=wordlist)
+    _WORKER.pop("ctx", None)  # a context from an earlier in-process run holds the old config
 
 
 def _context() -> engine.RunContext:
@@ -77,7 +79,9 @@ def analyse_entry(entry: FileEntry) -> FileOutcome:
         return skipped_outcome(entry.rel_path, reason or "unreadable", ctx)
     text, _encoding = decode_bytes(data)
     analysis = analyse_text(entry.rel_path, text, _WORKER["options"])
-    return outcome_of(analysis, ctx)
+    outcome = outcome_of(analysis, ctx)
+    outcome.directives = suppressions.parse(entry.rel_path, text)
+    return outcome
 
 
 class _Collector(Redactor):
@@ -184,6 +188,7 @@ def run_scan(request: ScanRequest, config: Config) -> tuple[Result, Redactor]:
     tokens: list[TokenSubject] = []
     secrets: list[Assignment] = []
     public_keys: list[Assignment] = []
+    directives: list[suppressions.Directive] = []
     scanned = 0
     for item in walk_skipped:
         outcome = skipped_outcome(item.rel_path, item.reason, ctx)
@@ -200,12 +205,13 @@ def run_scan(request: ScanRequest, config: Config) -> tuple[Result, Redactor]:
             secrets.extend(outcome.secrets)
             public_keys.extend(outcome.public_keys)
             redactor.add_all(outcome.sensitive)
+            directives.extend(outcome.directives)
     finally:
         progress.close()
     ctx.redactor = _Collector()
     findings.extend(scan_wide_findings(tokens, secrets, public_keys, ctx))
     redactor.add_all(ctx.redactor.seen)  # type: ignore[attr-defined]
-    final = engine.finalize(findings)
+    final = sorted(suppressions.apply(engine.finalize(findings), directives, ctx), key=Finding.sort_key)
     result = Result(
         mode="scan",
         findings=tuple(final),

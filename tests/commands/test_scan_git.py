@@ -287,3 +287,14 @@ def test_bad_baseline_file_is_exit_2(repo: Repo) -> None:
     Path("bad.json").write_text("{not json")
     code, _, output = scan(".", "--baseline", "bad.json")
     assert code == 2 and "bad.json: baseline is not valid JSON" in output
+
+
+def test_plain_scan_applies_inline_suppressions(repo: Repo) -> None:
+    repo.write("a.env", kore_env().replace(STRONG_SECRET, STRONG_SECRET + " # jwtaudit: ignore[SEC002]"))
+    repo.write("b.js", "// jwtaudit: ignore-next-line[SEC002]\nconst url = 'https://example.com';\n")
+    repo.write("c.yaml", "x: 1  # jwtaudit: ignore\n")
+    code, report, _ = scan(".")
+    assert found(report) == [("a.env", 2, "suppressed")]
+    assert sorted(found(report, "META001")) == [("b.js", 1, "new"), ("c.yaml", 1, "new")]
+    assert code == 1
+    assert scan(".", "--ignore", "META001")[0] == 0
