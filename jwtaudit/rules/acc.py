@@ -93,7 +93,7 @@ def app_algorithm(subject: AccountSubject, ctx: RunContext) -> Iterator[Hit]:
 
     **References**
 
-    - https://docs.kore.ai/xo/apis/automation/api-introduction/
+    - https://developer.kore.ai/docs/bots/kore-web-sdk/apis/
     - RFC 7518 §3.2 (HMAC with SHA-2)
     """
     for app in subject.apps:
@@ -166,7 +166,7 @@ def jwe_not_enforced(subject: AccountSubject, ctx: RunContext) -> Iterator[Hit]:
     **References**
 
     - RFC 7516 (JSON Web Encryption)
-    - https://docs.kore.ai/xo/sdk/sdk-security/
+    - https://developer.kore.ai/docs/bots/kore-web-sdk/user-authorization-and-assertion/
     """
     for app in subject.apps:
         if app.jwe_enforced is False and app.uses_private_claims:
@@ -200,7 +200,7 @@ def cross_account_scope(subject: AccountSubject, ctx: RunContext) -> Iterator[Hi
 
     **References**
 
-    - https://docs.kore.ai/xo/apis/automation/api-introduction/
+    - https://developer.kore.ai/docs/bots/kore-web-sdk/apis/
     - https://cwe.mitre.org/data/definitions/284.html
     """
     bots = _bots(subject)
@@ -261,8 +261,7 @@ def unpublished_scope(subject: AccountSubject, ctx: RunContext) -> Iterator[Hit]
 
     **References**
 
-    - https://docs.kore.ai/xo/apis/automation/api-introduction/
-    - https://docs.kore.ai/xo/deploy/publishing-bot/
+    - https://developer.kore.ai/docs/bots/kore-web-sdk/apis/
     """
     bots = _bots(subject)
     for mapping in subject.mappings or ():
@@ -309,7 +308,7 @@ def unmapped_app(subject: AccountSubject, ctx: RunContext) -> Iterator[Hit]:
 
     **References**
 
-    - https://docs.kore.ai/xo/apis/automation/api-introduction/
+    - https://developer.kore.ai/docs/bots/kore-web-sdk/apis/
     - https://cwe.mitre.org/data/definitions/1188.html
     """
     if subject.mappings is None:
@@ -435,7 +434,7 @@ def builder_app_for_admin_api(subject: AccountSubject, ctx: RunContext) -> Itera
 
     **References**
 
-    - https://docs.kore.ai/xo/apis/automation/api-introduction/
+    - https://developer.kore.ai/docs/bots/kore-web-sdk/apis/
     - https://cwe.mitre.org/data/definitions/284.html
     """
     for app in subject.apps:
@@ -477,7 +476,7 @@ def secret_in_export(subject: AccountSubject, ctx: RunContext) -> Iterator[Hit]:
     **References**
 
     - https://cwe.mitre.org/data/definitions/312.html
-    - https://docs.kore.ai/xo/apis/automation/api-introduction/
+    - https://developer.kore.ai/docs/bots/kore-web-sdk/apis/
     """
     seen: set[tuple[str, str]] = set()
     for app in subject.apps:
@@ -674,7 +673,6 @@ def datatable_permission_mismatch(subject: AccountSubject, ctx: RunContext) -> I
 
     **References**
 
-    - https://docs.kore.ai/xo/app-settings/data-table/
     - https://cwe.mitre.org/data/definitions/732.html
     """
     by_grantee: dict[str, dict[str, tuple[ExportNode, str]]] = {}
@@ -731,7 +729,7 @@ def duplicate_client_id(subject: AccountSubject, ctx: RunContext) -> Iterator[Hi
     **References**
 
     - https://cwe.mitre.org/data/definitions/694.html
-    - https://docs.kore.ai/xo/apis/automation/api-introduction/
+    - https://developer.kore.ai/docs/bots/kore-web-sdk/apis/
     """
     for app in subject.apps:
         for node in app.duplicates:

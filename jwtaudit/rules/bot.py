@@ -151,7 +151,7 @@ def hardcoded_service_credential(subject: BotExportSubject, ctx: RunContext) -> 
     **References**
 
     - https://cwe.mitre.org/data/definitions/798.html
-    - https://docs.kore.ai/xo/app-settings/variables/environment-variables/
+    - https://docs.kore.ai/ai-for-service/app-settings/variables/using-bot-variables
     """
     for node in subject.service_nodes:
         for field in node.headers:
@@ -254,7 +254,6 @@ def unknown_auth_profile(subject: BotExportSubject, ctx: RunContext) -> Iterator
 
     **References**
 
-    - https://docs.kore.ai/xo/app-settings/dev-tools/bot-authorization/
     - https://cwe.mitre.org/data/definitions/306.html
     """
     known: set[str] = set()
@@ -296,7 +295,7 @@ def token_in_service_node(subject: BotExportSubject, ctx: RunContext) -> Iterato
     **References**
 
     - https://datatracker.ietf.org/doc/html/rfc8725
-    - https://docs.kore.ai/xo/apis/automation/api-introduction/
+    - https://developer.kore.ai/docs/bots/kore-web-sdk/apis/
     """
     for node in subject.service_nodes:
         for field in node.headers:
@@ -349,7 +348,7 @@ def unsecured_secret_variable(subject: BotExportSubject, ctx: RunContext) -> Ite
 
     **References**
 
-    - https://docs.kore.ai/xo/app-settings/variables/environment-variables/
+    - https://docs.kore.ai/ai-for-service/app-settings/variables/using-bot-variables
     - https://cwe.mitre.org/data/definitions/312.html
     """
     for node in subject.env_variables:
@@ -388,7 +387,7 @@ def secured_variable_with_value(subject: BotExportSubject, ctx: RunContext) -> I
 
     **References**
 
-    - https://docs.kore.ai/xo/app-settings/variables/environment-variables/
+    - https://docs.kore.ai/ai-for-service/app-settings/variables/using-bot-variables
     - https://cwe.mitre.org/data/definitions/200.html
     """
     for node in subject.env_variables:
@@ -504,7 +503,6 @@ def auth_profile_field_limits(subject: BotExportSubject, ctx: RunContext) -> Ite
 
     **References**
 
-    - https://docs.kore.ai/xo/app-settings/dev-tools/bot-authorization/
     - https://cwe.mitre.org/data/definitions/20.html
     """
     for profile in subject.auth_profiles:
@@ -581,7 +579,6 @@ def auth_profile_literal_secret(subject: BotExportSubject, ctx: RunContext) -> I
     **References**
 
     - https://cwe.mitre.org/data/definitions/798.html
-    - https://docs.kore.ai/xo/app-settings/dev-tools/bot-authorization/
     """
     for profile in subject.auth_profiles:
         block, keys = _oauth(profile)
