@@ -45,7 +45,7 @@ _WRAPPERS = frozenset(
 _TRANSPARENT_CALLS = frozenset(
     {"math.floor", "math.round", "math.ceil", "math.trunc", "parseint", "number", "parsefloat"}
 )
-_SIGNING_MODULES = ("jsonwebtoken", "jose", "jwt-simple", "jsrsasign")
+_SIGNING_MODULES = ("jsonwebtoken", "jose", "jwt-simple", "jsrsasign", "jws", "express-jwt")
 _FRONTEND_MODULES = (
     "react", "react-dom", "react-native", "vue", "@angular/", "svelte", "preact", "expo",
     "rn-kore", "kore-web-sdk", "@koredotcom", "next/router", "next/navigation",
@@ -495,9 +495,11 @@ class Analysis:
                 prop = self.text(func.child_by_field_name("property"))
                 if prop == "getTime":
                     return 1
+                if prop == "toMillis":
+                    return 1
                 if prop == "valueOf":
-                    return 1 if self._is_date(func.child_by_field_name("object")) else None
-                if prop == "unix":
+                    return 1 if self._is_clock(func.child_by_field_name("object")) else None
+                if prop in ("unix", "toSeconds"):
                     return 0
             if lowered in _TRANSPARENT_CALLS and args:
                 return self.scale(args[0], depth + 1)
@@ -533,6 +535,20 @@ class Analysis:
                     return base
                 return base - steps if operator == "/" else base + steps
         return None
+
+    def _is_clock(self, node: Any) -> bool:
+        """A Date, or a moment/dayjs/luxon chain (whose valueOf() is milliseconds)."""
+        if self._is_date(node):
+            return True
+        root = self.resolve(node)
+        depth = 0
+        while root is not None and root.type in ("call_expression", "member_expression") and depth < 12:
+            inner = root.child_by_field_name("function") or root.child_by_field_name("object")
+            if inner is None:
+                break
+            root = self.unwrap(inner)
+            depth += 1
+        return root is not None and self.text(root) in ("moment", "dayjs", "DateTime")
 
     def _is_date(self, node: Any) -> bool:
         node = self.resolve(node)
@@ -655,6 +671,8 @@ def _callee(an: Analysis, call: Any) -> tuple[str, str] | None:
         return None
     if func.type == "identifier":
         binding = an.bindings.get(an.text(func))
+        if binding and binding[0] == "express-jwt":
+            return "express-jwt", "expressjwt"
         if binding and binding[1] and binding[0] in _SIGNING_MODULES:
             return binding[0], binding[1]
         return None
@@ -875,6 +893,26 @@ def classify(an: Analysis, call: Any) -> CodeCall | None:
             return _verify_call(an, call, api, arg(1), arg(3), callee=callee, required=True,
                                 disabled=disabled)
         return None
+    if api == "jws":
+        if fn == "sign" or fn == "createSign":
+            header = _option(an, arg(0), "header")
+            alg = _option(an, header[1], "alg") if header else None
+            payload = _option(an, arg(0), "payload")
+            key = _option(an, arg(0), "secret") or _option(an, arg(0), "privateKey")
+            return _sign_call(an, call, api, payload[1] if payload else None, key[1] if key else None,
+                              alg[1] if alg else None, expiry=False, callee=callee)
+        if fn == "verify":
+            return _verify_call(an, call, api, arg(2), arg(1), callee=callee, required=True)
+        if fn == "decode":
+            return CodeCall(op="decode", api=api, callee=callee, span=an.span(call),
+                            identity_use=_identity_use(an, call))
+        return None
+    if api == "express-jwt":
+        secret = _option(an, arg(0), "secret")
+        algs = _option(an, arg(0), "algorithms")
+        unknown = arg(0) is not None and an.object_pairs(arg(0)) is None
+        return _verify_call(an, call, api, secret[1] if secret else None, algs[1] if algs else None,
+                            callee=callee, required=True, options_unknown=unknown)
     if api == "jsrsasign":
         if fn == "sign":
             header = an.object_pairs(arg(1)) if arg(1) is not None else None
@@ -1172,17 +1210,18 @@ def _assign(container: dict[str, Any] | list[Any], key: Any, value: Any) -> None
 # --- entry ----------------------------------------------------------------------------------
 
 
-def _frontend(an: Analysis) -> bool:
+def _frontend(an: Analysis, server: bool) -> bool:
+    """Runs in a browser or app: JSX, UI imports, browser globals, SDK config names; a
+    frontend-looking folder counts only when the file is not clearly server code."""
     path = an.rel_path.replace("\\", "/").lower()
-    segments = set(path.split("/")[:-1])
-    if path.endswith((".jsx", ".tsx")) or segments & _FRONTEND_DIRS:
-        return True
     name = path.rsplit("/", 1)[-1]
+    if path.endswith((".jsx", ".tsx")) or an.browser_globals:
+        return True
     if "kore-config" in name or "widgets-config" in name or "botconfig" in name:
         return True
     if any(m == f or m.startswith(f) for m in an.modules for f in _FRONTEND_MODULES):
         return True
-    return an.browser_globals
+    return not server and bool(set(path.split("/")[:-1]) & _FRONTEND_DIRS)
 
 
 def _server(an: Analysis) -> bool:
@@ -1199,6 +1238,6 @@ def analyse(rel_path: str, data: bytes, language: str) -> JsFacts:
             an.facts.calls.append(found)
     an.facts.headers = _headers(an)
     _config_document(an)
-    an.facts.frontend = _frontend(an)
     an.facts.server = _server(an)
+    an.facts.frontend = _frontend(an, an.facts.server)
     return an.facts
