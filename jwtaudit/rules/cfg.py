@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
@@ -18,7 +19,7 @@ from jwtaudit.engine import RunContext
 from jwtaudit.model import Confidence, Hit, Location, Severity
 from jwtaudit.redact import short_hash
 from jwtaudit.rules.registry import rule
-from jwtaudit.subjects import CodeSubject, DocumentSubject, pointer_join
+from jwtaudit.subjects import CodeDocumentSubject, CodeSubject, DocumentSubject, pointer_join
 
 MAX_WALK_DEPTH = 64
 MAX_WALK_ENTRIES = 50_000
@@ -126,8 +127,14 @@ def is_loopback(host: str) -> bool:
             or host.startswith("127."))
 
 
-def _doc_location(subject: DocumentSubject, pointer: str) -> Location:
-    return subject.locate(pointer)
+def place(subject: DocumentSubject, pointer: str) -> dict[str, Any]:
+    """Hit arguments for a value at `pointer`. In a source file the pointer is only an anchor:
+    the finding is placed by line and column, like every other finding in code (so the generic
+    SEC1xx hit on the same line is deduplicated against it)."""
+    if isinstance(subject, CodeDocumentSubject):
+        location = subject.locate(pointer)
+        return {"location": replace(location, pointer=None), "anchor": pointer}
+    return {"pointer": pointer}
 
 
 # --- CFG001 --------------------------------------------------------------------------------------
@@ -176,7 +183,7 @@ def botkit_ignored_key(subject: DocumentSubject, ctx: RunContext) -> Iterator[Hi
             message=f"BotKit never reads '{key[:40]}'; it reads '{canonical}', so this setting "
                     f"silently does nothing{also}: rename the key to '{canonical}'",
             evidence={"key": key[:40], "expected": canonical},
-            pointer=pointer,
+            **place(subject, pointer),
         )
 
 
@@ -247,7 +254,7 @@ def configured_algorithm(subject: DocumentSubject, ctx: RunContext) -> Iterator[
         yield Hit(
             message=f"'{key[:40]}' is set to {value}: {use}; set it to HS256",
             evidence={"key": key[:40], "alg": value, "allowed": list(allowed)},
-            pointer=pointer,
+            **place(subject, pointer),
         )
 
 
@@ -317,7 +324,7 @@ def plain_http_endpoint(subject: DocumentSubject, ctx: RunContext) -> Iterator[H
             message=f"'{key[:40]}' uses http:// to {host[:80]}: tokens and messages travel in "
                     "clear text; use https://",
             evidence={"key": key[:40], "host": host[:80]},
-            pointer=pointer,
+            **place(subject, pointer),
         )
 
 

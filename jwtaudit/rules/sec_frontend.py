@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from jwtaudit.engine import RunContext
 from jwtaudit.model import Confidence, Hit, Severity
 from jwtaudit.redact import short_hash
-from jwtaudit.rules.cfg import is_botkit_config, is_sdk_shaped, normalise, walk
+from jwtaudit.rules.cfg import is_botkit_config, is_sdk_shaped, normalise, place, walk
 from jwtaudit.rules.registry import rule
 from jwtaudit.subjects import DocumentSubject
 
@@ -126,7 +126,7 @@ def client_secret_in_frontend(subject: DocumentSubject, ctx: RunContext) -> Iter
                     "move the secret to the server, mint the token there (JWTUrl), and rotate it",
             evidence={"key": key[:40], "length": len(value), "sha256": short_hash(value)},
             value=value,
-            pointer=pointer,
+            **place(subject, pointer),
         )
 
 
@@ -182,5 +182,5 @@ def demo_token_service(subject: DocumentSubject, ctx: RunContext) -> Iterator[Hi
             message=f"'{key[:40]}' points at {what} ({host[:80]}): the client secret is posted to a "
                     "third party; run your own token service and rotate the secret",
             evidence={"key": key[:40], "host": host[:80]},
-            pointer=pointer,
+            **place(subject, pointer),
         )

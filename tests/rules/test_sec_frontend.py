@@ -26,7 +26,7 @@ def test_sec003_structured(fixture, expected) -> None:
 
 def test_sec003_web_sdk_config_points_at_the_value_and_names_the_fix() -> None:
     [hit] = findings(FIXTURES / "SEC003/UI/kore-config.js", "SEC003")
-    assert hit.location.pointer == "/botOptions/clientSecret"
+    assert hit.location.pointer is None  # code is placed by line and column
     assert (hit.location.line, hit.location.column, hit.location.end_column) == (9, 30, 74)
     assert "move the secret to the server" in hit.message
     assert SECRET not in repr(hit.to_dict())
