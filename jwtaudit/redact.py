@@ -41,12 +41,13 @@ def token_preview(raw: str) -> str:
     return f"{head}… ({len(raw)} chars, sha256:{short_hash(raw)})"
 
 
-_PLAIN_WORD = re.compile(r"[A-Za-z]{1,24}")
+_PLAIN_WORD = re.compile(r"[A-Za-z]{1,24}|[A-Z][A-Z0-9]{0,30}(?:_[A-Z0-9]{1,30}){1,8}")
 
 
 def _plain_word(value: str) -> bool:
-    """A bare dictionary-like word ("Authorization", "application"): scrubbing it would mangle
-    ordinary report text, and rules never put such values in text anyway."""
+    """A bare dictionary-like word ("Authorization") or an environment variable name
+    ("ORDERS_API_TOKEN"): scrubbing it would mangle report text, and detectors that mistake a
+    name for a value should not blank the name out of every message."""
     return _PLAIN_WORD.fullmatch(value) is not None
 
 
@@ -56,6 +57,8 @@ class Redactor:
     def __init__(self) -> None:
         self._values: set[str] = set()
         self._pattern: re.Pattern[str] | None = None
+        self._by_atom: dict[str, list[str]] = {}
+        self._loose: set[str] = set()
 
     def add(self, *values: str | None) -> None:
         for value in values:
@@ -75,16 +78,38 @@ class Redactor:
         if not self._values or not text:
             return text
         if self._pattern is None:
-            self._pattern = _trie_pattern(self._values)
-        return self._pattern.sub(lambda m: mask(m.group(0)), text)
+            self._pattern, self._by_atom, self._loose = _index(self._values)
+        found = {v for atom in set(_ATOM.findall(text)) for v in self._by_atom.get(atom, ())}
+        if not found and not self._loose:
+            return text
+        pattern = _trie_pattern(found | self._loose) if found else self._pattern
+        return pattern.sub(lambda m: mask(m.group(0)), text)
+
+
+_ATOM = re.compile(r"[A-Za-z0-9_\-]{8,}")
+
+
+def _index(values: set[str]) -> tuple[re.Pattern[str], dict[str, list[str]], set[str]]:
+    """Index values by their longest alphanumeric run ("atom"), so that a scrub regex is built
+    only from the few values whose atom occurs in the text; values without such a run (short,
+    punctuation-heavy passwords) are always part of it."""
+    by_atom: dict[str, list[str]] = {}
+    loose: set[str] = set()
+    for value in values:
+        atoms = _ATOM.findall(value)
+        if atoms:
+            by_atom.setdefault(max(atoms, key=len), []).append(value)
+        else:
+            loose.add(value)
+    return _trie_pattern(loose) if loose else re.compile(r"(?!)"), by_atom, loose
 
 
 def _trie_pattern(values: Iterable[str]) -> re.Pattern[str]:
     """One regex matching the longest known value at each place, as a prefix trie.
 
-    A flat alternation of thousands of tokens tries every branch at every position (seconds on
-    a large report); the trie tries one branch per character. Falls back to the flat form when
-    the trie would nest too deeply for the regex compiler.
+    A flat alternation of thousands of values tries every branch at every position; the trie
+    tries one branch per character. Falls back to the flat form when the trie would nest too
+    deeply for the regex compiler.
     """
     trie: dict[str, dict] = {}
     for value in values:
@@ -101,7 +126,7 @@ def _trie_pattern(values: Iterable[str]) -> re.Pattern[str]:
         for char in sorted(k for k in node if k):
             child, literal = node[char], char
             while len(child) == 1 and "" not in child:  # compress single-child chains
-                (next_char, child), = child.items()
+                ((next_char, child),) = child.items()
                 literal += next_char
             branches.append(re.escape(literal) + build(child, depth + 1))
         if not branches:

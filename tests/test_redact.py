@@ -14,7 +14,7 @@ def test_scrub_replaces_every_known_value_longest_first() -> None:
 
 def test_short_values_and_plain_words_are_not_scrubbed() -> None:
     r = Redactor()
-    r.add("abc", "Authorization", "application", None, "")
+    r.add("abc", "Authorization", "application", "ORDERS_API_TOKEN", None, "")
     assert len(r) == 0
     assert r.scrub("Authorization profile") == "Authorization profile"
 
