@@ -94,8 +94,13 @@ def _python(text: str, location: Location) -> list[Any]:
         facts = code_python.analyse(text)
     except code_python.ParseFailure as exc:
         return unparsed(location, "python", str(exc))
-    return [CodeSubject(location=location, language="python", calls=tuple(facts.calls),
-                        headers=tuple(facts.headers), kore_context=kore_context(text))]
+    subjects: list[Any] = [CodeSubject(location=location, language="python", calls=tuple(facts.calls),
+                                       headers=tuple(facts.headers), kore_context=kore_context(text))]
+    if facts.data:
+        subjects.append(CodeDocumentSubject(location=location, format="python", data=facts.data,
+                                            spans=facts.spans, text=text, language="python",
+                                            frontend=False, server=True))
+    return subjects
 
 
 def _javascript(rel_path: str, text: str, location: Location, language: str) -> list[Any]:

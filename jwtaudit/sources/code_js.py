@@ -1075,9 +1075,20 @@ def _config_document(an: Analysis) -> None:
                 path, anchor, value = [an.text(children[0])], children[0], children[1].named_children[0]
         elif kind in ("call_expression", "new_expression") and not _is_require(an, node):
             func = node.child_by_field_name("function") or node.child_by_field_name("constructor")
-            for arg in an.args(node):
-                if an.unwrap(arg) is not None and an.unwrap(arg).type == "object" and func is not None:
-                    _put(an, [an.text(func) + "()"], an.unwrap(arg), func)
+            if func is None:
+                continue
+            name = an.text(func) if func.end_byte - func.start_byte <= 80 else "<expression>"
+            name = " ".join(name.split()) + "()"
+            for index, arg in enumerate(an.args(node)):
+                arg = an.unwrap(arg)
+                if arg is None:
+                    continue
+                if arg.type == "object":
+                    _put(an, [name], arg, func)
+                elif arg.type in ("string", "template_string"):
+                    url = an.string_value(arg)
+                    if url is not None and url[:8].lower().startswith(("http://", "https://")):
+                        _put(an, [name, str(index)], arg, arg)
             continue
         if path and value is not None:
             value = an.unwrap(value)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
+from typing import Any
 
 from jwtaudit.sources.code_common import (
     DEFAULT_ALGORITHM,
@@ -24,7 +25,7 @@ from jwtaudit.sources.code_common import (
     is_public_key_material,
     normalise,
 )
-from jwtaudit.subjects import CodeCall, CodeClaim, CodeHeader, Span
+from jwtaudit.subjects import CodeCall, CodeClaim, CodeHeader, Span, pointer_join
 
 _MODULES = {
     "jwt": "pyjwt",
@@ -48,6 +49,8 @@ class ParseFailure(Exception):
 class PyFacts:
     calls: list[CodeCall] = field(default_factory=list)
     headers: list[CodeHeader] = field(default_factory=list)
+    data: dict[str, Any] = field(default_factory=dict)
+    spans: dict[str, Span] = field(default_factory=dict)
 
 
 def _dotted(node: ast.AST | None) -> str:
@@ -637,6 +640,91 @@ def _add_header(an: Analysis, out: list[CodeHeader], name: str, key: ast.AST, va
         out.append(CodeHeader(name=name, span=an.span(key), secret_ref=ref, value=literal))
 
 
+# --- literal configuration (document view) ----------------------------------------------------
+
+
+@dataclass
+class PyConfig:
+    data: dict[str, Any] = field(default_factory=dict)
+    spans: dict[str, Span] = field(default_factory=dict)
+    entries: int = 0
+
+
+def config_document(an: Analysis) -> PyConfig:
+    """Module constants and settings-class attributes holding literals (`KORE_API_URL = "..."`)."""
+    out = PyConfig()
+    for stmt in an.tree.body:
+        _config_statement(an, out, stmt, [])
+        if isinstance(stmt, ast.ClassDef):
+            for inner in stmt.body:
+                _config_statement(an, out, inner, [stmt.name])
+    return out
+
+
+def _config_statement(an: Analysis, out: PyConfig, stmt: ast.AST, prefix: list[str]) -> None:
+    if isinstance(stmt, ast.Assign):
+        targets, value = stmt.targets, stmt.value
+    elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
+        targets, value = [stmt.target], stmt.value
+    else:
+        return
+    for target in targets:
+        if not isinstance(target, ast.Name):
+            continue
+        container = out.data
+        pointer = ""
+        for part in prefix:
+            pointer = pointer_join(pointer, part)
+            container = container.setdefault(part, {})
+            out.spans.setdefault(pointer, an.span(stmt))
+        _config_value(an, out, container, target.id, pointer_join(pointer, target.id), value, target, 0)
+
+
+def _config_value(an: Analysis, out: PyConfig, container: dict[str, Any], key: str, pointer: str,
+                  value: ast.AST, anchor: ast.AST, depth: int) -> None:
+    if depth > MAX_DEPTH or out.entries > 20_000:
+        return
+    out.entries += 1
+    if isinstance(value, ast.Dict):
+        target: dict[str, Any] = {}
+        container[key] = target
+        out.spans[pointer] = an.span(anchor)
+        for k, v in zip(value.keys, value.values, strict=False):
+            name = _const_str(k) if k is not None else None
+            if name is not None:
+                _config_value(an, out, target, name, pointer_join(pointer, name), v, k, depth + 1)
+    elif isinstance(value, (ast.List, ast.Tuple)):
+        items: list[Any] = []
+        container[key] = items
+        out.spans[pointer] = an.span(anchor)
+        for index, item in enumerate(value.elts):
+            literal = isinstance(item, ast.Constant) and not isinstance(item.value, (bytes, complex))
+            items.append(item.value if literal else None)
+            if literal:
+                out.spans[pointer_join(pointer, index)] = _string_span(an, item)
+    elif isinstance(value, ast.Constant) and not isinstance(value.value, (bytes, complex)):
+        container[key] = value.value
+        out.spans[pointer] = _string_span(an, value)
+
+
+_TRIPLE = ("'" * 3, '"' * 3)
+
+
+def _string_span(an: Analysis, node: ast.AST) -> Span:
+    """A string's contents without prefix and quotes (as for JSON documents)."""
+    span = an.span(node)
+    if not isinstance(getattr(node, "value", None), str) or span.line != span.end_line:
+        return span
+    head = an.source(node, limit=5)
+    quote = next((i for i, ch in enumerate(head) if ch in "'\""), None)
+    if quote is None:
+        return span
+    width = 3 if head[quote : quote + 3] in _TRIPLE else 1
+    start = span.column + quote + width
+    return Span(line=span.line, column=start, end_line=span.end_line,
+                end_column=max(start, span.end_column - width))
+
+
 # --- entry ----------------------------------------------------------------------------------------
 
 
@@ -656,4 +744,6 @@ def analyse(text: str) -> PyFacts:
         if found is not None:
             facts.calls.append(found)
     facts.headers = _headers(an)
+    config = config_document(an)
+    facts.data, facts.spans = config.data, config.spans
     return facts

@@ -172,3 +172,22 @@ def test_unparsed_file_is_reported_as_meta002() -> None:
     ctx = engine.RunContext(config=Config.blank(), now=1795300000)
     found = [(f.rule, f.location.path) for f in engine.run(subjects, ctx)]
     assert found == [("META002", "broken.py")]
+
+
+def test_python_settings_become_a_document() -> None:
+    text = 'KORE_API_URL = "http://bots.kore.ai/api/"\nclass S:\n    jwt_url: str = r"https://x/users/sts"\n'
+    [doc] = documents("settings.py", text)
+    assert doc.data == {"KORE_API_URL": "http://bots.kore.ai/api/", "S": {"jwt_url": "https://x/users/sts"}}
+    span = doc.spans["/S/jwt_url"]
+    assert (span.line, span.column, span.end_column) == (3, 22, 41)
+    assert doc.server and not doc.frontend
+
+
+def test_call_options_are_not_judged_as_config_by_cfg002() -> None:
+    from jwtaudit import engine
+    from jwtaudit.config import Config
+
+    text = ("// kore API client: /api/public/bot\nconst jwt = require('jsonwebtoken');\n"
+            "jwt.sign({ sub: 'x' }, process.env.S, { algorithm: 'RS256', expiresIn: 60 });\n")
+    ctx = engine.RunContext(config=Config.blank().with_overrides(select=("CFG",)), now=0)
+    assert engine.run(subjects_for("c.js", text, Location(path="c.js")), ctx) == []
