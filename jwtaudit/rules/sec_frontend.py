@@ -19,7 +19,7 @@ from jwtaudit.model import Confidence, Hit, Severity
 from jwtaudit.redact import short_hash
 from jwtaudit.rules.cfg import is_botkit_config, is_sdk_shaped, normalise, place, walk
 from jwtaudit.rules.registry import rule
-from jwtaudit.subjects import DocumentSubject
+from jwtaudit.subjects import CodeDocumentSubject, DocumentSubject
 
 # Bundlers inline variables with these prefixes into the code shipped to browsers and apps.
 PUBLIC_ENV_PREFIXES = (
@@ -57,7 +57,7 @@ def _frontend_path(path: str) -> bool:
 
 def _where(subject: DocumentSubject, key: str, parent: Any) -> str | None:
     """Why this secret ships to a client, or None when it stays on a server."""
-    if subject.format in ("javascript", "javascript-text"):
+    if isinstance(subject, CodeDocumentSubject):
         if getattr(subject, "frontend", False):
             return "a browser or mobile source file"
         if is_sdk_shaped(parent) and not getattr(subject, "server", False):

@@ -191,3 +191,12 @@ def test_call_options_are_not_judged_as_config_by_cfg002() -> None:
             "jwt.sign({ sub: 'x' }, process.env.S, { algorithm: 'RS256', expiresIn: 60 });\n")
     ctx = engine.RunContext(config=Config.blank().with_overrides(select=("CFG",)), now=0)
     assert engine.run(subjects_for("c.js", text, Location(path="c.js")), ctx) == []
+
+
+def test_python_sdk_shaped_dict_is_server_side_not_sec003() -> None:
+    from jwtaudit import engine
+    from jwtaudit.config import Config
+
+    text = 'SDK = {"clientId": "cs-1", "clientSecret": "U2VydmVyU2lkZUZha2VTZWNyZXROb3RJbkJ1bmRsZTE=", "JWTUrl": "https://a/b"}\n'
+    ctx = engine.RunContext(config=Config.blank().with_overrides(select=("SEC003",)), now=0)
+    assert engine.run(subjects_for("sdk.py", text, Location(path="sdk.py")), ctx) == []
