@@ -15,7 +15,7 @@ IDENTITY_NAMES = frozenset(
     {
         "sub", "user", "userid", "uid", "id", "email", "username", "identity", "appid", "role",
         "roles", "isadmin", "admin", "scope", "scopes", "permissions", "tenant", "tenantid",
-        "accountid", "korsub", "koresub", "name", "login", "principal", "groups",
+        "accountid", "koresub", "login", "principal", "groups",
     }
 )
 IDENTITY_TARGETS = ("user", "identity", "currentuser", "principal", "auth", "claims", "session")

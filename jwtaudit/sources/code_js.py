@@ -9,7 +9,7 @@ to its literal and to `payload.x = ...` mutations. tree-sitter is imported lazil
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from jwtaudit.sources.code_common import (
@@ -955,8 +955,6 @@ def _jose_sign(an: Analysis, call: Any, ctor: str, new: Any, methods: list[tuple
             clock.append(CodeClaim(name=claim_setters[name], span=span, scale=an.scale(args[0])))
     key = an.args(call)[0] if an.args(call) else None
     result = _sign_call(an, call, "jose", payload, key, alg_node, expiry=expiry, callee="new SignJWT().sign")
-    from dataclasses import replace
-
     return replace(result, clock_args=tuple(clock))
 
 
@@ -1243,12 +1241,17 @@ def analyse(rel_path: str, data: bytes, language: str) -> JsFacts:
     tree = parse(data, language)
     an = Analysis(data, tree, rel_path, language)
     an.collect()
-    for call in an.calls:
-        found = classify(an, call)
-        if found is not None:
-            an.facts.calls.append(found)
-    an.facts.headers = _headers(an)
-    _config_document(an)
     an.facts.server = _server(an)
     an.facts.frontend = _frontend(an, an.facts.server)
+    browser_only = an.facts.frontend and not an.facts.server
+    for call in an.calls:
+        found = classify(an, call)
+        if found is None:
+            continue
+        if browser_only and found.identity_use:
+            # A page reading its own token to show the user's name trusts nothing: no server here.
+            found = replace(found, identity_use=False)
+        an.facts.calls.append(found)
+    an.facts.headers = _headers(an)
+    _config_document(an)
     return an.facts
