@@ -33,6 +33,7 @@ BOTKIT_READ_KEYS = {
     "appid": "appId",
     "apiprefix": "apiPrefix",
 }
+_BOTKIT_SECTIONS = {"apikey": "/credentials/", "appId": "/credentials/", "apiPrefix": "/app/"}
 SDK_MARKERS = frozenset(
     {"jwturl", "koreapiurl", "botinfo", "jwtserverurl", "valueaud", "iswebhook", "useridentity",
      "brandingapiurl", "botname", "botid"}
@@ -178,6 +179,9 @@ def botkit_ignored_key(subject: DocumentSubject, ctx: RunContext) -> Iterator[Hi
         canonical = BOTKIT_READ_KEYS.get(normalise(key))
         if canonical is None or key == canonical:
             continue
+        section = _BOTKIT_SECTIONS.get(canonical)
+        if section is not None and not pointer.startswith(section):
+            continue  # `apiKey` of some other service elsewhere in the file is not BotKit's
         also = " (the correctly spelt key is also present)" if canonical in parent else ""
         yield Hit(
             message=f"BotKit never reads '{key[:40]}'; it reads '{canonical}', so this setting "
