@@ -1228,6 +1228,8 @@ def _frontend(an: Analysis, server: bool) -> bool:
         return True
     if "kore-config" in name or "widgets-config" in name or "botconfig" in name:
         return True
+    if name.startswith("environment") and "/environments/" in f"/{path}":
+        return True  # Angular's environment.ts is compiled into the browser bundle
     if any(m == f or m.startswith(f) for m in an.modules for f in _FRONTEND_MODULES):
         return True
     return not server and bool(set(path.split("/")[:-1]) & _FRONTEND_DIRS)
