@@ -332,6 +332,7 @@ class Assignment:
     value: str = field(repr=False)
     location: Location
     scope: str = ""
+    client_id: str | None = None  # a `cs-` client id next to the value, if any
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -388,26 +388,24 @@ def secret_signs_token(subject: ScanSubject, ctx: RunContext) -> Iterator[Hit]:
     secrets: dict[str, Assignment] = {}
     for item in subject.secrets:
         secrets.setdefault(item.value, item)
-    candidates = list(secrets)
-    checked: dict[tuple[bytes, bytes], str | None] = {}
+    hmac_tokens = [t for t in subject.tokens if t.token.alg in tk.HMAC_HASHES and t.token.signature]
+    matches = _signing_secrets(hmac_tokens, secrets, ctx)
+    for token_subject in hmac_tokens:
+        token = token_subject.token
+        match = matches.get((token.signing_input, token.signature))
+        if match is not None:
+            source = secrets[match]
+            yield Hit(
+                message=f"The secret at {_where(source.location)} (`{source.key[:60]}`) verifies this "
+                        f"{token.alg} token: the leaked secret is the live signing key.",
+                evidence={"alg": token.alg, "secret_key": source.key[:80], "secret_location": _where(
+                    source.location), "sha256_prefix": short_hash(match)},
+                value=match, location=token_subject.location, related=(source.location,),
+                anchor=token_subject.anchor,
+            )
     for token_subject in subject.tokens:
         token = token_subject.token
-        if token.alg in tk.HMAC_HASHES and token.signature:
-            key = (token.signing_input, token.signature)
-            if key not in checked:
-                checked[key] = tk.crack_hmac(token, candidates)
-            match = checked[key]
-            if match is not None:
-                source = secrets[match]
-                yield Hit(
-                    message=f"The secret at {_where(source.location)} (`{source.key[:60]}`) verifies this "
-                            f"{token.alg} token: the leaked secret is the live signing key.",
-                    evidence={"alg": token.alg, "secret_key": source.key[:80], "secret_location": _where(
-                        source.location), "sha256_prefix": short_hash(match)},
-                    value=match, location=token_subject.location, related=(source.location,),
-                    anchor=token_subject.anchor,
-                )
-        elif token.signature and token.alg and token.alg[:2] in ("RS", "PS", "ES"):
+        if token.signature and token.alg and token.alg[:2] in ("RS", "PS", "ES"):
             for item in subject.public_keys:
                 if tk.verify_with_public_key(token, item.value):
                     yield Hit(
@@ -418,6 +416,90 @@ def secret_signs_token(subject: ScanSubject, ctx: RunContext) -> Iterator[Hit]:
                         related=(item.location,), anchor=token_subject.anchor,
                     )
                     break
+
+
+MAX_SEC009_PAIRS = 100_000  # HMAC checks per scan (under a second on a slow core); closest pairs first
+
+
+def _folder(path: str) -> str:
+    return path.rsplit("/", 1)[0] if "/" in path else ""
+
+
+def _signing_secrets(tokens: list[TokenSubject], secrets: dict[str, Assignment],
+                     ctx: RunContext) -> dict[tuple[bytes, bytes], str]:
+    """Which secret signs which token. First pass: for every token, the secrets next to its
+    client id, in its file and in its folder; second pass: every other pair, while the budget
+    lasts (the scan notes when it ran out)."""
+    by_client: dict[str, list[str]] = {}
+    by_path: dict[str, list[str]] = {}
+    by_folder: dict[str, list[str]] = {}
+    for value, item in secrets.items():
+        if item.client_id:
+            by_client.setdefault(item.client_id, []).append(value)
+        by_path.setdefault(item.location.path, []).append(value)
+        by_folder.setdefault(_folder(item.location.path), []).append(value)
+    macs = _HmacKeys()
+    budget = MAX_SEC009_PAIRS
+    found: dict[tuple[bytes, bytes], str] = {}
+    tried: dict[tuple[bytes, bytes], set[str]] = {}
+    unique: dict[tuple[bytes, bytes], TokenSubject] = {}
+    for subject in tokens:
+        unique.setdefault((subject.token.signing_input, subject.token.signature), subject)
+    for key, subject in unique.items():
+        claims = subject.token.claims
+        client = next((claims[k] for k in ("appId", "iss", "kore_iss") if isinstance(claims.get(k), str)), "")
+        path = subject.location.path
+        done = tried.setdefault(key, set())
+        for value in (*by_client.get(client, ()), *by_path.get(path, ()), *by_folder.get(_folder(path), ())):
+            if value in done or budget <= 0:
+                continue
+            done.add(value)
+            budget -= 1
+            if macs.verifies(value, subject.token.alg or "", key[0], key[1]):
+                found[key] = value
+                break
+    for key, subject in unique.items():
+        if key in found:
+            continue
+        done = tried[key]
+        for value in secrets:
+            if budget <= 0:
+                ctx.extras["sec009_limited"] = True
+                return found
+            if value in done:
+                continue
+            budget -= 1
+            if macs.verifies(value, subject.token.alg or "", key[0], key[1]):
+                found[key] = value
+                break
+    return found
+
+
+class _HmacKeys:
+    """HMAC with the key schedule computed once per secret: two hash copies per check."""
+
+    def __init__(self) -> None:
+        self._pads: dict[tuple[str, str], tuple[Any, Any]] = {}
+
+    def verifies(self, secret: str, alg: str, message: bytes, signature: bytes) -> bool:
+        import hashlib
+
+        name = tk.HMAC_HASHES[alg]
+        pads = self._pads.get((secret, name))
+        if pads is None:
+            key = secret.encode("utf-8", "surrogatepass")
+            block = hashlib.new(name).block_size
+            if len(key) > block:
+                key = hashlib.new(name, key).digest()
+            key = key.ljust(block, b"\0")
+            pads = (hashlib.new(name, bytes(b ^ 0x36 for b in key)),
+                    hashlib.new(name, bytes(b ^ 0x5C for b in key)))
+            self._pads[(secret, name)] = pads
+        inner = pads[0].copy()
+        inner.update(message)
+        outer = pads[1].copy()
+        outer.update(inner.digest())
+        return outer.digest() == signature
 
 
 def _strong(value: str) -> bool:
@@ -533,23 +615,54 @@ def _make_generic(spec: ds.PluginSpec) -> Callable[[TextSubject, RunContext], It
 
         index = LineIndex(subject.text)
         for line in lines:
-            line_text = index.line_text(subject.text, line)
-            for value, column in ds.detect(spec.code, subject.location.path, line_text):
-                pointer = _pointer_at(subject, line, column + 1)
-                if pointer and "/outputs/" in pointer:
-                    continue
-                location = replace(subject.location, line=line, column=column + 1, end_line=line,
-                                   end_column=column + 1 + len(value), pointer=pointer)
-                prefix = "Probable " if spec.confidence != "high" else ""
-                yield Hit(message=f"{prefix}{spec.title} stored in the file (detect-secrets {spec.plugin}).",
-                          evidence={"detector": spec.plugin, "length": len(value),
-                                    "sha256_prefix": short_hash(value)},
-                          value=value, location=location,
-                          anchor=pointer or f"{spec.code}:{short_hash(value)}")
+            for offset, segment in _segments(index.line_text(subject.text, line), spec):
+                for value, column in ds.detect(spec.code, subject.location.path, segment):
+                    yield from _generic_hit(spec, subject, line, column + offset, value)
 
     check.__name__ = spec.name.replace("-", "_")
     check.__doc__ = _GENERIC_DOC.format(plugin=spec.plugin, title=spec.title, example=spec.example)
     return check
+
+
+LONG_LINE = 2000
+_WINDOW_BEFORE, _WINDOW_AFTER = 256, 512
+
+
+def _segments(line: str, spec: ds.PluginSpec) -> list[tuple[int, str]]:
+    """The line itself, or for a long (minified) line the windows around its trigger words."""
+    if len(line) <= LONG_LINE or not spec.words:
+        return [(0, line)]
+    from jwtaudit.sources.text import in_blob
+
+    low = line.lower()
+    spans: list[list[int]] = []
+    for word in spec.words:
+        pos = low.find(word)
+        while pos != -1 and len(spans) < 500:
+            if not in_blob(low, pos, len(word)):
+                spans.append([max(0, pos - _WINDOW_BEFORE), pos + _WINDOW_AFTER])
+            pos = low.find(word, pos + len(word))
+    spans.sort()
+    merged: list[list[int]] = []
+    for span in spans:
+        if merged and span[0] <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], span[1])
+        else:
+            merged.append(span)
+    return [(start, line[start:end]) for start, end in merged]
+
+
+def _generic_hit(spec: ds.PluginSpec, subject: TextSubject, line: int, column: int,
+                 value: str) -> Iterator[Hit]:
+    pointer = _pointer_at(subject, line, column + 1)
+    if pointer and "/outputs/" in pointer:
+        return  # notebook output (images, logs), not code anyone wrote
+    location = replace(subject.location, line=line, column=column + 1, end_line=line,
+                       end_column=column + 1 + len(value), pointer=pointer)
+    prefix = "Probable " if spec.confidence != "high" else ""
+    yield Hit(message=f"{prefix}{spec.title} stored in the file (detect-secrets {spec.plugin}).",
+              evidence={"detector": spec.plugin, "length": len(value), "sha256_prefix": short_hash(value)},
+              value=value, location=location, anchor=pointer or f"{spec.code}:{short_hash(value)}")
 
 
 _CONFIDENCE = {"high": Confidence.HIGH, "medium": Confidence.MEDIUM, "low": Confidence.LOW}

@@ -13,7 +13,7 @@ import binascii
 import codecs
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from jwtaudit.model import Location
@@ -252,12 +252,21 @@ def analyse_text(rel_path: str, text: str, options: ScanOptions | None = None, *
     for item in assignments:
         if item.scope == "public-key":
             out.public_keys.append(item)
-        elif item.scope != "pem" and (is_secret_key(item.key) or is_kore_secret(item.value)) \
-                and not ds.is_placeholder(item.value) and len(item.value) >= 8:
-            out.secrets.append(item)
-        if item.scope != "public-key":
+        elif item.scope not in ("pem", "jwk-private") and len(item.value) >= 8 \
+                and (is_secret_key(item.key) or is_kore_secret(item.value)) \
+                and not ds.is_placeholder(item.value):
+            near = [cid for cid, at in client_ids if item.location.line and abs(at - item.location.line) <= 3]
+            out.secrets.append(replace(item, client_id=near[0]) if near else item)
+        if item.scope != "public-key" and _worth_redacting(item.value):
             out.sensitive.append(item.value)
     return out
+
+
+def _worth_redacting(value: str) -> bool:
+    """Values the redactor must know: secret-shaped ones. A short or low-entropy value under a
+    secret-like name (`key: export-90`) would only mangle ordinary words and paths in reports."""
+    return is_kore_secret(value) or (len(value) >= 12 and ds.shannon_entropy(value) >= 3.0
+                                     and not ds.is_placeholder(value))
 
 
 def _generic_gate(low: str) -> bool:
@@ -431,6 +440,16 @@ def _assignments(ctx: _Context, low: str) -> list[Assignment]:
     return out
 
 
+_BLOB_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789+/")
+
+
+def in_blob(low: str, pos: int, length: int, reach: int = 12) -> bool:
+    """True when a word found at `pos` sits inside a long run of base64 (an embedded image, a
+    minified hash): letters and digits for `reach` characters on both sides."""
+    before, after = low[max(0, pos - reach):pos], low[pos + length:pos + length + reach]
+    return len(before) == reach == len(after) and all(c in _BLOB_CHARS for c in before + after)
+
+
 def _xenioo_key(key: str) -> bool:
     norm = normalise_key(key)
     return norm.endswith(("accountapikey", "botapikey", "botapisecret")) or norm in ("apikey", "apisecret")
@@ -444,7 +463,8 @@ def _keyword_lines(ctx: _Context, low: str) -> list[int]:
                  "credential", "auth"):
         pos = low.find(word)
         while pos != -1:
-            lines.add(index.position(pos)[0])
+            if not in_blob(low, pos, len(word)):
+                lines.add(index.position(pos)[0])
             pos = low.find(word, pos + len(word))
             if len(lines) > 20000:
                 break
@@ -461,7 +481,8 @@ def _candidate_lines(ctx: _Context, low: str) -> tuple[tuple[str, tuple[int, ...
             continue
         lines = by_word.setdefault(word, set())
         while pos != -1 and len(lines) < 50000:
-            lines.add(index.position(pos)[0])
+            if not in_blob(low, pos, len(word)):
+                lines.add(index.position(pos)[0])
             pos = low.find(word, pos + 1)
     gated = ds.file_words_present(low)
     out: list[tuple[str, tuple[int, ...]]] = []

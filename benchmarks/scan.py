@@ -1,0 +1,152 @@
+"""Benchmark `jwtaudit scan` against detect-secrets and plain-regex floors on one tree, in one run.
+
+    python benchmarks/make_tree.py /tmp/tree --files 2000
+    python benchmarks/scan.py /tmp/tree [--jobs 2] [--skip-detect-secrets]
+
+Prints, for each tool: wall time, CPU time (children), peak RSS of the largest process, and —
+from `/tmp/tree.truth.json` — recall for every planted kind (jwt, client_secret, xenioo_key)
+and the share of decoys flagged. A planted item counts as found when the tool reports anything
+on its file and line. Floors: reading every file in Python; one regex per file in Python plus
+decoding each hit; ripgrep for JWT-shaped strings when `rg` is installed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+JWT_RE = re.compile(rb"eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*")
+MUST_FIND = ("jwt", "client_secret", "xenioo_key")
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(cmd: list[str], cwd: Path | None = None
+          ) -> tuple[float, float, float, subprocess.CompletedProcess[bytes]]:
+    """(wall s, CPU s, peak RSS MB of the largest child so far, process) for one command."""
+    cpu0, wall0 = children_cpu(), time.perf_counter()
+    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, check=False)
+    wall, cpu = time.perf_counter() - wall0, children_cpu() - cpu0
+    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return wall, cpu, rss, proc
+
+
+def score(hits: set[tuple[str, int]], truth: list[dict[str, object]]) -> dict[str, str]:
+    totals, found = Counter(), Counter()
+    for item in truth:
+        kind = str(item["kind"])
+        totals[kind] += 1
+        if (item["path"], item["line"]) in hits:
+            found[kind] += 1
+    out = {}
+    for kind in sorted(totals):
+        label = "recall" if kind in MUST_FIND else "flagged"
+        out[kind] = f"{label} {found[kind]}/{totals[kind]} ({100 * found[kind] / totals[kind]:.1f}%)"
+    return out
+
+
+def run_jwtaudit(tree: Path, jobs: int | None) -> tuple[dict[str, float], set[tuple[str, int]]]:
+    out = tree.parent / f"{tree.name}.jwtaudit.json"
+    cmd = [sys.executable, "-m", "jwtaudit", "scan", str(tree), "--format", "json", "-o", str(out),
+           "--now", "2026-11-22"]
+    if jobs:
+        cmd += ["--jobs", str(jobs)]
+    wall, cpu, rss, proc = timed(cmd)
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"jwtaudit failed: {proc.stderr.decode()[-500:]}")
+    report = json.loads(out.read_text())
+    hits = {(f["location"]["path"], f["location"]["line"]) for f in report["findings"]}
+    return {"wall": wall, "cpu": cpu, "rss": rss, "findings": len(report["findings"])}, hits
+
+
+def run_detect_secrets(tree: Path) -> tuple[dict[str, float], set[tuple[str, int]]] | None:
+    exe = shutil.which("detect-secrets")
+    if exe is None:
+        return None
+    wall, cpu, rss, proc = timed([exe, "scan", "--all-files"], cwd=tree)
+    data = json.loads(proc.stdout or b"{}")
+    hits = {(path, item["line_number"]) for path, items in data.get("results", {}).items() for item in items}
+    return {"wall": wall, "cpu": cpu, "rss": rss, "findings": len(hits)}, hits
+
+
+def python_floors(tree: Path) -> dict[str, float]:
+    from jwtaudit.errors import TokenError
+    from jwtaudit.tokens import decode_unverified
+
+    files = [os.path.join(d, f) for d, _, names in os.walk(tree) for f in names]
+    start = time.perf_counter()
+    total = 0
+    for path in files:
+        with open(path, "rb") as handle:
+            total += len(handle.read())
+    read = time.perf_counter() - start
+    start = time.perf_counter()
+    decoded = 0
+    for path in files:
+        with open(path, "rb") as handle:
+            data = handle.read()
+        for match in JWT_RE.finditer(data):
+            try:
+                decode_unverified(match.group().decode("ascii"))
+                decoded += 1
+            except TokenError:
+                pass
+    regex = time.perf_counter() - start
+    return {"files": len(files), "bytes": total, "read": read, "regex": regex, "tokens": decoded}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("tree", type=Path)
+    parser.add_argument("--jobs", type=int, default=None)
+    parser.add_argument("--skip-detect-secrets", action="store_true")
+    args = parser.parse_args()
+    tree = args.tree.resolve()
+    truth = json.loads(Path(f"{tree}.truth.json").read_text())
+    floors = python_floors(tree)
+    print(f"tree: {floors['files']} files, {floors['bytes'] / 1e6:.1f} MB, {len(truth)} planted items")
+    print(f"floor  read every file (python):        {floors['read']:.2f} s")
+    print(f"floor  one regex per file + decode:     {floors['regex']:.2f} s ({floors['tokens']} tokens)")
+    rg = shutil.which("rg")
+    if rg:
+        pattern = r"eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\."
+        wall, _, _, _ = timed([rg, "-c", "--no-ignore", "-e", pattern, str(tree)])
+        print(f"floor  ripgrep JWT-shaped strings:      {wall:.2f} s")
+    else:
+        print("floor  ripgrep: not installed")
+    stats, hits = run_jwtaudit(tree, args.jobs)
+    print(f"jwtaudit scan (--jobs {args.jobs or 'all'}): {stats['wall']:.2f} s wall, "
+          f"{stats['cpu']:.2f} s CPU, "
+          f"peak RSS {stats['rss']:.0f} MB, {stats['findings']} findings")
+    for kind, text in score(hits, truth).items():
+        print(f"    {kind:<18} {text}")
+    if not args.skip_detect_secrets:
+        result = run_detect_secrets(tree)
+        if result is None:
+            print("detect-secrets: not installed")
+        else:
+            ds_stats, ds_hits = result
+            print(f"detect-secrets scan --all-files: {ds_stats['wall']:.2f} s wall, "
+                  f"{ds_stats['cpu']:.2f} s CPU, "
+                  f"{ds_stats['findings']} flagged lines")
+            for kind, text in score(ds_hits, truth).items():
+                print(f"    {kind:<18} {text}")
+    print(f"speed: jwtaudit = {stats['wall'] / max(floors['regex'], 1e-9):.1f}x the python regex floor"
+          + (f", detect-secrets / jwtaudit = {ds_stats['wall'] / stats['wall']:.0f}x"
+             if not args.skip_detect_secrets and result else ""))
+
+
+if __name__ == "__main__":
+    main()
