@@ -73,7 +73,8 @@ def miscased_claim_in_code(subject: CodeSubject, ctx: RunContext) -> Iterator[Hi
     """**What it does**
 
     Flags a payload passed to a signing call (`jwt.encode`, `jwt.sign`, `new SignJWT(...)`,
-    `jwt-simple` `encode`, jsrsasign `JWS.sign`, jwcrypto `JWT(claims=...)`) whose client-id key
+    `jws.sign`, `jwt-simple` `encode`, jsrsasign `JWS.sign`, jwcrypto `JWT(claims=...)`,
+    authlib/joserfc `jwt.encode`) whose client-id key
     is spelled like `appId` but not exactly (`appid`, `AppId`, `app_id`, `APPID`, `appID`), when
     no exact `appId` key is present and the token is for Kore (the file mentions Kore or a
     `cs-` client id, or the value is a client id; Azure AD's own `appid` is not Kore). The
@@ -271,7 +272,9 @@ def verification_disabled(subject: CodeSubject, ctx: RunContext) -> Iterator[Hit
     python-jose `get_unverified_claims` used as the caller's identity (`.sub`, `.userId`,
     `req.user = ...`); and verify calls without an explicit algorithm allow-list where the
     library then takes the algorithm from the token (jsonwebtoken `verify`, PyJWT/python-jose
-    `decode`, jwt-simple `decode`, jsrsasign `JWS.verify`).
+    `decode`, jwt-simple `decode`, jsrsasign `JWS.verify`, Node `jws.verify`, express-jwt
+    without `algorithms`). A browser-only file that decodes its own token to show the user's
+    name makes no trust decision and is not flagged.
 
     **Why is this bad?**
 
