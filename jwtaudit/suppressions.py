@@ -19,7 +19,9 @@ from jwtaudit import engine
 from jwtaudit.model import Finding, Location
 
 # Linear: a literal, optional literal suffix, and a bracket body that excludes its terminator.
-_DIRECTIVE = re.compile(r"jwtaudit:[ \t]*ignore(?P<next>-next-line)?(?![\w-])(?:\[(?P<codes>[^\]\n]{0,200})\])?")
+_DIRECTIVE = re.compile(
+    r"jwtaudit:[ \t]*ignore(?P<next>-next-line)?(?![\w-])(?:\[(?P<codes>[^\]\n]{0,200})\])?"
+)
 _CODE = re.compile(r"^(TOK|SEC|SRC|CFG|ACC|BOT|META)\d{0,3}$")
 _SHOWABLE = re.compile(r"^[A-Za-z]{1,8}\d{0,4}$")
 _COMMENT_OPENERS = ("#", "//", "/*", "<!--", "--")

@@ -17,7 +17,9 @@ Inline suppressions and the baseline apply to all three, as in a working-tree sc
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import os
+import re
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -45,6 +47,35 @@ class GitScanRequest:
     base: str | None = None
     now: int = 0
     baseline: str | None = None  # a file; None: `.jwtaudit-baseline.json` at the root if present
+    jobs: int | None = None  # worker processes for --history (None: see `_jobs`)
+
+
+@dataclass(kw_only=True)
+class _BlobResult:
+    outcome: Any = None  # commands.scan.FileOutcome
+    directives: tuple[suppressions.Directive, ...] = ()
+    skipped: str | None = None
+
+
+_BlobItem = tuple[str, str, "bytes | None", int, "str | None"]  # key, path, data, size, commit
+_CHUNK = 32
+_WORKER_ANALYSER: Any = None
+
+
+def _analyse_chunk(items: list[_BlobItem]) -> list[tuple[str, _BlobResult]]:
+    analyser = _WORKER_ANALYSER
+    return [(key, analyser.analyse(path, data, size, commit)) for key, path, data, size, commit in items]
+
+
+def _jobs(requested: int | None, blobs: int) -> int:
+    """Worker processes for a history scan. Most versions are carried (see `_Delta`), so the
+    fork and pickling cost pays off only for very large histories unless `--jobs` asks."""
+    if requested is not None:
+        return requested
+    return 1 if blobs < _PARALLEL_MIN_BLOBS else min(os.cpu_count() or 1, 8)
+
+
+_PARALLEL_MIN_BLOBS = 20000
 
 
 @dataclass
@@ -99,26 +130,67 @@ class _Analyser:
         self.findings.extend(outcome.findings)
         return outcome.findings
 
-    def blob(self, path: str, data: bytes | None, size: int, commit: str | None = None) -> list[Finding]:
-        """Analyse one blob as the file `path`; returns its per-file findings (also kept)."""
+    def analyse(self, path: str, data: bytes | None, size: int, commit: str | None = None) -> _BlobResult:
+        """One blob as the file `path`, without touching the scan-wide state (runs in workers)."""
         from jwtaudit.commands.scan import outcome_of
         from jwtaudit.sources.text import analyse_text, decode_bytes
 
         if data is None:
-            return self._skip(path, f"larger than the size cap ({size} bytes > {self.config.max_file_size})")
+            cap = self.config.max_file_size
+            return _BlobResult(skipped=f"larger than the size cap ({size} bytes > {cap})")
         head = data[:SNIFF_BYTES]
         if b"\0" in head and not head.startswith(_TEXT_BOMS) and not head.startswith(b"\x00\x00\xfe\xff"):
-            return self._skip(path, "binary file (NUL bytes)")
+            return _BlobResult(skipped="binary file (NUL bytes)")
         text, _encoding = decode_bytes(data)
-        outcome = outcome_of(analyse_text(path, text, self.options, commit=commit), self.ctx)
+        analysis = analyse_text(path, text, self.options, commit=commit)
+        directives = suppressions.parse(path, text, commit)
+        return _BlobResult(outcome=outcome_of(analysis, self.ctx), directives=directives)
+
+    def take(self, path: str, result: _BlobResult) -> list[Finding]:
+        """Merge one blob's result into the scan; returns its per-file findings."""
+        if result.skipped is not None or result.outcome is None:
+            return self._skip(path, result.skipped or "unreadable")
+        outcome = result.outcome
         self.scanned += 1
         self.redactor.add_all(outcome.sensitive)
         self.tokens.extend(outcome.tokens)
         self.secrets.extend(outcome.secrets)
         self.public_keys.extend(outcome.public_keys)
-        self.directives.extend(suppressions.parse(path, text, commit))
+        self.directives.extend(result.directives)
         self.findings.extend(outcome.findings)
         return outcome.findings
+
+    def blob(self, path: str, data: bytes | None, size: int, commit: str | None = None) -> list[Finding]:
+        return self.take(path, self.analyse(path, data, size, commit))
+
+    def many(self, items: Iterable[_BlobItem], jobs: int) -> Iterator[tuple[str, list[Finding]]]:
+        """(key, findings) per item, in order; with `jobs` > 1 the analysis runs in worker
+        processes (fork), the merge here, so the result does not depend on `jobs`."""
+        if jobs <= 1:
+            for key, path, data, size, commit in items:
+                yield key, self.blob(path, data, size, commit)
+            return
+        import multiprocessing
+
+        global _WORKER_ANALYSER
+        _WORKER_ANALYSER = self
+        pending: dict[str, str] = {}
+
+        def chunks() -> Iterator[list[_BlobItem]]:
+            chunk: list[_BlobItem] = []
+            for item in items:
+                pending[item[0]] = item[1]
+                chunk.append(item)
+                if len(chunk) >= _CHUNK:
+                    yield chunk
+                    chunk = []
+            if chunk:
+                yield chunk
+
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            for results in pool.imap(_analyse_chunk, chunks()):
+                for key, result in results:
+                    yield key, self.take(pending.pop(key), result)
 
     def scan_wide(self) -> list[Finding]:
         from jwtaudit.commands.scan import scan_wide_findings
@@ -179,7 +251,7 @@ def run_with_git_options(
         return replace(result, findings=tuple(baselines.apply(result.findings, accepted))), redactor
     mode = modes[0].removeprefix("--")
     request = GitScanRequest(mode=mode, paths=paths, since=since, branches=branches, base=diff_base,
-                             now=scan.now, baseline=baseline_path)
+                             now=scan.now, baseline=baseline_path, jobs=scan.jobs)
     return run_git_scan(request, config)
 
 
@@ -261,10 +333,13 @@ def _history(request: GitScanRequest, config: Config) -> tuple[Result, Redactor]
         first.setdefault(intro.blob, intro)
         introductions[intro.blob] = introductions.get(intro.blob, 0) + 1
     wanted = [blob for blob, intro in first.items() if analyser.wanted(intro.path)]
-    per_blob: dict[str, list[Finding]] = {}
-    for blob_id, data, size in git.read_blobs(root, wanted, config.max_file_size):
-        intro = first[blob_id]
-        per_blob[blob_id] = analyser.blob(intro.path, data, size, commit=intro.commit)
+    delta = _Delta()
+    items = ((blob_id, first[blob_id].path, data, size, first[blob_id].commit)
+             for blob_id, data, size in git.read_blobs(root, wanted, config.max_file_size)
+             if not delta.carries(first[blob_id], data))
+    per_blob = dict(analyser.many(items, _jobs(request.jobs, len(wanted))))
+    for blob_id, old in delta.carried.items():  # oldest first, so `old` is already resolved
+        per_blob[blob_id] = per_blob.get(old, [])
     head_commit = git.head(root)
     at_head = set(git.tree(root, head_commit).values()) if head_commit else set()
     aggregated = _aggregate(per_blob, first, introductions, at_head)
@@ -274,7 +349,62 @@ def _history(request: GitScanRequest, config: Config) -> tuple[Result, Redactor]
     commits = len({i.commit for i in intros})
     return _result("history", findings, analyser, root,
                    {"git": "history", "commits": commits, "blobs": len(first),
-                    "blobs_scanned": analyser.scanned, "blobs_skipped": analyser.skipped})
+                    "blobs_scanned": analyser.scanned, "blobs_carried": len(delta.carried),
+                    "blobs_skipped": analyser.skipped})
+
+
+_LONG_RUN = re.compile(r"[A-Za-z0-9+/=_\-]{16,}")
+
+
+class _Delta:
+    """Skips re-analysing a file version whose changed lines cannot hold anything a rule reads.
+
+    `git log -p` scanners read only changed lines; analysing every version of a file in full is
+    what would make a history scan slow. A new version whose added and removed lines contain no
+    trigger word of any detector (the same words the per-file prefilter uses), no token prefix
+    and no long token-like run with a digit (every random secret format has one) has the
+    findings of the version it replaced: it is "carried" (counted as another introduction of
+    those findings) instead of analysed. The line sets of recent versions are kept up to a
+    memory budget; a version whose parent is not kept is analysed in full.
+    """
+
+    BUDGET = 128 * 1024 * 1024
+
+    def __init__(self) -> None:
+        from jwtaudit.sources import secrets as ds
+        from jwtaudit.sources import text
+
+        self.words = tuple(sorted({*text.SECRET_FILE_WORDS, *text.CODE_WORDS, *ds.line_words(), "eyj"}))
+        self.lines: dict[str, frozenset[bytes]] = {}
+        self.sizes: dict[str, int] = {}
+        self.used = 0
+        self.carried: dict[str, str] = {}
+
+    def carries(self, intro: git.Introduction, data: bytes | None) -> bool:
+        if data is None:
+            return False
+        lines = frozenset(data.split(b"\n"))
+        old = self.lines.get(intro.old_blob) if intro.old_blob else None
+        self._keep(intro.blob, lines, len(data))
+        if old is None:
+            return False
+        changed = b"\n".join(lines ^ old).decode("utf-8", "replace")
+        low = changed.lower()
+        if any(w in low for w in self.words):
+            return False
+        if any(any(c.isdigit() for c in m.group()) for m in _LONG_RUN.finditer(changed)):
+            return False
+        self.carried[intro.blob] = intro.old_blob  # type: ignore[assignment]
+        return True
+
+    def _keep(self, blob: str, lines: frozenset[bytes], size: int) -> None:
+        self.lines[blob] = lines
+        self.sizes[blob] = size
+        self.used += size
+        while self.used > self.BUDGET and self.lines:
+            oldest = next(iter(self.lines))
+            del self.lines[oldest]
+            self.used -= self.sizes.pop(oldest)
 
 
 def _group_key(finding: Finding) -> tuple[str, str]:

@@ -57,6 +57,7 @@ class Introduction:
     path: str
     blob: str
     order: int  # position of the commit, oldest first (topological)
+    old_blob: str | None = None  # the version it replaced (single-parent commits only)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -257,11 +258,23 @@ def _parse_history(out: bytes) -> list[Introduction]:
         modes, blobs = fields[: parents + 1], fields[parents + 1: 2 * parents + 2]
         if not blobs or modes[-1] not in REGULAR_MODES or blobs[-1] == _ZERO:
             continue
-        found.append(Introduction(commit=commit, date=date, path=path, blob=blobs[-1], order=order))
+        old = blobs[0] if parents == 1 and modes[0] in REGULAR_MODES and blobs[0] != _ZERO else None
+        found.append(Introduction(commit=commit, date=date, path=path, blob=blobs[-1], order=order,
+                                  old_blob=old))
     return found
 
 
 # --- blobs -----------------------------------------------------------------------------------
+
+
+def _widen(pipe: IO[bytes]) -> None:
+    """Let git run ahead of the analysis by up to 1 MB (Linux; elsewhere the default pipe)."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(pipe.fileno(), getattr(fcntl, "F_SETPIPE_SZ", 1031), 1 << 20)
+    except (ImportError, OSError):
+        pass
 
 
 def _feed(pipe: IO[bytes], ids: list[str]) -> None:
@@ -282,6 +295,7 @@ def read_blobs(root: Path, blob_ids: Iterable[str], max_size: int) -> Iterator[t
     proc = subprocess.Popen(["git", "cat-file", "--batch"], cwd=root, stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=_env())
     assert proc.stdin is not None and proc.stdout is not None
+    _widen(proc.stdout)
     writer = threading.Thread(target=_feed, args=(proc.stdin, ids), daemon=True)
     writer.start()
     out = proc.stdout

@@ -298,3 +298,23 @@ def test_plain_scan_applies_inline_suppressions(repo: Repo) -> None:
     assert sorted(found(report, "META001")) == [("b.js", 1, "new"), ("c.yaml", 1, "new")]
     assert code == 1
     assert scan(".", "--ignore", "META001")[0] == 0
+
+
+def test_history_edits_without_triggers_are_carried_but_new_secrets_are_not(repo: Repo) -> None:
+    from tests.helpers import good_payload, make_token
+
+    repo.write("src/app.js", "const a = 1;\n")
+    repo.commit("add")
+    for n in range(3):
+        repo.write("src/app.js", f"const a = {n};\n" + "const b = 2;\n" * n)
+        repo.commit(f"edit {n}")
+    token = make_token({"alg": "HS256", "typ": "JWT"}, good_payload(exp=4102444800))
+    repo.write("src/app.js", f"const a = 9;\nconst auth = '{token}';\n")
+    planted = repo.commit("token")
+    repo.write("src/app.js", "const a = 10;\nconst b = 2;\n")
+    repo.commit("remove it")
+    code, report, output = scan("--history")
+    assert token not in output
+    assert [(f["location"]["path"], f["location"]["line"], f["location"]["commit"], f["evidence"]["commits"])
+            for f in report["findings"] if f["rule"] == "SEC001"] == [("src/app.js", 2, planted, 1)]
+    assert code == 1
