@@ -38,6 +38,7 @@ _TEXT_KEYS = re.compile(
     r"""["']?(clientSecret|client_secret|JWTUrl|jwtUrl|jwtServerUrl|koreAPIUrl|koreApiUrl)["']?"""
     r"""[ \t]{0,20}[:=][ \t]{0,20}(["'])([^"'\\\r\n]{1,500})["']"""
 )
+_NEWLINE = re.compile("\n")
 _FRONTEND_HINTS = ("public/", "static/", "www/", "assets/", "dist/", "build/", "bundle", ".min.")
 
 
@@ -128,7 +129,7 @@ def _javascript(rel_path: str, text: str, location: Location, language: str) -> 
 def _text_document(rel_path: str, text: str, location: Location, language: str,
                    *, minified: bool) -> list[Any]:
     """Client-SDK settings recovered from an unparsed JS file by a linear-time scan."""
-    newlines = [i for i, ch in enumerate(text) if ch == "\n"] if "\n" in text else []
+    newlines = [m.start() for m in _NEWLINE.finditer(text)]
     matches: list[dict[str, str]] = []
     spans: dict[str, Span] = {}
     for match in _TEXT_KEYS.finditer(text):
