@@ -632,14 +632,14 @@ def _segments(line: str, spec: ds.PluginSpec) -> list[tuple[int, str]]:
     """The line itself, or for a long (minified) line the windows around its trigger words."""
     if len(line) <= LONG_LINE or not spec.words:
         return [(0, line)]
-    from jwtaudit.sources.text import in_blob
+    from jwtaudit.sources.text import NATURAL_WORDS, in_blob
 
     low = line.lower()
     spans: list[list[int]] = []
     for word in spec.words:
         pos = low.find(word)
         while pos != -1 and len(spans) < 500:
-            if not in_blob(low, pos, len(word)):
+            if not (word in NATURAL_WORDS and in_blob(low, pos, len(word))):
                 spans.append([max(0, pos - _WINDOW_BEFORE), pos + _WINDOW_AFTER])
             pos = low.find(word, pos + len(word))
     spans.sort()

@@ -85,8 +85,14 @@ def _excluder(patterns: Sequence[str]):  # type: ignore[no-untyped-def]
     if not patterns:
         return None
     import pathspec
+    from pathspec import patterns as available
 
-    return pathspec.PathSpec.from_lines("gitwildmatch", patterns)
+    style = "gitignore" if "gitignore" in getattr(available, "__all__", ()) or hasattr(
+        pathspec, "GitIgnoreSpec") else "gitwildmatch"
+    try:
+        return pathspec.PathSpec.from_lines(style, patterns)
+    except KeyError:  # an older pathspec without the "gitignore" factory
+        return pathspec.PathSpec.from_lines("gitwildmatch", patterns)
 
 
 def collect(paths: Sequence[str], root: Path,

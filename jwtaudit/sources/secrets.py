@@ -105,7 +105,7 @@ PLUGINS: tuple[PluginSpec, ...] = (
                example="SLACK_BOT_TOKEN=xoxb-…"),
     PluginSpec(code="SEC119", plugin="SoftlayerDetector", module="softlayer",
                name="softlayer-credentials", title="IBM SoftLayer API key",
-               words=("key", "pwd", "pw", "pass", "token", "softlayer"), all_words=("sl",),
+               words=("softlayer", "sl_", "sl-", "slapi", "slkey", "slpass", "slpwd", "slpw", "sltoken"),
                example='softlayer_api_key = "<64 chars>"'),
     PluginSpec(code="SEC120", plugin="SquareOAuthDetector", module="square_oauth",
                name="square-oauth-secret", title="Square OAuth secret", words=("sq0csp-",),

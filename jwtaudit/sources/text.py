@@ -440,6 +440,10 @@ def _assignments(ctx: _Context, low: str) -> list[Assignment]:
     return out
 
 
+# Trigger words from ordinary language: inside a base64 blob they are chance, not a name. (Literal
+# prefixes such as "ghp_" or "t3blbkfj" are parts of the secret itself and always count.)
+NATURAL_WORDS = frozenset({"key", "pass", "pwd", "pw", "secret", "token", "auth", "credential", "private",
+                           "password", "passwd", "contrase", "apikey", "api_key", "api-key", "cl", "sl"})
 _BLOB_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789+/")
 
 
@@ -480,8 +484,9 @@ def _candidate_lines(ctx: _Context, low: str) -> tuple[tuple[str, tuple[int, ...
         if pos == -1:
             continue
         lines = by_word.setdefault(word, set())
+        natural = word in NATURAL_WORDS
         while pos != -1 and len(lines) < 50000:
-            if not in_blob(low, pos, len(word)):
+            if not (natural and in_blob(low, pos, len(word))):
                 lines.add(index.position(pos)[0])
             pos = low.find(word, pos + 1)
     gated = ds.file_words_present(low)
