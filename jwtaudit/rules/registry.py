@@ -93,8 +93,20 @@ def load_family(module: str) -> dict[str, Rule]:
     return dict(sorted(_REGISTRY.items()))
 
 
+_BY_SUBJECT: dict[str, list[Rule]] = {}
+_BY_SUBJECT_KEY: list[int] = [-1]
+
+
 def rules_for(subject: str) -> list[Rule]:
-    return [r for r in load_all().values() if r.info.subject == subject]
+    """Rules for one subject kind; cached (the engine asks once per subject, scans ask millions
+    of times), rebuilt whenever a rule was registered since."""
+    if _BY_SUBJECT_KEY[0] != len(_REGISTRY) or not _BY_SUBJECT:
+        rules = load_all()
+        _BY_SUBJECT.clear()
+        for item in rules.values():
+            _BY_SUBJECT.setdefault(item.info.subject, []).append(item)
+        _BY_SUBJECT_KEY[0] = len(_REGISTRY)
+    return list(_BY_SUBJECT.get(subject, ()))
 
 
 def get(code: str) -> Rule | None:
