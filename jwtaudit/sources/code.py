@@ -39,6 +39,11 @@ _TEXT_KEYS = re.compile(
     r"""[ \t]{0,20}[:=][ \t]{0,20}(["'])([^"'\\\r\n]{1,500})["']"""
 )
 _NEWLINE = re.compile("\n")
+_RELEVANT = re.compile(
+    r"jwt|jws|jwe|jwk|jose|kjur|botoptions|clientsecret|client_secret|apikey|api_key|jwturl|"
+    r"koreapiurl|kore",
+    re.IGNORECASE,
+)
 _FRONTEND_HINTS = ("public/", "static/", "www/", "assets/", "dist/", "build/", "bundle", ".min.")
 
 
@@ -60,10 +65,19 @@ def _unparsable_reason(text: str) -> str | None:
     return None
 
 
+def is_relevant(text: str) -> bool:
+    """Whether the file can hold anything the code rules look at: a JWT/JOSE library, a Kore SDK
+    setting, a client secret or an API-key header. Most source files do not, and skipping their
+    parse is what keeps a scan of a large code base fast."""
+    return _RELEVANT.search(text) is not None
+
+
 def subjects_for(rel_path: str, text: str, location: Location) -> list[Any]:
     """Code subject(s) for one source file; never raises for bad code."""
     language = language_for(rel_path) or "javascript"
     reason = _unparsable_reason(text)
+    if reason is None and not is_relevant(text):
+        return [CodeSubject(location=location, language=language)]
     if reason is None:
         if language == "python":
             return _python(text, location)

@@ -85,15 +85,15 @@ def test_unrelated_sign_methods_are_not_token_calls() -> None:
 
 
 def test_syntax_error_is_unparsed_not_an_exception() -> None:
-    subject = code_subject("broken.js", "const a = {\nfunction (\n")
+    subject = code_subject("broken.js", "const jwt = require('jsonwebtoken');\nconst a = {\nfunction (\n")
     assert subject.unparsed and "syntax error" in subject.unparsed
     assert subject.calls == ()
-    py = code_subject("broken.py", "def f(:\n    pass\n")
-    assert py.unparsed == "syntax error near line 1"
+    py = code_subject("broken.py", "import jwt\ndef f(:\n    pass\n")
+    assert py.unparsed == "syntax error near line 2"
 
 
 def test_deeply_nested_python_is_unparsed() -> None:
-    text = "x = " + "(" * 5000 + "1" + ")" * 5000 + "\n"
+    text = "import jwt\nx = " + "(" * 5000 + "1" + ")" * 5000 + "\n"
     subject = code_subject("deep.py", text)
     assert subject.unparsed
 
@@ -168,10 +168,16 @@ def test_unparsed_file_is_reported_as_meta002() -> None:
     from jwtaudit import engine
     from jwtaudit.config import Config
 
-    subjects = subjects_for("broken.py", "def f(:\n", Location(path="broken.py"))
+    subjects = subjects_for("broken.py", "import jwt\ndef f(:\n", Location(path="broken.py"))
     ctx = engine.RunContext(config=Config.blank(), now=1795300000)
     found = [(f.rule, f.location.path) for f in engine.run(subjects, ctx)]
     assert found == [("META002", "broken.py")]
+
+
+def test_files_without_token_code_are_not_parsed() -> None:
+    subject = code_subject("util.py", "def f(:\n    return 1\n")  # broken, but nothing to analyse
+    assert subject.unparsed is None and subject.calls == ()
+    assert code_subject("ok.py", "import jwt\ndef f(:\n").unparsed
 
 
 def test_python_settings_become_a_document() -> None:
