@@ -11,13 +11,19 @@ Everything goes through plain `git` plumbing in a subprocess (argument lists, ne
   conflict resolutions), oldest first; the first introduction of a blob is where it appeared.
 - blobs: one `git cat-file --batch` process streams every wanted blob once, by id.
 
-Why plumbing rather than pygit2 or dulwich (measured on this machine, a 2,000-commit repository
-with 1,000 files, see benchmarks/history.py): `rev-list | diff-tree` lists all introduced blobs
-in about 0.1 s and `cat-file --batch` streams them at disk speed; dulwich walks trees in pure
-Python (an order of magnitude slower per tree diff) and pygit2 needs a compiled libgit2 wheel that
-is not part of the dependencies. git itself is already required by every user of a pre-commit
-hook, so plumbing adds no dependency, and `-z` output makes paths with spaces, newlines and
-non-ASCII characters safe to parse.
+Why plumbing rather than pygit2 or dulwich — measured on this machine (2 shared cores) on the
+2,000-commit, 400-file repository of benchmarks/history.py (4,490 distinct blobs, 11 MB):
+
+| layer                                    | list introduced blobs | read them |
+| ---------------------------------------- | --------------------- | --------- |
+| rev-list piped to diff-tree -c, cat-file | 0.14-0.24 s           | 0.25-0.5 s |
+| pygit2 1.21 (walk + diff_to_tree)        | 0.40 s                | 0.40 s    |
+| dulwich 1.2 (get_walker + tree_changes)  | 2.69 s                | 0.42 s    |
+
+Plumbing is as fast as libgit2 and ten times faster than dulwich's tree diffs, adds no dependency
+(every user of a pre-commit hook has git; pygit2 is a compiled wheel), follows the user's git
+configuration and object formats exactly, and its `-z` output keeps paths with spaces, newlines
+and non-ASCII characters unambiguous.
 """
 
 from __future__ import annotations
