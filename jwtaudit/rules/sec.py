@@ -418,7 +418,7 @@ def secret_signs_token(subject: ScanSubject, ctx: RunContext) -> Iterator[Hit]:
                     break
 
 
-MAX_SEC009_PAIRS = 100_000  # HMAC checks per scan (under a second on a slow core); closest pairs first
+MAX_SEC009_PAIRS = 50_000  # HMAC checks per scan (about half a second on a slow core); closest pairs first
 
 
 def _folder(path: str) -> str:
@@ -611,9 +611,7 @@ def _make_generic(spec: ds.PluginSpec) -> Callable[[TextSubject, RunContext], It
         lines = dict(subject.detector_lines).get(spec.code)
         if not lines or ds.is_lock_file(subject.location.path):
             return
-        from jwtaudit.sources.lines import LineIndex
-
-        index = LineIndex(subject.text)
+        index = _line_index(subject, ctx)
         for line in lines:
             for offset, segment in _segments(index.line_text(subject.text, line), spec):
                 for value, column in ds.detect(spec.code, subject.location.path, segment):
@@ -622,6 +620,17 @@ def _make_generic(spec: ds.PluginSpec) -> Callable[[TextSubject, RunContext], It
     check.__name__ = spec.name.replace("-", "_")
     check.__doc__ = _GENERIC_DOC.format(plugin=spec.plugin, title=spec.title, example=spec.example)
     return check
+
+
+def _line_index(subject: TextSubject, ctx: RunContext) -> Any:
+    """One line index per subject, shared by the 25 generic rules that look at it in turn."""
+    from jwtaudit.sources.lines import LineIndex
+
+    cached = ctx.extras.get("sec_line_index")
+    if cached is None or cached[0] is not subject:
+        cached = (subject, LineIndex(subject.text))
+        ctx.extras["sec_line_index"] = cached
+    return cached[1]
 
 
 LONG_LINE = 2000
