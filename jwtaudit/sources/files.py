@@ -12,7 +12,7 @@ import os
 import subprocess
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 BINARY_SUFFIXES = frozenset("""
 .png .jpg .jpeg .gif .bmp .ico .icns .webp .tif .tiff .psd .heic .avif .pdf .zip .gz .tgz .bz2 .xz
@@ -135,9 +135,16 @@ def collect(paths: Sequence[str], root: Path,
     return [entries[k] for k in sorted(entries)], [skipped[k] for k in sorted(skipped)]
 
 
+def _suffix(rel_path: str) -> str:
+    """Lowercased suffix of the file name ("" for none or a dot-file), without pathlib's cost."""
+    name = rel_path.rsplit("/", 1)[-1].lower()
+    dot = name.rfind(".")
+    return name[dot:] if dot > 0 else ""
+
+
 def read_file(entry: FileEntry, max_size: int) -> tuple[bytes | None, str | None]:
     """(content, None), or (None, reason) for a file the scan must skip."""
-    suffix = PurePosixPath(entry.rel_path.lower()).suffix
+    suffix = _suffix(entry.rel_path)
     if suffix in BINARY_SUFFIXES:
         return None, f"binary file type ({suffix})"
     try:

@@ -16,7 +16,6 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
-from pathlib import PurePosixPath
 from typing import Any
 
 # Words that put a line in front of the keyword-based and entropy detectors (lowercase).
@@ -154,7 +153,7 @@ _CODE_REFERENCE = re.compile(
 
 
 def is_lock_file(rel_path: str) -> bool:
-    name = PurePosixPath(rel_path).name.lower()
+    name = rel_path.rsplit("/", 1)[-1].lower()
     return name in LOCK_FILE_NAMES or name.endswith(".lock")
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator, Mapping
-from pathlib import PurePosixPath
 from typing import Any
 
 from jwtaudit.model import Location
@@ -75,11 +74,11 @@ class StructuredError(ValueError):
 
 def document_format(rel_path: str) -> str | None:
     """The structured format of a file from its name, or None (lock files are not parsed)."""
-    name = PurePosixPath(rel_path.replace("\\", "/")).name
-    lower = name.lower()
+    lower = rel_path.replace("\\", "/").rsplit("/", 1)[-1].lower()
     if lower in LOCK_FILES:
         return None
-    suffix = PurePosixPath(lower).suffix
+    dot = lower.rfind(".")
+    suffix = lower[dot:] if dot > 0 else ""
     if suffix == ".ipynb":
         return "notebook"
     if suffix in JSON_SUFFIXES:
