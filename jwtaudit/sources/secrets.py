@@ -52,7 +52,7 @@ PLUGINS: tuple[PluginSpec, ...] = (
                example='AWS_SECRET_ACCESS_KEY = "<40 characters>"'),
     PluginSpec(code="SEC102", plugin="ArtifactoryDetector", module="artifactory",
                name="artifactory-credentials", title="JFrog Artifactory API key or token",
-               file_words=("artifactory", "jfrog", "akc"), example="ARTIFACTORY_API_KEY=AKC…"),
+               words=("akc", "artifactory", "jfrog"), example="ARTIFACTORY_API_KEY=AKC…"),
     PluginSpec(code="SEC103", plugin="AzureStorageKeyDetector", module="azure_storage_key",
                name="azure-storage-key", title="Azure storage account key",
                words=("accountkey",), example="DefaultEndpointsProtocol=https;AccountKey=<88 chars>"),

@@ -364,6 +364,22 @@ def _code_subjects(rel_path: str, text: str, commit: str | None) -> list[Any]:
         return []
 
 
+def _string_leaves(data: Any, max_depth: int = 64) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """(path, value) for every string of at least 6 characters; the pointer is built only for
+    the few that matter (building one for every node costs more than the walk)."""
+    stack: list[tuple[tuple[Any, ...], Any]] = [((), data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            if len(value) >= 6:
+                yield path, value
+        elif len(path) < max_depth:
+            if isinstance(value, dict):
+                stack.extend((path + (key,), item) for key, item in reversed(value.items()))
+            elif isinstance(value, list):
+                stack.extend((path + (number,), item) for number, item in reversed(list(enumerate(value))))
+
+
 def _walk(value: Any, pointer: str, depth: int) -> Iterator[tuple[str, Any]]:
     """(pointer, value) for every node, depth-bounded."""
     if depth > 64:
@@ -404,13 +420,14 @@ def _assignments(ctx: _Context, low: str) -> list[Assignment]:
     text = ctx.text
     doc = ctx.document
     if doc is not None and doc.format in ("json", "yaml", "toml", "env", "ini", "notebook"):
-        for pointer, value in _walk(doc.data, "", 0):
-            if not isinstance(value, str) or len(value) < 6 or "/outputs/" in pointer:
+        for path, value in _string_leaves(doc.data):
+            key = str(path[-1]) if path else ""
+            wanted = is_secret_key(key) or is_kore_secret(value) or _xenioo_key(key)
+            if not wanted or "outputs" in path[:-1]:
                 continue
-            key = pointer.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")
-            if is_secret_key(key) or is_kore_secret(value) or _xenioo_key(key):
-                add(Assignment(key=key, value=value, location=doc.locate(pointer),
-                               scope=pointer.rsplit("/", 1)[0]))
+            scope = "".join(pointer_join("", part) for part in path[:-1])
+            pointer = pointer_join(scope, key) if path else ""
+            add(Assignment(key=key, value=value, location=doc.locate(pointer), scope=scope))
     lines = _keyword_lines(ctx, low)
     for line in lines:
         line_text = ctx.line_text(line)
