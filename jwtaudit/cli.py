@@ -166,6 +166,8 @@ sarif_suppressed_option = click.option(
 
 
 def with_sarif_options(result: Result, include_suppressed: bool) -> Result:
+    if not include_suppressed:
+        return result
     from jwtaudit.reports.sarif import with_include_suppressed
 
     return with_include_suppressed(result, include_suppressed)

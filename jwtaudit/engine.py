@@ -157,5 +157,8 @@ def mark(findings: Iterable[Finding], status_of: Callable[[Finding], str | None]
 
 
 def rule_infos(findings: Iterable[Finding]) -> Mapping[str, RuleInfo]:
-    rules = registry.load_all()
+    findings = list(findings)
+    rules = registry.loaded()
+    if any(f.rule not in rules for f in findings):
+        rules = registry.load_all()
     return {f.rule: rules[f.rule].info for f in findings if f.rule in rules}

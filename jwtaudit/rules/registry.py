@@ -93,20 +93,41 @@ def load_family(module: str) -> dict[str, Rule]:
     return dict(sorted(_REGISTRY.items()))
 
 
+# Which family modules register rules for which subject kind, so that `jwtaudit token` imports
+# only the token families (start-up time; a test keeps this map complete).
+SUBJECT_FAMILIES: dict[str, tuple[str, ...]] = {
+    "token": ("jwtaudit.rules.tok", "jwtaudit.rules.sec"),
+    "text": ("jwtaudit.rules.sec",),
+    "scan": ("jwtaudit.rules.sec",),
+    "document": ("jwtaudit.rules.cfg", "jwtaudit.rules.sec_frontend"),
+    "code": ("jwtaudit.rules.src", "jwtaudit.rules.cfg"),
+    "account": ("jwtaudit.rules.acc",),
+    "bot-export": ("jwtaudit.rules.bot",),
+    "skipped": ("jwtaudit.rules.meta",),
+    "suppression": ("jwtaudit.rules.meta",),
+}
 _BY_SUBJECT: dict[str, list[Rule]] = {}
-_BY_SUBJECT_KEY: list[int] = [-1]
+_BY_SUBJECT_KEY: dict[str, int] = {}
 
 
 def rules_for(subject: str) -> list[Rule]:
     """Rules for one subject kind; cached (the engine asks once per subject, scans ask millions
     of times), rebuilt whenever a rule was registered since."""
-    if _BY_SUBJECT_KEY[0] != len(_REGISTRY) or not _BY_SUBJECT:
-        rules = load_all()
-        _BY_SUBJECT.clear()
-        for item in rules.values():
-            _BY_SUBJECT.setdefault(item.info.subject, []).append(item)
-        _BY_SUBJECT_KEY[0] = len(_REGISTRY)
+    if _BY_SUBJECT_KEY.get(subject) != len(_REGISTRY):
+        modules = SUBJECT_FAMILIES.get(subject)
+        if modules is None:
+            load_all()
+        else:
+            for module in modules:
+                importlib.import_module(module)
+        _BY_SUBJECT[subject] = [r for _, r in sorted(_REGISTRY.items()) if r.info.subject == subject]
+        _BY_SUBJECT_KEY[subject] = len(_REGISTRY)
     return list(_BY_SUBJECT.get(subject, ()))
+
+
+def loaded() -> dict[str, Rule]:
+    """The rules registered so far (without importing more families)."""
+    return dict(_REGISTRY)
 
 
 def get(code: str) -> Rule | None:

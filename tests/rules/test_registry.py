@@ -32,3 +32,10 @@ def test_rule_metadata_and_page(code: str) -> None:
 def test_names_are_unique() -> None:
     names = [r.info.name for r in RULES.values()]
     assert len(names) == len(set(names))
+
+
+def test_subject_family_map_is_complete() -> None:
+    for item in RULES.values():
+        families = registry.SUBJECT_FAMILIES.get(item.info.subject)
+        assert families is not None, f"{item.info.code}: subject {item.info.subject!r} not in SUBJECT_FAMILIES"
+        assert item.check.__module__ in families, f"{item.info.code}: add {item.check.__module__}"
