@@ -128,6 +128,13 @@ def _client_id_near(subject: TextSubject, item: Assignment) -> str | None:
     return near[0] if near else None
 
 
+def _client_secret_key(key: str) -> bool:
+    """Names a client secret takes (`clientSecret`, `KORE_CLIENT_SECRET`, BotKit's
+    `credentials.apikey`), not every credential-like name (`VerificationToken`, `password`)."""
+    norm = normalise_key(key)
+    return is_secret_key(key) and ("secret" in norm or norm.endswith("apikey"))
+
+
 @rule(code="SEC002", name="kore-client-secret", severity=Severity.CRITICAL, confidence=Confidence.HIGH,
       cwe=798, subject="text")
 def kore_client_secret(subject: TextSubject, ctx: RunContext) -> Iterator[Hit]:
@@ -167,7 +174,7 @@ def kore_client_secret(subject: TextSubject, ctx: RunContext) -> Iterator[Hit]:
         if not is_kore_secret(item.value) or not is_literal(item.value):
             continue
         client_id = _client_id_near(subject, item)
-        bound = is_secret_key(item.key)
+        bound = _client_secret_key(item.key)
         if not bound and client_id is None:
             continue
         reason = f"under `{item.key}`" if bound else "next to a client id"
@@ -502,8 +509,14 @@ class _HmacKeys:
         return outer.digest() == signature
 
 
-def _strong(value: str) -> bool:
-    return is_kore_secret(value) or (len(value) >= 16 and ds.shannon_entropy(value) >= 3.0)
+def _strong(item: Assignment) -> bool:
+    value = item.value
+    if ds.EXAMPLE_POINTER.search(item.location.pointer or ""):
+        return False
+    if is_kore_secret(value):
+        return True
+    return (len(value) >= 16 and ds.shannon_entropy(value) >= 3.0 and ds.looks_like_secret_value(value)
+            and normalise_key(item.key) != "key")
 
 
 def _environment(item: Assignment) -> str:
@@ -541,7 +554,7 @@ def secret_reused(subject: ScanSubject, ctx: RunContext) -> Iterator[Hit]:
     """
     groups: dict[str, list[Assignment]] = {}
     for item in subject.secrets:
-        if _strong(item.value):
+        if _strong(item):
             groups.setdefault(keyed_hash(item.value), []).append(item)
     for items in groups.values():
         places: dict[str, Assignment] = {}
@@ -664,8 +677,8 @@ def _segments(line: str, spec: ds.PluginSpec) -> list[tuple[int, str]]:
 def _generic_hit(spec: ds.PluginSpec, subject: TextSubject, line: int, column: int,
                  value: str) -> Iterator[Hit]:
     pointer = _pointer_at(subject, line, column + 1)
-    if pointer and "/outputs/" in pointer:
-        return  # notebook output (images, logs), not code anyone wrote
+    if pointer and ("/outputs/" in pointer or ds.EXAMPLE_POINTER.search(pointer)):
+        return  # notebook output (images, logs) or an API description's example value
     location = replace(subject.location, line=line, column=column + 1, end_line=line,
                        end_column=column + 1 + len(value), pointer=pointer)
     prefix = "Probable " if spec.confidence != "high" else ""

@@ -288,9 +288,33 @@ def looks_benign(value: str, line: str, column: int, spec: PluginSpec) -> bool:
             return True
         if value.startswith("eyJ"):
             return True  # a JWT: SEC001 and the TOK rules judge it
+    if spec.plugin == "PrivateKeyDetector":
+        rest = line[column + len(value):]
+        return bool(re.search(r"<[^<>]{0,80}>|\.\.\.|…", rest[:120]))  # "-----BEGIN … KEY-----<your key>"
+    if spec.plugin == "KeywordDetector" or spec.module == "high_entropy_strings":
+        if not looks_like_secret_value(value):
+            return True
     if spec.plugin == "KeywordDetector":
         if shannon_entropy(value) < 2.5 or not re.search(r"[A-Za-z0-9]", value):
             return True
         if value.startswith("eyJ"):
             return True
     return False
+
+
+_NAME_LIKE = re.compile(r"[A-Za-z]+(?:[_\-.:/][A-Za-z]+)*")
+_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?")
+EXAMPLE_POINTER = re.compile(r"/(?:examples?|samples?|x-examples?|x-samples?)(?:/|$)", re.IGNORECASE)
+
+
+def looks_like_secret_value(value: str) -> bool:
+    """False for what a secret-named variable often holds instead of a secret: a variable or
+    setting name (`AWS_SECRET_ACCESS_KEY`, `aws_access_key_id`, `NextToken`), a timestamp, a
+    sentence, or a value too short to matter."""
+    if len(value) < 8 or any(c.isspace() for c in value):
+        return False
+    if _NAME_LIKE.fullmatch(value) or _TIMESTAMP.match(value) or _UUID.match(value):
+        return False
+    if value.startswith(("arn:", "^", "http://", "https://", "/")) or "*" in value or "(?" in value:
+        return False  # resource names, patterns, URLs and paths (credentials in URLs are SEC007)
+    return not (_HEX.match(value) and len(value) < 32)  # short hex: an id or a file hash

@@ -24,7 +24,9 @@ from jwtaudit.subjects import Assignment, DocumentSubject, TextSubject, TokenSub
 
 _SEP = r"(?:\.|%2[Ee])"
 _SEG = r"[A-Za-z0-9_-]*"
-TOKEN_RE = re.compile(rf"eyJ{_SEG}{_SEP}{_SEG}{_SEP}{_SEG}(?:{_SEP}{_SEG}{_SEP}{_SEG})?")
+# Starts only where a base64url run starts (or after %XX): one attempt per run, linear time.
+_TOKEN_START = r"(?:(?<![A-Za-z0-9_-])|(?<=%[0-9A-Fa-f]{2}))"
+TOKEN_RE = re.compile(rf"{_TOKEN_START}eyJ{_SEG}{_SEP}{_SEG}{_SEP}{_SEG}(?:{_SEP}{_SEG}{_SEP}{_SEG})?")
 _B64URL_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
 KORE_SECRET_RE = re.compile(r"(?<![A-Za-z0-9+/_\-])[A-Za-z0-9+/]{43}=(?![A-Za-z0-9+/=])")
 CLIENT_ID_RE = re.compile(r"cs-[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
@@ -164,9 +166,15 @@ def is_secret_key(key: str) -> bool:
     if not norm:
         return False
     if any(part in norm for part in _SECRET_KEY_PARTS):
+        if norm.endswith("token") and norm.startswith(_NOT_CREDENTIAL_TOKENS):
+            return False  # pagination and request tokens: `nextToken`, `output_token`
         return not norm.endswith(("url", "uri", "endpoint", "path", "file", "name", "type", "id", "enabled",
                                   "expiry", "ttl", "header", "env", "length", "size"))
     return norm in ("key", "auth", "pass")
+
+
+_NOT_CREDENTIAL_TOKENS = ("next", "page", "pagination", "continuation", "resum", "sync", "cursor", "input",
+                          "output", "idempoten", "clientrequest", "marker")
 
 
 # --- the per-file analysis ---------------------------------------------------------------------
@@ -428,19 +436,22 @@ def _assignments(ctx: _Context, low: str) -> list[Assignment]:
             scope = "".join(pointer_join("", part) for part in path[:-1])
             pointer = pointer_join(scope, key) if path else ""
             add(Assignment(key=key, value=value, location=doc.locate(pointer), scope=scope))
-    lines = _keyword_lines(ctx, low)
+    # In a parsed document the walk above saw every real value; `key: value` text inside one of its
+    # strings (a regex, a description) is not an assignment. Notebooks hold code in strings.
+    lines = _keyword_lines(ctx, low) if doc is None or doc.format == "notebook" else []
+    code_like = ctx.rel_path.lower().endswith(CODE_LIKE_SUFFIXES)
     for line in lines:
         line_text = ctx.line_text(line)
         start = ctx.index.line_start(line)
         for match in _ASSIGN.finditer(line_text):
-            key, op, _quote, value = match.groups()
+            key, op, quote, value = match.groups()
             if op == "==" or not (is_secret_key(key) or _xenioo_key(key) or is_kore_secret(value)):
                 continue
             value = value.rstrip(".")
+            if not quote and (code_like or _code_expression(value, line_text[match.end(4):match.end(4) + 1])):
+                continue  # `key=default_sort_key`, `token = lexer.next()`: code, not a literal
             offset = start + match.start(4)
             location = ctx.location(offset, offset + len(value), ctx.pointer_at(line, match.start(4) + 1))
-            if doc is not None and location.pointer is None and doc.format != "notebook":
-                continue  # the document walk above already saw real values; this is inside a string
             add(Assignment(key=key, value=value, location=location, scope=f"line:{line}"))
     if "cs-" in low or "secret" in low or "apikey" in low or "api_key" in low:
         for match in KORE_SECRET_RE.finditer(text):
@@ -509,6 +520,19 @@ def in_blob(low: str, pos: int, length: int, reach: int = 12) -> bool:
     minified hash): letters and digits for `reach` characters on both sides."""
     before, after = low[max(0, pos - reach):pos], low[pos + length:pos + length + reach]
     return len(before) == reach == len(after) and all(c in _BLOB_CHARS for c in before + after)
+
+
+CODE_LIKE_SUFFIXES = (*CODE_SUFFIXES, ".java", ".kt", ".go", ".rb", ".php", ".cs", ".c", ".cc", ".cpp", ".h",
+                      ".hpp", ".rs", ".swift", ".scala", ".dart", ".lua", ".pl", ".groovy", ".vue", ".svelte")
+_IDENTIFIER_CHAIN = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*")
+
+
+def _code_expression(value: str, after: str) -> bool:
+    """An unquoted value that is a name, an attribute chain or a call, not a literal secret."""
+    if after == "(":
+        return True
+    return bool(_IDENTIFIER_CHAIN.fullmatch(value)) and (
+        "." in value or not any(c.isdigit() for c in value))
 
 
 def _xenioo_key(key: str) -> bool:
