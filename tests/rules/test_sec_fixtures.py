@@ -99,3 +99,22 @@ def test_sec1xx_every_detect_secrets_plugin_positive_and_near_misses() -> None:
     got = sorted({(f.rule, f.location.path, f.location.line) for f in result.findings})
     assert got == sorted((e["rule"], e["path"], e["line"]) for e in expected)
     assert {rule for rule, _, _ in got} == {spec.code for spec in PLUGINS}
+
+
+def test_sec009_public_key_verifies_rs256_token(tmp_path: Path) -> None:
+    import jwt
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.public_key().public_bytes(serialization.Encoding.PEM,
+                                        serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    token = jwt.encode({"sub": "u1", "iat": NOW, "exp": NOW + 600}, key, algorithm="RS256")
+    (tmp_path / "keys").mkdir()
+    (tmp_path / "keys" / "public.pem").write_text(pem)
+    (tmp_path / "call.sh").write_text(f"curl -H 'Authorization: Bearer {token}' https://api.example.org/x\n")
+    config = Config.blank().with_overrides(select=("SEC009",))
+    result, _ = run_scan(ScanRequest(paths=(str(tmp_path),), jobs=1, now=NOW), config)
+    assert [(f.rule, f.location.path, f.location.line, f.severity.label) for f in result.findings] == [
+        ("SEC009", "call.sh", 1, "high")]
+    assert result.findings[0].related[0].path == "keys/public.pem"

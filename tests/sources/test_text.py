@@ -115,3 +115,32 @@ def test_helpers() -> None:
     low = blob.lower() + "secret" + blob.lower()
     assert in_blob(low, len(blob), 6)
     assert not in_blob('"secret": "x"', 1, 6)
+
+
+def test_hostile_long_lines_are_linear() -> None:
+    import time
+
+    from jwtaudit.sources.text import analyse_text as analyse
+
+    samples = ["eyJ" * 300_000, "eyJa." * 200_000, "A" * 1_000_000 + "=", ("secret=" + "x" * 50) * 20_000,
+               "key " * 250_000, "https://a:b@" * 80_000, "%2E" * 300_000]
+    for text in samples:
+        started = time.monotonic()
+        analyse("hostile.txt", text)
+        assert time.monotonic() - started < 10, text[:10]
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40), max_size=6),
+       st.sampled_from(['"', "'", " ", "\n", "=", ": ", "(", "`"]))
+def test_every_embedded_token_is_found_at_its_offset(chunks: list[str], sep: str) -> None:
+    text = sep.join([*chunks[:3], TOKEN, *chunks[3:]]) + sep
+    at = text.index(TOKEN)
+    starts = [f.start for f in find_tokens(text) if f.raw == TOKEN]
+    glued = at > 0 and (text[at - 1].isascii() and (text[at - 1].isalnum() or text[at - 1] in "-_"))
+    glued = glued and not (at >= 3 and text[at - 3] == "%")  # "%20eyJ…" is URL-encoded, not glued
+    assert (at in starts) != glued  # found unless glued to a longer base64url word
