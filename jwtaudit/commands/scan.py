@@ -150,6 +150,35 @@ class _Progress:
             sys.stderr.flush()
 
 
+_WARM_UP = {
+    "warm.json": '{"clientSecret": "x", "auth": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ3YXJtIn0.c2lnbmF0dXJl"}',
+    "warm.txt": "eyJhbGciOiJSU0EtT0FFUCIsImVuYyI6IkExMjhHQ00ifQ.a2V5.aXY.Y2lwaGVy.dGFn\n"
+                "password = 'w4rm-up-v4lue'",
+    "warm.yaml": "botOptions:\n  JWTUrl: http://example.test/sts\n",
+    "warm.py": "import jwt\njwt.encode({'appId': 'x'}, 'k', algorithm='HS256')\n",
+    "warm.js": "const jwt = require('jsonwebtoken');\njwt.sign({appId: 'x'}, 'k');\n",
+    "warm.ts": "const botOptions = {clientSecret: 'x'};\n",
+}
+
+
+def _warm_up(init_args: tuple[Any, ...]) -> None:
+    """Before forking: run the pipeline once on tiny samples so that every lazily imported
+    module (detect-secrets' compiled patterns, jwcrypto, tree-sitter grammars, YAML) is loaded
+    once in the parent and shared by the workers, not loaded again in each. Results discarded."""
+    from jwtaudit.sources import secrets as detectors
+
+    _init_worker(*init_args)
+    for spec in detectors.PLUGINS:
+        detectors.plugin(spec.code)
+    ctx = _context()
+    for rel_path, text in _WARM_UP.items():
+        try:
+            outcome_of(analyse_text(rel_path, text, _WORKER["options"]), ctx)
+        except Exception:  # warming up must never fail a scan
+            continue
+    _init_worker(*init_args)  # a fresh context for the real work
+
+
 def _outcomes(entries: list[FileEntry], jobs: int, progress: _Progress,
               init_args: tuple[Any, ...]) -> Iterator[FileOutcome]:
     if jobs <= 1 or len(entries) < PARALLEL_MIN_FILES:
@@ -164,6 +193,8 @@ def _outcomes(entries: list[FileEntry], jobs: int, progress: _Progress,
 
     registry.load_all()
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    if method == "fork":
+        _warm_up(init_args)
     size = max(8, min(CHUNK, len(entries) // (jobs * 8) or 8))
     with multiprocessing.get_context(method).Pool(jobs, initializer=_init_worker, initargs=init_args) as pool:
         for chunk_result in pool.imap(_analyse_chunk, _chunks(entries, size)):
