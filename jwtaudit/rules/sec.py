@@ -76,7 +76,7 @@ def committed_token(subject: TokenSubject, ctx: RunContext) -> Iterator[Hit]:
 
     **Example**
 
-    `curl -H "auth: eyJhbGciOiJIUzI1NiJ9.eyJhcHBJZCI6ImNzLS4uLiJ9.…" https://bots.kore.ai/api/public/…`
+    `curl -H "auth: eyJhbGciOi…" https://bots.kore.ai/api/public/…` (a whole signed token)
     in a README.
 
     **Fix**
@@ -154,7 +154,7 @@ def kore_client_secret(subject: TextSubject, ctx: RunContext) -> Iterator[Hit]:
     **Example**
 
     ```json
-    {"credentials": {"appId": "cs-3f2a…", "apikey": "q0Z8m3Vt4Yc1Rk9Wn2Lp6Xs5Hd7Jf0Ga8Bu3Ei1Oy4M="}}
+    {"credentials": {"appId": "cs-3f2a…", "apikey": "q0Z8m3Vt…Oy4M="}}   (all 44 characters)
     ```
 
     **Fix**
@@ -204,7 +204,7 @@ def xenioo_account_key(subject: TextSubject, ctx: RunContext) -> Iterator[Hit]:
 
     **Example**
 
-    `{"AccountAPIKey": "9b1c3e7f0a4d4c2e8f6a5b3d1c0e9f7a"}` in a request sample.
+    `{"AccountAPIKey": "9b1c3e7f…"}` (the whole key) in a request sample.
 
     **Fix**
 

@@ -83,7 +83,7 @@ PLUGINS: tuple[PluginSpec, ...] = (
     PluginSpec(code="SEC111", plugin="KeywordDetector", module="keyword",
                name="hardcoded-secret-keyword", title="literal value assigned to a secret-named variable",
                confidence="medium", words=("key", "pass", "pwd", "secret", "contrase"),
-               example='db_password = "hunter2-prod-2026"'),
+               example='db_password = "hunter2-…"'),
     PluginSpec(code="SEC112", plugin="MailchimpDetector", module="mailchimp",
                name="mailchimp-access-key", title="Mailchimp API key", words=("-us",),
                example="MAILCHIMP_KEY=<32 hex>-us12"),
@@ -94,7 +94,7 @@ PLUGINS: tuple[PluginSpec, ...] = (
                title="OpenAI API key", words=("t3blbkfj",), example="OPENAI_API_KEY=sk-…T3BlbkFJ…"),
     PluginSpec(code="SEC115", plugin="PrivateKeyDetector", module="private_key",
                name="private-key-marker", title="private key block marker",
-               words=("private key", "putty-user-key"), example="-----BEGIN OPENSSH PRIVATE KEY-----"),
+               words=("private key", "putty-user-key"), example="-----BEGIN OPENSSH PRIVATE KEY-----…"),
     PluginSpec(code="SEC116", plugin="PypiTokenDetector", module="pypi_token", name="pypi-token",
                title="PyPI upload token", words=("pypi-",), example="password = pypi-AgEIcHlwaS5vcmc…"),
     PluginSpec(code="SEC117", plugin="SendGridDetector", module="sendgrid", name="sendgrid-api-key",
@@ -210,8 +210,8 @@ def _regex_values(detector: Any, line: str) -> list[tuple[str, int]]:
             groups = [(match.group(i), match.start(i)) for i in range(1, (regex.groups or 0) + 1)
                       if match.group(i)]
             best = max(groups, key=lambda g: len(g[0]), default=None)
-            if best is not None and len(best[0]) >= 8:
-                value, column = best
+            if best is not None and not (best[1] == match.start() and len(best[0]) < len(match.group(0)) - 4):
+                value, column = best  # the captured secret (a prefix-only group is not: "(ghp|gho)_…")
             else:
                 value, column = match.group(0), match.start()
                 stripped = value.lstrip(" \t=:\"'")
