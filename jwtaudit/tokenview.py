@@ -19,7 +19,8 @@ _SECRET_NAME = re.compile(
     r"^dp$|^dq$|^qi$",
 )
 _SECRET_VALUE = re.compile(
-    r"-----BEGIN|eyJ[A-Za-z0-9_-]{8,}\.|\b(?:AKIA|ASIA)[0-9A-Z]{16}\b|\bgh[pousr]_|\bxox[abprs]-|"
+    r"-----BEGIN|(?:(?<![A-Za-z0-9_-])|(?<=%[0-9A-Fa-f]{2}))eyJ[A-Za-z0-9_-]{8,}\.|"
+    r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b|\bgh[pousr]_|\bxox[abprs]-|"
     r"\b[sr]k_live_"
 )
 MAX_SHOWN = 200

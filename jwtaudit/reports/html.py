@@ -18,7 +18,8 @@ from jwtaudit import __version__
 from jwtaudit.model import Finding, Result, RuleInfo, Severity
 
 SEVERITIES = [s.label for s in sorted(Severity, reverse=True)]
-_INLINE = re.compile(r"`([^`\n]+)`|\*\*([^*\n]+)\*\*|\[([^\]\n]*)\]\(([^)\s]*)\)")
+# Link parts never cross a "[" (linear on a line of unclosed brackets; see tests/safety).
+_INLINE = re.compile(r"`([^`\n]+)`|\*\*([^*\n]+)\*\*|\[([^\[\]\n]*)\]\(([^)\s\[]*)\)")
 
 
 def render(result: Result) -> str:

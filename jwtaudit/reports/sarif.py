@@ -68,7 +68,9 @@ SUPPRESSIONS = {
         "justification": "Suppressed by an inline 'jwtaudit: ignore[...]' comment.",
     },
 }
-_LINK = re.compile(r"\[([^\]\n]*)\]\(([^)\s]*)\)")
+# Neither part crosses a "[": each match attempt stops at the next one, so the scan stays
+# linear on a line of unclosed brackets.
+_LINK = re.compile(r"\[([^\[\]\n]*)\]\(([^)\s\[]*)\)")
 _SENTENCE_END = (".", "!", "?")
 
 

@@ -30,7 +30,9 @@ _NOT_SECRET_NAME = re.compile(r"(url|uri|endpoint|host|id|name|type|expiry|expir
                               r"header|enabled|required|method|mode|scheme|path|field|hint|version|author|"
                               r"authorized|authrequired|authtype|authorization_type)$")
 _SCHEME_CREDENTIAL = re.compile(r"^\s*(bearer|basic|token|digest|apikey)\s+(\S+)", re.IGNORECASE)
-_JWT = re.compile(r"eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*")
+# A token starts where a base64url run starts (or after %XX): one attempt per run, so linear.
+_JWT = re.compile(r"(?:(?<![A-Za-z0-9_-])|(?<=%[0-9A-Fa-f]{2}))"
+                  r"eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*")
 _QUERY_CREDENTIAL = re.compile(
     r"[?&;](token|api_key|apikey|api-key|access_token|secret|client_secret|key|auth|password|sig)=([^&#\s]+)",
     re.IGNORECASE)

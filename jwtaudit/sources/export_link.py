@@ -44,7 +44,9 @@ from jwtaudit.tokens import decode_unverified
 
 MAX_WALK_DEPTH = 256
 MAX_EMBEDDED_JSON = 1024 * 1024
-_JWT = re.compile(r"eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*"
+# A token starts where a base64url run starts (or after %XX): one attempt per run, so linear.
+_JWT = re.compile(r"(?:(?<![A-Za-z0-9_-])|(?<=%[0-9A-Fa-f]{2}))"
+                  r"eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*"
                   r"(?:\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)?")
 _CLIENT_ID_IN_TEXT = re.compile(r"cs-[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
 _SECRET_KEYS = re.compile(r"secret|apikey|api_key|password|passwd|token|private", re.IGNORECASE)
