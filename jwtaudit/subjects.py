@@ -351,6 +351,7 @@ class TextSubject:
     format: str | None = None
     assignments: tuple[Assignment, ...] = ()
     detector_lines: tuple[tuple[str, tuple[int, ...]], ...] = ()
+    line_texts: dict[int, str] = field(default_factory=dict, repr=False)  # the detector lines' text
     client_ids: tuple[tuple[str, int], ...] = ()
     document: DocumentSubject | None = field(default=None, repr=False)
     kind: str = "text"

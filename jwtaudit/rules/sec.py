@@ -624,9 +624,12 @@ def _make_generic(spec: ds.PluginSpec) -> Callable[[TextSubject, RunContext], It
         lines = dict(subject.detector_lines).get(spec.code)
         if not lines or ds.is_lock_file(subject.location.path):
             return
-        index = _line_index(subject, ctx)
+        texts = subject.line_texts
         for line in lines:
-            for offset, segment in _segments(index.line_text(subject.text, line), spec):
+            text = texts.get(line)
+            if text is None:
+                text = _line_index(subject, ctx).line_text(subject.text, line)
+            for offset, segment in _segments(text, spec):
                 for value, column in ds.detect(spec.code, subject.location.path, segment):
                     yield from _generic_hit(spec, subject, line, column + offset, value)
 

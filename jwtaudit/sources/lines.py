@@ -6,9 +6,12 @@ columns as LF files). Columns count characters (code points), 1-based; end colum
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 
 from jwtaudit.subjects import Span
+
+_NEWLINE = re.compile("\n")
 
 
 class LineIndex:
@@ -17,13 +20,7 @@ class LineIndex:
     __slots__ = ("_starts",)
 
     def __init__(self, text: str) -> None:
-        starts = [0]
-        find = text.find
-        pos = find("\n")
-        while pos != -1:
-            starts.append(pos + 1)
-            pos = find("\n", pos + 1)
-        self._starts = starts
+        self._starts = [0, *[m.end() for m in _NEWLINE.finditer(text)]]
 
     @property
     def line_count(self) -> int:

@@ -201,10 +201,13 @@ class _Context:
         lines = self._word_lines.get(word)
         if lines is None:
             lines = set()
-            low, natural, position = self.low, word in NATURAL_WORDS, self.index.position
+            low, natural, count = self.low, word in NATURAL_WORDS, self.low.count
+            line, previous = 1, 0  # offsets are ascending: count newlines in between, no index needed
             for pos in self.positions.get(word, ())[:50000]:
+                line += count("\n", previous, pos)
+                previous = pos
                 if not (natural and in_blob(low, pos, len(word))):
-                    lines.add(position(pos)[0])
+                    lines.add(line)
             self._word_lines[word] = lines
         return lines
 
@@ -273,10 +276,11 @@ def analyse_text(rel_path: str, text: str, options: ScanOptions | None = None, *
     client_ids = tuple((m.group(), ctx.index.position(m.start())[0]) for m in CLIENT_ID_RE.finditer(text)) \
         if "cs-" in text else ()
     if assignments or candidate_lines:
+        line_texts = {n: ctx.line_text(n) for _, lines in candidate_lines for n in lines}
         out.subjects.append(TextSubject(
             location=Location(path=rel_path, commit=commit), text=text, format=fmt,
             assignments=tuple(assignments), detector_lines=candidate_lines, client_ids=client_ids,
-            document=ctx.document,
+            document=ctx.document, line_texts=line_texts,
         ))
     for item in assignments:
         if item.scope == "public-key":
@@ -440,6 +444,8 @@ def _assignments(ctx: _Context, low: str) -> list[Assignment]:
     # strings (a regex, a description) is not an assignment. Notebooks hold code in strings.
     lines = _keyword_lines(ctx, low) if doc is None or doc.format == "notebook" else []
     code_like = ctx.rel_path.lower().endswith(CODE_LIKE_SUFFIXES)
+    if code_like:  # in code a literal is quoted: a line without a quote holds none
+        lines = [n for n in lines if _has_quote(ctx.line_text(n))]
     for line in lines:
         line_text = ctx.line_text(line)
         start = ctx.index.line_start(line)
@@ -527,6 +533,16 @@ CODE_LIKE_SUFFIXES = (*CODE_SUFFIXES, ".java", ".kt", ".go", ".rb", ".php", ".cs
 _IDENTIFIER_CHAIN = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*")
 
 
+# Plugins whose secrets are quoted string literals when they appear in source code.
+QUOTED_IN_CODE = frozenset({"KeywordDetector", "Base64HighEntropyString", "HexHighEntropyString",
+                            "CloudantDetector", "IbmCloudIamDetector", "IbmCosHmacDetector",
+                            "SoftlayerDetector"})
+
+
+def _has_quote(line: str) -> bool:
+    return '"' in line or "'" in line or "`" in line
+
+
 def _code_expression(value: str, after: str) -> bool:
     """An unquoted value that is a name, an attribute chain or a call, not a literal secret."""
     if after == "(":
@@ -552,6 +568,7 @@ def _candidate_lines(ctx: _Context, low: str) -> tuple[tuple[str, tuple[int, ...
     """For each detect-secrets plugin, the lines where it should run (plugins with none omitted)."""
     index = ctx.index
     gated = ds.file_words_present(low)
+    code_like = ctx.rel_path.lower().endswith(CODE_LIKE_SUFFIXES)
     out: list[tuple[str, tuple[int, ...]]] = []
     for spec in ds.PLUGINS:
         if spec.file_words:
@@ -565,6 +582,8 @@ def _candidate_lines(ctx: _Context, low: str) -> tuple[tuple[str, tuple[int, ...
                     lines |= ctx.word_lines(word)
             if spec.all_words and lines:
                 lines = {n for n in lines if all(w in ctx.line_text(n).lower() for w in spec.all_words)}
+            if code_like and spec.plugin in QUOTED_IN_CODE and lines:
+                lines = {n for n in lines if _has_quote(ctx.line_text(n))}
         if lines:
             out.append((spec.code, tuple(sorted(lines))))
     return tuple(out)
