@@ -9,6 +9,7 @@ point out of the scan root. A file that cannot be read is reported, never a cras
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -41,9 +42,17 @@ class Skipped:
 
 def scan_root(paths: Sequence[str]) -> Path:
     """The folder findings are relative to: the one directory given, else the working folder."""
-    if len(paths) == 1 and Path(paths[0]).is_dir():
+    if len(paths) == 1 and _is_dir(Path(paths[0])):
         return Path(paths[0])
     return Path.cwd()
+
+
+def _is_dir(path: Path) -> bool:
+    """is_dir() that is False (not an OSError) for a name too long or otherwise unusable."""
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
 
 
 def _rel(path: Path, root: Path) -> str:
@@ -75,10 +84,13 @@ def _git_files(folder: Path) -> list[str] | None:
 
 
 def _walk_all(folder: Path) -> Iterable[str]:
+    base = str(folder)
     for current, dirs, files in os.walk(folder, followlinks=False):
         dirs[:] = sorted(d for d in dirs if d != ".git" and not os.path.islink(os.path.join(current, d)))
+        prefix = os.path.relpath(current, base).replace(os.sep, "/")
+        prefix = "" if prefix == "." else prefix + "/"
         for name in sorted(files):
-            yield os.path.relpath(os.path.join(current, name), folder)
+            yield prefix + name
 
 
 def _excluder(patterns: Sequence[str]):  # type: ignore[no-untyped-def]
@@ -104,34 +116,46 @@ def collect(paths: Sequence[str], root: Path,
     skipped: dict[str, Skipped] = {}
     for arg in paths or (".",):
         target = Path(arg)
-        if target.is_dir():
+        try:
+            target.lstat()
+        except OSError as exc:
+            from jwtaudit.errors import UsageError
+
+            if not isinstance(exc, FileNotFoundError) and exc.strerror:
+                raise UsageError(f"{arg}: {exc.strerror.lower()}") from None
+        if _is_dir(target):
             listed = _git_files(target)
             names = listed if listed is not None else list(_walk_all(target))
-            candidates = [target / name for name in names]
+            base_rel = _rel(target, root)
+            base_rel = "" if base_rel == "." else base_rel + "/"
+            candidates = [(os.path.join(arg, name), base_rel + name) for name in names]
         elif target.exists() or target.is_symlink():
-            candidates = [target]
+            candidates = [(arg, _rel(target, root))]
         else:
             from jwtaudit.errors import UsageError
 
             raise UsageError(f"{arg}: no such file or directory")
-        for path in candidates:
-            rel = _rel(path, root)
+        for full, rel in candidates:
             if spec is not None and (spec.match_file(rel) or spec.match_file(rel + "/")):
                 continue
-            if path.is_symlink():
+            try:
+                mode = os.lstat(full).st_mode
+            except OSError:
+                continue  # tracked by git but deleted in the work tree
+            if stat.S_ISLNK(mode):
                 try:
-                    real = path.resolve(strict=True)
+                    real = Path(full).resolve(strict=True)
                 except (OSError, RuntimeError):
                     skipped[rel] = Skipped(rel_path=rel, reason="broken or looping symlink")
                     continue
                 if not real.is_relative_to(root_real):
                     skipped[rel] = Skipped(rel_path=rel, reason="symlink pointing outside the scan root")
                     continue
-            if path.is_dir():
-                continue  # a submodule or a symlink to a folder inside the root: not followed
-            if not path.exists():
-                continue  # tracked by git but deleted in the work tree
-            entries.setdefault(rel, FileEntry(rel_path=rel, abs_path=str(path)))
+                if real.is_dir():
+                    continue  # a symlink to a folder inside the root: not followed
+            elif stat.S_ISDIR(mode):
+                continue  # a submodule
+            entries.setdefault(rel, FileEntry(rel_path=rel, abs_path=full))
     return [entries[k] for k in sorted(entries)], [skipped[k] for k in sorted(skipped)]
 
 
