@@ -21,14 +21,14 @@ from jwtaudit.config import PROFILES, Config, parse_codes
 from jwtaudit.config import load as load_config
 from jwtaudit.errors import JwtauditError, UsageError
 from jwtaudit.model import Result, Severity
-from jwtaudit.redact import Redactor
+from jwtaudit.redact import Redactor, mask_unknown
 
 SEVERITIES = [s.label for s in Severity]
 EXIT_EMPTY = 3
 
 
 def fail(message: str, redactor: Redactor | None = None, code: int = 2) -> NoReturn:
-    text = redactor.scrub(message) if redactor else message
+    text = mask_unknown(redactor.scrub(message) if redactor else message)
     click.echo(f"jwtaudit: error: {text}", err=True)
     sys.exit(code)
 

@@ -157,7 +157,10 @@ def _read_toml(path: Path) -> dict[str, Any]:
 def find_config_file(start: Path) -> Path | None:
     """The nearest .jwtaudit.toml, or pyproject.toml with a [tool.jwtaudit] table, upwards."""
     here = start.resolve()
-    if here.is_file():
+    try:
+        if not here.is_dir():  # a file, or a missing path: search from its folder
+            here = here.parent
+    except OSError:  # a name too long to be a path (a token pasted as one): the command reports it
         here = here.parent
     for folder in (here, *here.parents):
         candidate = folder / ".jwtaudit.toml"

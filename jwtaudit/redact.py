@@ -51,6 +51,39 @@ def _plain_word(value: str) -> bool:
     return _PLAIN_WORD.fullmatch(value) is not None
 
 
+_UNKNOWN_TOKEN = re.compile(r"(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{6,}(?:\.[A-Za-z0-9_-]*){1,4}")
+_UNKNOWN_RUN = re.compile(r"[A-Za-z0-9+/_=-]{16,}")
+
+
+def _credential_like(run: str) -> bool:
+    """A path part or a whole run (a base64 value split by "/") that looks random."""
+    def random_looking(part: str, length: int, entropy: float) -> bool:
+        classes = sum(bool(re.search(p, part)) for p in ("[a-z]", "[A-Z]", "[0-9]"))
+        return len(part) >= length and classes == 3 and shannon(part) >= entropy
+
+    return (any(random_looking(part, 16, 3.5) for part in run.split("/"))
+            or random_looking(run.replace("/", ""), 40, 4.5))
+
+
+def shannon(value: str) -> float:
+    import math
+
+    counts = {c: value.count(c) for c in set(value)}
+    return -sum(n / len(value) * math.log2(n / len(value)) for n in counts.values()) if value else 0.0
+
+
+def mask_unknown(text: str) -> str:
+    """Mask token-shaped and credential-shaped runs the Redactor was never told about.
+
+    Error messages echo what the user typed (a path, an option value, a config value), and a
+    token pasted as `jwtaudit scan eyJ…` is echoed before any source has seen it. Mixed-case,
+    digit-bearing, high-entropy runs of 16+ characters are masked; client ids, hex ids, words and
+    ordinary path parts are kept.
+    """
+    text = _UNKNOWN_TOKEN.sub(lambda m: mask(m.group(0)), text)
+    return _UNKNOWN_RUN.sub(lambda m: mask(m.group(0)) if _credential_like(m.group(0)) else m.group(0), text)
+
+
 class Redactor:
     """Remembers sensitive values and removes them from any text before it is written."""
 
