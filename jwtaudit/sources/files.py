@@ -83,9 +83,17 @@ def _git_files(folder: Path) -> list[str] | None:
     return sorted({n for n in names if n})
 
 
-def _walk_all(folder: Path) -> Iterable[str]:
+def _walk_all(folder: Path, unreadable: list[tuple[str, str]] | None = None) -> Iterable[str]:
+    """Every file under `folder`; folders that cannot be listed go to `unreadable` (rel, reason)."""
     base = str(folder)
-    for current, dirs, files in os.walk(folder, followlinks=False):
+
+    def failed(exc: OSError) -> None:
+        if unreadable is not None and exc.filename is not None:
+            rel = os.path.relpath(exc.filename, base).replace(os.sep, "/")
+            problem = (exc.strerror or type(exc).__name__).lower()
+            unreadable.append((rel, f"folder cannot be read ({problem})"))
+
+    for current, dirs, files in os.walk(folder, followlinks=False, onerror=failed):
         dirs[:] = sorted(d for d in dirs if d != ".git" and not os.path.islink(os.path.join(current, d)))
         prefix = os.path.relpath(current, base).replace(os.sep, "/")
         prefix = "" if prefix == "." else prefix + "/"
@@ -125,9 +133,13 @@ def collect(paths: Sequence[str], root: Path,
                 raise UsageError(f"{arg}: {exc.strerror.lower()}") from None
         if _is_dir(target):
             listed = _git_files(target)
-            names = listed if listed is not None else list(_walk_all(target))
+            unreadable: list[tuple[str, str]] = []
+            names = listed if listed is not None else list(_walk_all(target, unreadable))
             base_rel = _rel(target, root)
             base_rel = "" if base_rel == "." else base_rel + "/"
+            for name, reason in unreadable:
+                rel = base_rel + name if name != "." else base_rel.rstrip("/") or "."
+                skipped[rel] = Skipped(rel_path=rel, reason=reason)
             candidates = [(os.path.join(arg, name), base_rel + name) for name in names]
         elif target.exists() or target.is_symlink():
             candidates = [(arg, _rel(target, root))]
