@@ -90,20 +90,21 @@ def _overview(overview: dict[str, Any]) -> list[str]:
     account = overview.get("account") or {}
     if account:
         name = account.get("name") or account.get("accountId") or "account"
-        out.append(f"Account: {name}" + (f" ({account['accountId']})" if account.get("accountId") else ""))
+        ident = account.get("accountId")
+        out.append(f"Account: {name}" + (f" ({ident})" if ident and ident != name else ""))
     apps = overview.get("apps") or []
     if apps:
         out.append("Apps:")
         for app in apps:
-            flags = [
-                f"alg {app.get('algorithm') or '?'}",
-                "JTI enforced" if app.get("jtiEnforced") else "JTI not enforced",
-                "JWE enforced" if app.get("jweEnforced") else "JWE not enforced",
-            ]
+            flags = [f"alg {app['algorithm']}"] if app.get("algorithm") else []
+            flags.append("JTI enforced" if app.get("jtiEnforced") else "JTI not enforced")
+            flags.append("JWE enforced" if app.get("jweEnforced") else "JWE not enforced")
             scopes = ", ".join(app.get("scopes") or []) or "no scopes"
             hits = ", ".join(app.get("findings") or []) or "no findings"
-            out.append(f"  {app.get('clientId')} {app.get('name') or ''} [{app.get('createdIn') or '?'}]: "
-                       f"{'; '.join(flags)}")
+            label = " ".join(str(p) for p in (app.get("clientId"), app.get("name")) if p)
+            if app.get("createdIn"):
+                label += f" [{app['createdIn']}]"
+            out.append(f"  {label}: {'; '.join(flags)}")
             out.append(f"      scopes: {scopes}")
             out.append(f"      findings: {hits}")
     bots = overview.get("bots") or []
