@@ -62,7 +62,7 @@ def _read(data: bytes, display: str, depth: int, budget: _Budget, out: list[tupl
         raise InputError(f"{display}: zip archives nested more than {limits.max_depth} deep")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
+    except Exception:  # BadZipFile, NotImplementedError ("zip file version 23.5"), struct.error …
         raise InputError(f"{display}: not a readable zip archive") from None
     with archive:
         infos = archive.infolist()
@@ -103,6 +103,8 @@ def safe_entry_name(raw: str, display: str) -> str | None:
         shown = name[:80].encode("ascii", "backslashreplace").decode("ascii")
         raise InputError(f"{display}: zip entry {shown!r} escapes the archive (zip slip)")
     cleaned = "/".join(part for part in parts if part not in ("", "."))
+    # Control characters (a newline in an entry name) would split report lines and error messages.
+    cleaned = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in cleaned)
     return cleaned or None
 
 
