@@ -253,14 +253,64 @@ def verify_hmac(token: ParsedToken, secret: str | bytes) -> bool:
     return hmac.compare_digest(digest, token.signature)
 
 
-def crack_hmac(token: ParsedToken, candidates: Iterable[str]) -> str | None:
-    """The first candidate secret that verifies an HS* token, or None. Fast path: raw hmac."""
+class HmacKeys:
+    """HMAC with the key schedule (inner and outer pads) computed once per secret, so checking a
+    secret against another token costs two hash copies instead of a full HMAC set-up: about half
+    the time. Bounded: past `max_keys` secrets it falls back to plain `hmac.digest`."""
+
+    def __init__(self, max_keys: int = 20_000) -> None:
+        self._pads: dict[tuple[str, str], tuple[Any, Any]] = {}
+        self._max_keys = max_keys
+
+    def digest(self, secret: str, hash_name: str, message: bytes) -> bytes:
+        pads = self._pads.get((secret, hash_name))
+        if pads is None:
+            key = secret.encode("utf-8", "surrogatepass")
+            if len(self._pads) >= self._max_keys:
+                return hmac.digest(key, message, hash_name)
+            block = hashlib.new(hash_name).block_size
+            if len(key) > block:
+                key = hashlib.new(hash_name, key).digest()
+            key = key.ljust(block, b"\0")
+            pads = (hashlib.new(hash_name, key.translate(_IPAD)),
+                    hashlib.new(hash_name, key.translate(_OPAD)))
+            self._pads[(secret, hash_name)] = pads
+        inner = pads[0].copy()
+        inner.update(message)
+        outer = pads[1].copy()
+        outer.update(inner.digest())
+        return outer.digest()
+
+    def verifies(self, secret: str, alg: str, message: bytes, signature: bytes) -> bool:
+        hash_name = HMAC_HASHES.get(alg)
+        if hash_name is None or not signature:
+            return False
+        return hmac.compare_digest(self.digest(secret, hash_name, message), signature)
+
+
+_IPAD = bytes(b ^ 0x36 for b in range(256))
+_OPAD = bytes(b ^ 0x5C for b in range(256))
+SHARED_HMAC_KEYS = HmacKeys()
+
+
+def crack_hmac(token: ParsedToken, candidates: Iterable[str], keys: HmacKeys | None = None) -> str | None:
+    """The first candidate secret that verifies an HS* token, or None.
+
+    With `keys` (e.g. `SHARED_HMAC_KEYS` for the built-in list, reused across many tokens) the
+    key schedules are cached; without, each candidate costs one `hmac.digest` (best for a long
+    wordlist tried once)."""
     hash_name = HMAC_HASHES.get(token.alg or "")
     if hash_name is None or not token.signature:
         return None
     message = token.signing_input
     expected = token.signature
     if len(expected) != hashlib.new(hash_name).digest_size:
+        return None
+    if keys is not None:
+        cached = keys.digest
+        for candidate in candidates:
+            if cached(candidate, hash_name, message) == expected:
+                return candidate
         return None
     digest = hmac.digest
     for candidate in candidates:

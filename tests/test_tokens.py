@@ -117,3 +117,15 @@ def test_rsa_signature_verification_with_public_key() -> None:
     forged = jwt.encode({"sub": "x"}, other, algorithm="RS256")
     assert tokens.verify_with_public_key(tokens.decode_unverified(raw), pem)
     assert not tokens.verify_with_public_key(tokens.decode_unverified(forged), pem)
+
+
+def test_cached_key_schedule_matches_hmac_for_every_hash_and_key_size() -> None:
+    import hashlib
+    import hmac as std_hmac
+
+    keys = tokens.HmacKeys(max_keys=3)
+    message = b"header.payload"
+    for name in ("sha256", "sha384", "sha512"):
+        for secret in ("", "short", "k" * 64, "k" * 200, "ünïcødé-ключ"):
+            expected = std_hmac.new(secret.encode(), message, getattr(hashlib, name)).digest()
+            assert keys.digest(secret, name, message) == expected

@@ -445,7 +445,7 @@ def _signing_secrets(tokens: list[TokenSubject], secrets: dict[str, Assignment],
             by_client.setdefault(item.client_id, []).append(value)
         by_path.setdefault(item.location.path, []).append(value)
         by_folder.setdefault(_folder(item.location.path), []).append(value)
-    macs = _HmacKeys()
+    macs = tk.HmacKeys()
     budget = MAX_SEC009_PAIRS
     found: dict[tuple[bytes, bytes], str] = {}
     tried: dict[tuple[bytes, bytes], set[str]] = {}
@@ -480,33 +480,6 @@ def _signing_secrets(tokens: list[TokenSubject], secrets: dict[str, Assignment],
                 found[key] = value
                 break
     return found
-
-
-class _HmacKeys:
-    """HMAC with the key schedule computed once per secret: two hash copies per check."""
-
-    def __init__(self) -> None:
-        self._pads: dict[tuple[str, str], tuple[Any, Any]] = {}
-
-    def verifies(self, secret: str, alg: str, message: bytes, signature: bytes) -> bool:
-        import hashlib
-
-        name = tk.HMAC_HASHES[alg]
-        pads = self._pads.get((secret, name))
-        if pads is None:
-            key = secret.encode("utf-8", "surrogatepass")
-            block = hashlib.new(name).block_size
-            if len(key) > block:
-                key = hashlib.new(name, key).digest()
-            key = key.ljust(block, b"\0")
-            pads = (hashlib.new(name, bytes(b ^ 0x36 for b in key)),
-                    hashlib.new(name, bytes(b ^ 0x5C for b in key)))
-            self._pads[(secret, name)] = pads
-        inner = pads[0].copy()
-        inner.update(message)
-        outer = pads[1].copy()
-        outer.update(inner.digest())
-        return outer.digest() == signature
 
 
 def _strong(item: Assignment) -> bool:

@@ -139,12 +139,12 @@ def find_weak_secret(subject: TokenSubject, ctx: RunContext) -> tuple[str, str] 
     if key in cache:
         return cache[key]
     found: tuple[str, str] | None = None
-    for source, candidates in (
-        ("the built-in weak-secret list", builtin_weak_secrets()),
-        ("your wordlist", ctx.wordlist),
-        ("names from the scanned context", _context_candidates(subject.context_words)),
+    for source, candidates, keys in (
+        ("the built-in weak-secret list", builtin_weak_secrets(), tk.SHARED_HMAC_KEYS),
+        ("your wordlist", ctx.wordlist, None),
+        ("names from the scanned context", _context_candidates(subject.context_words), tk.SHARED_HMAC_KEYS),
     ):
-        match = tk.crack_hmac(token, candidates)
+        match = tk.crack_hmac(token, candidates, keys)
         if match is not None:
             found = (match, source)
             break
