@@ -101,7 +101,7 @@ def client_secret_in_frontend(subject: DocumentSubject, ctx: RunContext) -> Iter
 
     ```js
     botOptions.clientId = "cs-1e845b00-81ad-5757-a1e7-d0f6fea227e9";
-    botOptions.clientSecret = "5OcBSQtH/k6Q/S6A3bseYfOee02YjjLLTNoT1qZDBso=";
+    botOptions.clientSecret = "<the app's 44-character client secret>";
     ```
 
     **Fix**

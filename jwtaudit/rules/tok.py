@@ -223,7 +223,7 @@ def unsigned_token(subject: TokenSubject, ctx: RunContext) -> Iterator[Hit]:
 
     **Example**
 
-    `eyJhbGciOiJub25lIn0.eyJzdWIiOiIxMjMiLCJhcHBJZCI6ImNzLS4uLiJ9.` — header `{"alg":"none"}`.
+    `eyJhbGciOiJub25lIn0.<payload>.` — header `{"alg":"none"}` and an empty third segment.
 
     **Fix**
 
