@@ -134,10 +134,18 @@ def finish(
     from jwtaudit.engine import exit_code
 
     emit(result, pairs, redactor)
+    code = exit_code(result.findings, config.fail_on)
+    unreadable = [e for e in result.errors if e.unreadable]
+    if code == 0 and unreadable:
+        noun = "input" if len(unreadable) == 1 else "inputs"
+        click.echo(f"jwtaudit: error: the scan is partial: {len(unreadable)} {noun} could not be read "
+                   f"(first: {redactor.scrub(unreadable[0].path)}: {unreadable[0].message}); see META002",
+                   err=True)
+        sys.exit(2)
     if result.files_scanned == 0 and result.mode in ("scan", "history", "audit") and not result.findings:
         click.echo("jwtaudit: nothing was scanned", err=True)
         sys.exit(EXIT_EMPTY)
-    sys.exit(exit_code(result.findings, config.fail_on))
+    sys.exit(code)
 
 
 format_option = click.option(

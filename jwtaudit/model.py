@@ -166,10 +166,15 @@ class RuleInfo:
 
 @dataclass(frozen=True, kw_only=True)
 class InputError:
-    """A file that could not be (fully) read; reported in the summary and as META002."""
+    """A file that could not be (fully) read; reported in the summary and as META002.
+
+    `unreadable` marks an input the scan should have read but could not (permission, I/O
+    error): the run is partial, and the CLI says so in its exit code. Deliberate skips (binary
+    files, the size cap, links out of the root) are not."""
 
     path: str
     message: str
+    unreadable: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)

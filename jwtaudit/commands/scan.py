@@ -19,7 +19,7 @@ from jwtaudit import engine, suppressions
 from jwtaudit.config import Config
 from jwtaudit.model import Finding, InputError, Location, Result
 from jwtaudit.redact import Redactor
-from jwtaudit.sources.files import FileEntry, collect, read_file, scan_root
+from jwtaudit.sources.files import FileEntry, collect, is_unreadable, read_file, scan_root
 from jwtaudit.sources.text import FileAnalysis, ScanOptions, analyse_text, decode_bytes
 from jwtaudit.subjects import Assignment, ScanSubject, SkippedFile, TokenSubject
 
@@ -114,7 +114,7 @@ def outcome_of(analysis: FileAnalysis, ctx: engine.RunContext) -> FileOutcome:
 def skipped_outcome(rel_path: str, reason: str, ctx: engine.RunContext) -> FileOutcome:
     subject = SkippedFile(location=Location(path=rel_path), reason=reason)
     return FileOutcome(findings=engine.check_subject(subject, ctx),
-                       error=InputError(path=rel_path, message=reason))
+                       error=InputError(path=rel_path, message=reason, unreadable=is_unreadable(reason)))
 
 
 def _analyse_chunk(entries: list[FileEntry]) -> list[FileOutcome]:

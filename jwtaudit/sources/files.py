@@ -178,6 +178,14 @@ def _suffix(rel_path: str) -> str:
     return name[dot:] if dot > 0 else ""
 
 
+UNREADABLE_REASONS = ("permission denied", "cannot read", "folder cannot be read")
+
+
+def is_unreadable(reason: str) -> bool:
+    """A skip reason that means the scan is partial (as opposed to a deliberate skip)."""
+    return reason.startswith(UNREADABLE_REASONS)
+
+
 def read_file(entry: FileEntry, max_size: int) -> tuple[bytes | None, str | None]:
     """(content, None), or (None, reason) for a file the scan must skip."""
     suffix = _suffix(entry.rel_path)

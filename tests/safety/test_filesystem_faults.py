@@ -93,13 +93,17 @@ def test_unreadable_file_is_meta002_and_the_rest_is_scanned(tree: Path, monkeypa
     assert [e["path"] for e in report["summary"]["errors"]] == ["locked.env"]
 
 
-def test_only_unreadable_input_fails_with_fail_on_info(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A partial scan is visible in the exit code when the gate asks for it (META002 is info)."""
+def test_partial_scan_exits_2_unless_findings_already_fail(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An unreadable input makes an otherwise clean run exit 2 (design.md: "unreadable file");
+    findings at --fail-on still exit 1; deliberate skips (binary files) do not count."""
     root = tmp_path / "root"
     root.mkdir()
     (root / "locked.env").write_text(SECRET_ENV)
+    (root / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n\0\0")
     deny(monkeypatch, root / "locked.env")
     assert scan(root, "--fail-on", "info")[0] == 1
+    assert scan(root)[0] == 2
+    (root / "locked.env").unlink()
     assert scan(root)[0] == 0
 
 
