@@ -102,11 +102,9 @@ class _Analyser:
         self.ctx = engine.RunContext(config=self.config, now=self.now,
                                      wordlist=load_wordlist(self.config.wordlist))
         self.options = ScanOptions(profile=self.config.profile)
-        self.spec = None
-        if self.config.exclude:
-            import pathspec
+        from jwtaudit.sources.files import excluder
 
-            self.spec = pathspec.PathSpec.from_lines("gitwildmatch", self.config.exclude)
+        self.spec = excluder(self.config.exclude)
 
     def wanted(self, path: str) -> bool:
         """Not excluded by config and not a known binary type (those are never read)."""

@@ -101,7 +101,8 @@ def _walk_all(folder: Path, unreadable: list[tuple[str, str]] | None = None) -> 
             yield prefix + name
 
 
-def _excluder(patterns: Sequence[str]):  # type: ignore[no-untyped-def]
+def excluder(patterns: Sequence[str]):  # type: ignore[no-untyped-def]
+    """A gitignore-style matcher for the config's `exclude` globs, or None without any."""
     if not patterns:
         return None
     import pathspec
@@ -118,7 +119,7 @@ def _excluder(patterns: Sequence[str]):  # type: ignore[no-untyped-def]
 def collect(paths: Sequence[str], root: Path,
             exclude: Sequence[str] = ()) -> tuple[list[FileEntry], list[Skipped]]:
     """Every file to scan under `paths`, in a stable order, and the ones skipped while walking."""
-    spec = _excluder(exclude)
+    spec = excluder(exclude)
     root_real = root.resolve()
     entries: dict[str, FileEntry] = {}
     skipped: dict[str, Skipped] = {}
