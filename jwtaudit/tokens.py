@@ -212,10 +212,27 @@ def looks_like_kore_app_id(value: Any) -> bool:
         lowered.startswith("<") and lowered.endswith(">"))
 
 
+_FOREIGN_IDP_CLAIMS = ("tid", "oid", "appidacr", "azpacr", "xms_tcdt")
+
+
+def issued_by_other_idp(claims: dict[str, Any]) -> bool:
+    """Signs of another identity provider's token (Azure AD's `appid`, `tid`, an `iss` URL that
+    is not Kore's): its `appid` claim is that IdP's, not a Kore mistake."""
+    iss = claims.get("iss")
+    if isinstance(iss, str) and iss.startswith(("https://", "http://")) and "kore" not in iss.lower():
+        return True
+    return any(name in claims for name in _FOREIGN_IDP_CLAIMS)
+
+
 def kore_app_id_variants(claims: dict[str, Any]) -> list[str]:
-    """Miscased appId claims whose value is a Kore client id: other IdPs' `appid` (Azure AD puts
-    a bare GUID there) are not Kore tokens."""
-    return [name for name in app_id_variants(claims) if looks_like_kore_app_id(claims[name])]
+    """Miscased appId claims that are Kore mistakes: any whose value is a Kore client id, and
+    otherwise all of them unless the token is visibly another IdP's (Azure AD puts a bare GUID
+    in its own `appid`)."""
+    variants = app_id_variants(claims)
+    kore_like = [name for name in variants if looks_like_kore_app_id(claims[name])]
+    if kore_like or issued_by_other_idp(claims):
+        return kore_like
+    return variants
 
 
 def is_idproxy_audience(value: Any) -> bool:
