@@ -173,6 +173,32 @@ sarif_suppressed_option = click.option(
 )
 
 
+def with_line_hashes(result: Result, pairs: list[tuple[str, str | None]], root: Path) -> Result:
+    """For SARIF: GitHub's primaryLocationLineHash and UTF-16 columns, from the files as they
+    are on disk (only when a SARIF report is asked for: hashing costs a pass over each file)."""
+    if not any(fmt == "sarif" for fmt, _ in pairs):
+        return result
+    from dataclasses import replace
+
+    from jwtaudit.reports.linehash import sarif_properties
+    from jwtaudit.sources.text import decode_bytes
+
+    limit = 5 * 1024 * 1024
+
+    def text_of(location: Any) -> str | None:
+        if location.commit or location.path.startswith("<") or "!/" in location.path:
+            return None
+        try:
+            path = root / location.path
+            if path.stat().st_size > limit:
+                return None
+            return decode_bytes(path.read_bytes())[0]
+        except (OSError, ValueError):
+            return None
+
+    return replace(result, properties={**result.properties, **sarif_properties(result.findings, text_of)})
+
+
 def with_sarif_options(result: Result, include_suppressed: bool) -> Result:
     if not include_suppressed:
         return result
@@ -257,6 +283,8 @@ def audit_command(path: str, now_text: str | None, wordlist: str | None, formats
                           wordlist=wordlist)
     pairs = pair_outputs(formats, outputs)
     result, redactor = run_audit_command(AuditOptions(path=path, now=now_text), config)
+    root = Path(path) if Path(path).is_dir() else Path(path).parent
+    result = with_line_hashes(result, pairs, root)
     result = with_sarif_options(result, sarif_include_suppressed)
     finish(result, config, pairs, redactor)
 
@@ -304,7 +332,10 @@ def scan_command(paths: tuple[str, ...], jobs: int | None, now_text: str | None,
 
         result, redactor = run_with_git_options(request, paths, config, **git_options)
     else:
+        from jwtaudit.sources.files import scan_root
+
         result, redactor = run_scan(request, config)
+        result = with_line_hashes(result, pairs, scan_root(targets))
     result = with_sarif_options(result, sarif_include_suppressed)
     finish(result, config, pairs, redactor)
 
