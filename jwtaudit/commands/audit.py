@@ -35,16 +35,20 @@ def run_audit_command(options: AuditOptions, config: Config) -> tuple[Result, Re
     redactor = Redactor()
     artefacts = export.load(Path(options.path), max_file_size=config.max_file_size)
     linked = export_link.link(artefacts)
-    redactor.add_all(linked.sensitive)
-    for app in linked.app_settings.values():
-        redactor.add_all(app.secrets)
+    # link() reads the first account container with everything else; a further container (another
+    # account, or another snapshot) is audited as an account of its own rather than dropped
+    extra = [export_link.link([art]) for art in
+             [a for a in artefacts if a.kind == export.CONTAINER][1:]]
+    for part in (linked, *extra):
+        redactor.add_all(part.sensitive)
+        for app in part.app_settings.values():
+            redactor.add_all(app.secrets)
     for token in linked.tokens:
         redactor.add_all(token.token.raw.split(".")[2:])
     ctx = engine.RunContext(config=config, now=parse_now(options.now), redactor=redactor,
                             wordlist=load_wordlist(config.wordlist))
     subjects: list[Any] = []
-    if linked.account is not None:
-        subjects.append(linked.account)
+    subjects.extend(part.account for part in (linked, *extra) if part.account is not None)
     subjects.extend(linked.bot_exports)
     subjects.extend(linked.tokens)
     secrets, public_keys = [], []

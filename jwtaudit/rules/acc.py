@@ -17,7 +17,7 @@ from jwtaudit.engine import RunContext
 from jwtaudit.model import Confidence, Hit, Location, Severity
 from jwtaudit.redact import short_hash
 from jwtaudit.rules.registry import rule
-from jwtaudit.sources.export_link import is_template
+from jwtaudit.sources.export_link import is_masked, is_template
 from jwtaudit.sources.secrets import shannon_entropy
 from jwtaudit.subjects import AccountSubject, ExportApp, ExportBot, ExportNode
 
@@ -482,7 +482,8 @@ def secret_in_export(subject: AccountSubject, ctx: RunContext) -> Iterator[Hit]:
     for app in subject.apps:
         for node in (*app.nodes, *app.duplicates):
             secret = _text(node.get("clientSecret"))
-            if secret is None or is_template(secret) or (node.path, node.pointer) in seen:
+            if secret is None or is_template(secret) or is_masked(secret) \
+                    or (node.path, node.pointer) in seen:
                 continue
             seen.add((node.path, node.pointer))
             yield Hit(message=f"The export stores the client secret of {app.client_id} in clear; rotate it.",
@@ -565,7 +566,7 @@ def weak_app_secret(subject: AccountSubject, ctx: RunContext) -> Iterator[Hit]:
     for app in subject.apps:
         for node in app.nodes:
             secret = node.get("clientSecret")
-            if isinstance(secret, str) and not is_template(secret):
+            if isinstance(secret, str) and secret and not is_template(secret) and not is_masked(secret):
                 verdict = weak_secret_reason(secret, weak)
                 if verdict:
                     reason, guessable = verdict

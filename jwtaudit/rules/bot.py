@@ -215,7 +215,7 @@ def plain_http_service(subject: BotExportSubject, ctx: RunContext) -> Iterator[H
     """
     for node in subject.service_nodes:
         url = (node.url or "").strip()
-        host = _host(url) if "://" in url else None
+        host = _host(url if "://" in url else "//" + url) if url else None
         plain_url = url.lower().startswith("http://")
         plain_protocol = (node.protocol or "").lower().rstrip(":/") == "http" and not url.lower().startswith("https://")
         if (plain_url or plain_protocol) and not _loopback(host):

@@ -168,6 +168,15 @@ def link(artefacts: list[Artefact]) -> LinkedExport:
             _collect_secret(record, entry, container.path, pointer)
         for pointer, item in _items(container, "/bots", cdata.get("bots")):
             add_bot(container, pointer, item)
+    # further containers (other accounts) are audited on their own; here they only tell which of
+    # this account's client ids another account also defines (ACC013)
+    for other in containers[1:]:
+        other_account = other.data.get("account")
+        other_id = _str(other_account.get("accountId")) if isinstance(other_account, dict) else None
+        for _pointer, entry in _items(other, "/apps", other.data.get("apps")):
+            client_id = _str(entry.get("clientId"))
+            if client_id in apps:
+                _unique(apps[client_id].account_ids, _str(entry.get("accountId")) or other_id)
     for art in by_kind.get(GET_BOTS, []):
         for pointer, item in _items(art, "/bots", art.data.get("bots")):
             add_bot(art, pointer, item)
@@ -241,13 +250,19 @@ def _merge_settings(record: _App, entry: dict[str, Any]) -> None:
 
 def _collect_secret(record: _App, entry: dict[str, Any], path: str, pointer: str) -> None:
     secret = _str(entry.get("clientSecret"))
-    if secret and not is_template(secret):
+    if secret and not is_template(secret) and not is_masked(secret):
         record.secrets.append((secret, f"{path}#{pointer}/clientSecret"))
 
 
 def is_template(value: str) -> bool:
     """A `{{…}}` value (`{{env.API_KEY}}`, `{{context.x}}`): a reference, not a literal."""
     return "{{" in value and "}}" in value
+
+
+def is_masked(value: str) -> bool:
+    """A value blanked out by whoever saved the export (`********`, `••••`): no secret in it."""
+    text = value.strip()
+    return bool(text) and set(text) <= {"*", "x", "X", "\u2022", "\u25cf"}
 
 
 def _export_app(record: _App) -> ExportApp:
@@ -420,6 +435,12 @@ def _service_nodes(art: Artefact) -> Iterator[ServiceNode]:
             for key in ("url", "host"):
                 if _str(source.get(key)):
                     url, url_pointer = source[key], pointer_join(container_pointer, key)
+                    path = _str(source.get("path"))
+                    if key == "host" and path and "://" not in url:
+                        # real exports split the URL: host "api.example.com", path "/v1/x?key=…"
+                        url = url.rstrip("/") + "/" + path.lstrip("/")
+                        if "?" in path:
+                            url_pointer = pointer_join(container_pointer, "path")
                     break
             if url:
                 break
@@ -435,6 +456,8 @@ def _service_nodes(art: Artefact) -> Iterator[ServiceNode]:
         idp = item.get("idp")
         if isinstance(idp, dict):
             idp = _str(idp.get("_id")) or _str(idp.get("name"))
+        if isinstance(idp, str) and idp.strip().lower() in ("none", "null", ""):
+            idp = None  # real exports write "idp": "none" for a node without authorization
         yield ServiceNode(
             node=node,
             name=_str(item.get("name")),
