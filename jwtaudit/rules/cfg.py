@@ -48,8 +48,18 @@ def normalise(name: object) -> str:
     return "".join(ch for ch in str(name).lower() if ch.isalnum())
 
 
+_WALKED: list[Any] = [None, []]  # [data, entries] of the last document walked
+
+
 def walk(data: Any) -> Iterator[tuple[str, str, Any, Any]]:
-    """(pointer, key, value, parent) for every entry of a document, bounded in depth and size."""
+    """(pointer, key, value, parent) for every entry of a document, bounded in depth and size.
+    The entries of the last document are kept: five rules walk each document in turn."""
+    if _WALKED[0] is not data:
+        _WALKED[:] = [data, list(_walk(data))]
+    return iter(_WALKED[1])
+
+
+def _walk(data: Any) -> Iterator[tuple[str, str, Any, Any]]:
     stack: list[tuple[str, Any, int]] = [("", data, 0)]
     seen = 0
     while stack and seen < MAX_WALK_ENTRIES:
@@ -81,10 +91,14 @@ def is_kore_context(subject: DocumentSubject) -> bool:
     """The document configures a Kore.ai client: a client/bot id, a Kore host or a `kore` key."""
     if is_botkit_config(subject):
         return True
-    for text in strings_in(subject.data):
-        if "kore" in text.lower() or _CLIENT_ID.search(text) or _BOT_ID.search(text):
-            return True
-    return False
+    if _KORE_CONTEXT[0] is not subject:  # CFG002 and CFG003 both ask, one after the other
+        text = "\n".join(strings_in(subject.data))  # no pattern matches across a newline
+        found = "kore" in text.lower() or _CLIENT_ID.search(text) or _BOT_ID.search(text)
+        _KORE_CONTEXT[:] = [subject, bool(found)]
+    return bool(_KORE_CONTEXT[1])
+
+
+_KORE_CONTEXT: list[Any] = [None, False]  # [subject, answer] for the last document asked about
 
 
 def is_sdk_shaped(parent: Any) -> bool:

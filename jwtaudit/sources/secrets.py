@@ -15,7 +15,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 # Words that put a line in front of the keyword-based and entropy detectors (lowercase).
@@ -252,6 +252,7 @@ def detect(code: str, rel_path: str, line: str) -> list[tuple[str, int]]:
     return found
 
 
+@lru_cache(maxsize=8192)  # the same value is asked about by the file pass and several detectors
 def is_placeholder(value: str) -> bool:
     """Documentation and test-fixture stand-ins, templates and references, not secrets."""
     stripped = value.strip("'\"` ")
