@@ -321,6 +321,12 @@ def _env_name(node: ExportNode) -> str:
     return ""
 
 
+def _secured(node: ExportNode) -> bool:
+    """`isSecured: true` (also the string "true" that hand-edited or YAML-converted exports hold)."""
+    flag = node.get("isSecured")
+    return flag is True or (isinstance(flag, str) and flag.strip().lower() == "true")
+
+
 def _env_value_location(node: ExportNode) -> Location:
     return node.locate("value") if "value" in node.data else node.locate()
 
@@ -354,7 +360,7 @@ def unsecured_secret_variable(subject: BotExportSubject, ctx: RunContext) -> Ite
     - https://cwe.mitre.org/data/definitions/312.html
     """
     for node in subject.env_variables:
-        if node.get("isSecured") is True:
+        if _secured(node):
             continue
         name, value = _env_name(node), node.get("value")
         if isinstance(value, str) and literal_credential(name, value):
@@ -394,7 +400,7 @@ def secured_variable_with_value(subject: BotExportSubject, ctx: RunContext) -> I
     """
     for node in subject.env_variables:
         value = node.get("value")
-        if node.get("isSecured") is True and isinstance(value, str) and value.strip() \
+        if _secured(node) and isinstance(value, str) and value.strip() \
                 and not set(value.strip()) <= {"*", "•"} and not is_template(value):
             name = _env_name(node)
             yield Hit(message=f"Secured environment variable '{name[:60]}' still has a value in the export.",

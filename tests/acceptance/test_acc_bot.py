@@ -787,3 +787,141 @@ def test_token_in_service_node_checked_by_tok_rules(tmp_path: Path) -> None:
     where = {(D, "/dialogComponents/0/headers/value/auth")}
     assert hits(findings, "BOT012") == where
     assert hits(findings, "TOK009") == where
+
+
+# --- second round: other real shapes ----------------------------------------------------------
+
+
+def botkit_config(apikey: str, app_id: str = C1) -> dict[str, Any]:
+    return {"app": {"port": 8003, "url": "https://botkit.example.com"},
+            "credentials": {"apikey": apikey, "appId": app_id},
+            "jwt": {"jwtAlgorithm": "HS256", "jwtExpiry": 300},
+            "redis": {"options": {"host": "localhost", "port": 6379}}}
+
+
+def test_tok_context_from_get_bots_export(tmp_path: Path) -> None:
+    """`token --export` with a saved Get Bots response: JTI/JWE enforcement and the secret come from jwtApps."""
+    write(tmp_path, {G: get_bots(bot(jwt_apps=[jwt_app(secret=STRONG_SECRET, jti=True, jwe=True)]))})
+    found = token_run(tmp_path, api_token(key=OTHER_SECRET, jti=...), "--export", str(tmp_path / G))
+    assert hits(found, "TOK007") == hits(found, "TOK018") == hits(found, "TOK016") == {("<argument>", None)}
+    assert severities(found, "TOK007") == {"high"}
+    clean = token_run(tmp_path, api_token(), "--export", str(tmp_path / G))
+    assert hits(clean, "TOK016") == hits(clean, "TOK007") == set()
+
+
+def test_tok016_sdk_token_matched_by_iss(tmp_path: Path) -> None:
+    write(tmp_path, {A: container([app(created="bot_builder", clientSecret=STRONG_SECRET)], [],
+                                  [bot(jwt_apps=[jwt_app()])])})
+    assert hits(token_run(tmp_path, sdk_token(key=OTHER_SECRET), "--export", str(tmp_path / A)), "TOK016") \
+        == {("<argument>", None)}
+    assert hits(token_run(tmp_path, sdk_token(), "--export", str(tmp_path / A)), "TOK016") == set()
+
+
+def test_tok016_botkit_config_secret(tmp_path: Path) -> None:
+    """A BotKit config.json names the app (credentials.appId) and its secret (credentials.apikey)."""
+    write(tmp_path, {"config.json": botkit_config(STRONG_SECRET)})
+    found = token_run(tmp_path, api_token(key=OTHER_SECRET), "--export", str(tmp_path / "config.json"))
+    assert hits(found, "TOK016") == {("<argument>", None)}
+    assert hits(token_run(tmp_path, api_token(), "--export", str(tmp_path / "config.json")), "TOK016") == set()
+
+
+def test_bot_export_zip(tmp_path: Path) -> None:
+    """Real bot exports are zips: findings name the entry inside the zip."""
+    import zipfile
+
+    files = bot_export([service(protocol="http", headers={"Authorization": BASIC})],
+                       env=[env_var("ORDERS_API_KEY", API_KEY, secured=False)])
+    with zipfile.ZipFile(tmp_path / "Support.zip", "w") as archive:
+        for name, content in files.items():
+            archive.writestr(name, json.dumps(content, indent=2))
+    findings = run(["audit", str(tmp_path / "Support.zip")])
+    paths = {f["location"]["path"] for f in findings if f["rule"].startswith("BOT")}
+    assert len(paths) == 2 and all(p.startswith("Support.zip") for p in paths), paths
+    assert {(f["rule"], f["location"]["pointer"]) for f in findings if f["rule"].startswith("BOT")} == {
+        ("BOT001", "/dialogComponents/0/headers/value/Authorization"),
+        ("BOT002", "/dialogComponents/0/endPoint/protocol"),
+        ("BOT003", "/envVariables/0/value")}
+
+
+def test_service_node_variants(tmp_path: Path) -> None:
+    """Header spellings people use: lowercase bearer, `apikey` header, `token` query in a full URL."""
+    root = tmp_path / "e"
+    write(root, bot_export([
+        service("A", headers={"authorization": "bearer 7f9c2ba4e88f827d616045507605853e"}),
+        service("B", headers={"apikey": "ord3rs-live-2026"}),
+        service("C", url="https://hooks.example.com/notify?channel=ops&token=" + API_KEY, host="", protocol=""),
+        service("D", headers={"Authorization": "Bearer {{env.A}}", "X-Tenant": "acme"},
+                path="/v1/orders?page=2&sort=desc"),
+    ]))
+    found = run(["audit", str(root)])
+    assert hits(found, "BOT001") == {(D, "/dialogComponents/0/headers/value/authorization"),
+                                     (D, "/dialogComponents/1/headers/value/apikey"),
+                                     (D, "/dialogComponents/2/endPoint/url")}
+
+
+def test_env_variables_edge_shapes(tmp_path: Path) -> None:
+    """BOT003/BOT004 on the edges: a JWT value under a neutral name, a masked secured value."""
+    root = tmp_path / "e"
+    write(root, bot_export(env=[env_var("koreSession", api_token(), secured=False),
+                                env_var("DB_PASSWORD", "********", secured=True),
+                                env_var("SUPPORT_EMAIL", "help@example.com", secured=False)]))
+    found = run(["audit", str(root)])
+    assert hits(found, "BOT003") == {(CFG, "/envVariables/0/value")}
+    assert hits(found, "BOT004") == set()
+
+
+MORE: list[Case] = []
+
+
+def more(id: str, rule: str, files: dict[str, Any], expected: set[tuple[str, str | None]],
+         severity: str | None = None) -> None:
+    MORE.append(Case(id, rule, files, expected, severity))
+
+
+more("get-bots-two-accounts", "ACC013",
+     {G: get_bots(bot(jwt_apps=[jwt_app()]), bot(B2, "Other", account=ACCT2, jwt_apps=[jwt_app()]))},
+     {(G, "/bots/0/jwtApps/0/clientId")}, "medium")
+more("get-bots-one-app-two-bots-same-account", "ACC013",
+     {G: get_bots(bot(jwt_apps=[jwt_app()]), bot(B2, "Sales", jwt_apps=[jwt_app()]))}, set())
+more("status-capitalised", "ACC005",
+     {A: container([app()], [mapping(level="bot", bot=B1, scopes=("Chat History",))], [bot(status="Published")])},
+     set())
+more("builder-app-used-by-botkit", "ACC006",
+     {A: container([app(created="bot_builder", name="botkit")], [mapping(C2)]),
+      "botkit/config.json": botkit_config(STRONG_SECRET)}, set())
+more("user-management-ui-spelling", "ACC007",
+     {A: container([app()], [mapping(scopes=("User Management",)),
+                             mapping(level="bot", bot=B1, scopes=("Chat History",))], [bot()])},
+     {(A, "/apiScopeMappings/0/scopes")}, "medium")
+more("get-bots-jwt-io-default", "ACC010", {G: get_bots(bot(jwt_apps=[jwt_app(secret="your-256-bit-secret")]))},
+     {(G, "/bots/0/jwtApps/0/clientSecret")}, "critical")
+more("masked-secret-not-weak", "ACC010", {G: get_bots(bot(jwt_apps=[jwt_app(secret="********")]))}, set())
+more("query-underscore-spelling", "BOT007",
+     bot_export(profiles=[profile(sso="api_key", fields=[{"type": "query_string", "key": "key", "value": API_KEY}])]),
+     {(D, f"{P}/fields/0/value")}, "high")
+more("on-prem-callback", "BOT010",
+     {A: {**container([app()], [mapping()], [bot(export="bots/support/")]), "host": "https://bots.acme.com"},
+      **sub("bots/support", bot_export(profiles=[profile(callbackUrl="https://bots.acme.com/workflows/callback/")]))},
+     set())
+more("idp-object", "BOT011",
+     bot_export([service(idp={"_id": AP1, "name": "ServiceNow OAuth"}, auth_required=True)], [profile()]), set())
+more("idp-empty", "BOT011", bot_export([service(idp="")], []), set())
+more("env-object-shape", "BOT003",
+     {D: bot_definition(), CFG: {"envVariables": {"ORDERS_API_KEY": {"value": API_KEY, "isSecured": False}}}},
+     {(CFG, "/envVariables/ORDERS_API_KEY/value")}, "high")
+# A hand-edited / YAML-converted export may hold the flag as a string: "true" is still secured.
+more("secured-as-string", "BOT003",
+     bot_export(env=[{"key": "ORDERS_API_KEY", "value": "", "isSecured": "true"}]), set())
+more("secured-as-string-with-value", "BOT004",
+     bot_export(env=[{"key": "ORDERS_API_KEY", "value": API_KEY, "isSecured": "true"}]),
+     {(CFG, "/envVariables/0/value")}, "medium")
+
+
+@pytest.mark.parametrize("c", [c.param() for c in MORE])
+def test_more(c: Case, tmp_path: Path) -> None:
+    root = tmp_path / "export"
+    write(root, c.files)
+    findings = run(["audit", str(root)])
+    assert hits(findings, c.rule) == c.expected
+    if c.expected and c.severity:
+        assert severities(findings, c.rule) == {c.severity}
