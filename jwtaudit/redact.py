@@ -27,7 +27,7 @@ def short_hash(value: str | bytes, length: int = 8) -> str:
 def keyed_hash(value: str | bytes) -> str:
     """Keyed hash for fingerprints and reuse detection; stable across machines and runs."""
     data = value.encode("utf-8", "surrogatepass") if isinstance(value, str) else value
-    return hmac.new(_FINGERPRINT_KEY, data, hashlib.sha256).hexdigest()
+    return hmac.digest(_FINGERPRINT_KEY, data, "sha256").hex()  # one-shot: no HMAC object per value
 
 
 def mask(value: str) -> str:

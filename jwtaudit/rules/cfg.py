@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import replace
+from functools import lru_cache
 from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
@@ -44,6 +45,7 @@ _BOT_ID = re.compile(r"\bst-[0-9a-f]{8}-[0-9a-f]{4}-", re.IGNORECASE)
 _KORE_HOST = re.compile(r"(?:^|\.)kore\.(?:ai|com|net)$", re.IGNORECASE)
 
 
+@lru_cache(maxsize=4096, typed=True)  # the same few key names, asked by every rule of the family
 def normalise(name: object) -> str:
     return "".join(ch for ch in str(name).lower() if ch.isalnum())
 

@@ -594,7 +594,7 @@ def _pointer_at(subject: TextSubject, line: int, column: int) -> str | None:
 
 def _make_generic(spec: ds.PluginSpec) -> Callable[[TextSubject, RunContext], Iterator[Hit]]:
     def check(subject: TextSubject, ctx: RunContext) -> Iterator[Hit]:
-        lines = dict(subject.detector_lines).get(spec.code)
+        lines = _detector_lines(subject).get(spec.code)
         if not lines or ds.is_lock_file(subject.location.path):
             return
         texts = subject.line_texts
@@ -609,6 +609,17 @@ def _make_generic(spec: ds.PluginSpec) -> Callable[[TextSubject, RunContext], It
     check.__name__ = spec.name.replace("-", "_")
     check.__doc__ = _GENERIC_DOC.format(plugin=spec.plugin, title=spec.title, example=spec.example)
     return check
+
+
+_DETECTOR_LINES: list[Any] = [None, {}]  # [subject, {code: lines}] for the last text subject
+
+
+def _detector_lines(subject: TextSubject) -> dict[str, tuple[int, ...]]:
+    """`subject.detector_lines` as a dict, built once for the 25 generic rules that ask in turn."""
+    if _DETECTOR_LINES[0] is not subject:
+        _DETECTOR_LINES[:] = [subject, dict(subject.detector_lines)]
+    lines: dict[str, tuple[int, ...]] = _DETECTOR_LINES[1]
+    return lines
 
 
 def _line_index(subject: TextSubject, ctx: RunContext) -> Any:

@@ -197,7 +197,9 @@ def read_file(entry: FileEntry, max_size: int) -> tuple[bytes | None, str | None
             size = os.fstat(handle.fileno()).st_size
             if size > max_size:
                 return None, f"larger than the size cap ({size} bytes > {max_size})"
-            data = handle.read(max_size + 1)
+            data = handle.read(size + 1)  # a buffer the size of the cap per file costs more than the read
+            if len(data) > size:  # the file grew since fstat: read on, up to the cap, as a single read would
+                data += handle.read(max_size + 1 - len(data))
     except FileNotFoundError:
         return None, "file vanished during the scan"
     except PermissionError:

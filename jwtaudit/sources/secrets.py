@@ -221,18 +221,21 @@ def _regex_values(detector: Any, line: str) -> list[tuple[str, int]]:
     return out
 
 
+@lru_cache(maxsize=256)  # asked once per candidate line; the answer depends on the file name only
+def _keyword_regexes(rel_path: str) -> Any:
+    """KeywordDetector's assignment patterns for the file's type (detect-secrets' own choice)."""
+    from detect_secrets.plugins.keyword import QUOTES_REQUIRED_DENYLIST_REGEX_TO_GROUP, REGEX_BY_FILETYPE
+    from detect_secrets.util.filetype import determine_file_type
+
+    return REGEX_BY_FILETYPE.get(determine_file_type(rel_path), QUOTES_REQUIRED_DENYLIST_REGEX_TO_GROUP)
+
+
 def detect(code: str, rel_path: str, line: str) -> list[tuple[str, int]]:
     """(value, 0-based column) for each secret the plugin finds on `line`, after filters."""
     spec = BY_CODE[code]
     detector = plugin(code)
     if spec.plugin == "KeywordDetector":
-        from detect_secrets.plugins.keyword import (
-            QUOTES_REQUIRED_DENYLIST_REGEX_TO_GROUP,
-            REGEX_BY_FILETYPE,
-        )
-        from detect_secrets.util.filetype import determine_file_type
-
-        groups = REGEX_BY_FILETYPE.get(determine_file_type(rel_path), QUOTES_REQUIRED_DENYLIST_REGEX_TO_GROUP)
+        groups = _keyword_regexes(rel_path)
         pairs = [(v, line.find(v)) for v in detector.analyze_string(line, denylist_regex_to_group=groups)]
     elif hasattr(detector, "denylist"):
         pairs = _regex_values(detector, line)
