@@ -208,7 +208,7 @@ def link(artefacts: list[Artefact]) -> LinkedExport:
         sensitive.extend(secret for secret, _ in record.secrets)
 
     account = None
-    if container is not None or by_kind.get(GET_BOTS) or apps:
+    if container is not None or by_kind.get(GET_BOTS) or by_kind.get(TABLE_DEFINITION) or apps:
         tables, table_names = _tables(container, by_kind.get(TABLE_DEFINITION, []))
         xenioo = cdata.get("xenioo")
         root = container.path if container else (artefacts[0].path if artefacts else "")

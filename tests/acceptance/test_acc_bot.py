@@ -917,6 +917,24 @@ more("secured-as-string-with-value", "BOT004",
      {(CFG, "/envVariables/0/value")}, "medium")
 
 
+
+def table_definition(name: str, apps: list[dict[str, Any]]) -> dict[str, Any]:
+    """A Kore data-table definition file (`tableDefinition_<name>_<ms>.json`) with its grants."""
+    return {"name": name, "description": "", "schemaDef": [{"name": "id", "type": "string", "isPrimaryKey": True}],
+            "assignments": {"apps": apps, "bots": []}}
+
+
+T1, T2 = "tableDefinition_customers_1731000000000.json", "tableDefinition_orders_1731000000001.json"
+# A table definition audited on its own (no container, no Get Bots) is still judged.
+more("lone-table-definition-delete-without-read", "ACC012",
+     {T1: table_definition("customers", [grant(read=False, delete=True)])}, {(T1, "/assignments/apps/0")}, "medium")
+more("table-definitions-write-everywhere", "ACC012",
+     {A: container(DT), T1: table_definition("customers", [grant(write=True)]),
+      T2: table_definition("orders", [grant(write=True)])}, {(T1, "/assignments/apps/0")}, "medium")
+more("lone-table-definition-read-delete", "ACC012",
+     {T1: table_definition("customers", [grant(read=True, delete=True)])}, set())
+
+
 @pytest.mark.parametrize("c", [c.param() for c in MORE])
 def test_more(c: Case, tmp_path: Path) -> None:
     root = tmp_path / "export"
