@@ -129,6 +129,16 @@ def _context_candidates(words: Iterable[str]) -> list[str]:
     return out
 
 
+def _own_identifiers(payload: Any) -> list[str]:
+    """String values of the token's identifier claims (client id, issuer, subject, audience)."""
+    if not isinstance(payload, dict):
+        return []
+    names = ("appId", "iss", "kore_iss", "sub", "kore_sub", "aud", "client_id", "clientId", "azp")
+    values = [payload[name] for name in names if isinstance(payload.get(name), str)]
+    values += [payload[name] for name in tk.app_id_variants(payload) if isinstance(payload[name], str)]
+    return list(dict.fromkeys(value for value in values if value))
+
+
 def find_weak_secret(subject: TokenSubject, ctx: RunContext) -> tuple[str, str] | None:
     """(secret, source) for the first guessable secret that verifies the token, memoised per run."""
     token = subject.token
@@ -143,6 +153,8 @@ def find_weak_secret(subject: TokenSubject, ctx: RunContext) -> tuple[str, str] 
         ("the built-in weak-secret list", builtin_weak_secrets(), tk.SHARED_HMAC_KEYS),
         ("your wordlist", ctx.wordlist, None),
         ("names from the scanned context", _context_candidates(subject.context_words), tk.SHARED_HMAC_KEYS),
+        # the token's own identifiers: signing with the client id instead of the secret is common
+        ("the token's own identifier claims", _own_identifiers(token.payload), None),
     ):
         match = tk.crack_hmac(token, candidates, keys)
         if match is not None:
@@ -1172,11 +1184,12 @@ def critical_header_parameter(subject: TokenSubject, ctx: RunContext) -> Iterato
     - RFC 7515 §4.1.11; RFC 7797
     """
     header = subject.token.header or {}
-    if "crit" in header:
-        yield _hit(subject, "Header has 'crit': verifiers that ignore it accept what they should "
-                   "reject.", parameter="crit", part="crit")
+    # one finding per token: `b64: false` comes with `crit: ["b64"]` (RFC 7797), one problem
     if header.get("b64") is False:
         yield _hit(subject, "Header has 'b64': false (unencoded payload).", parameter="b64", part="b64")
+    elif "crit" in header:
+        yield _hit(subject, "Header has 'crit': verifiers that ignore it accept what they should "
+                   "reject.", parameter="crit", part="crit")
 
 
 # --- small formatting helpers -----------------------------------------------------------------

@@ -65,7 +65,7 @@ _FRONTEND_DIRS = frozenset(
 _INDEXED = frozenset(
     {"pair", "shorthand_property_identifier", "call_expression", "new_expression",
      "assignment_expression", "variable_declarator", "public_field_definition", "field_definition",
-     "jsx_attribute"}
+     "jsx_attribute", "export_statement"}
 )
 
 
@@ -1062,6 +1062,9 @@ def _config_document(an: Analysis) -> None:
             value = node.child_by_field_name("right")
             path = _member_path(an, left) if left is not None else None
             anchor = left
+        elif kind == "export_statement" and node.child_by_field_name("value") is not None:
+            # `export default { jwtServerUrl: … }`: the config object has no name of its own
+            path, anchor, value = ["default"], node, node.child_by_field_name("value")
         elif kind in ("public_field_definition", "field_definition"):
             name = node.child_by_field_name("name") or node.child_by_field_name("property")
             value = node.child_by_field_name("value")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import codecs
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -503,7 +504,8 @@ def _assignments(ctx: _Context, low: str) -> list[Assignment]:
             add(Assignment(key=label, value=value, scope=scope,
                            location=ctx.location(match.start(), match.end(), ctx.pointer_at(line, column))))
     if "kty" in low and doc is not None:
-        for pointer, value in _walk(doc.data, "", 0):
+        # the document itself may be the JWK (a lone `jwk.json`), not only a member of `keys`
+        for pointer, value in itertools.chain((("", doc.data),), _walk(doc.data, "", 0)):
             if isinstance(value, dict) and isinstance(value.get("kty"), str):
                 private = [m for m in _JWK_PRIVATE if isinstance(value.get(m), str) and value.get(m)]
                 if value.get("kty") == "oct" and isinstance(value.get("k"), str) and value.get("k"):
