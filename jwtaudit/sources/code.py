@@ -15,7 +15,7 @@ import re
 from typing import Any
 
 from jwtaudit.model import Location
-from jwtaudit.subjects import CodeDocumentSubject, CodeSubject, SkippedFile, Span, pointer_join
+from jwtaudit.subjects import CodeDocumentSubject, CodeHeader, CodeSubject, SkippedFile, Span, pointer_join
 
 _KORE_CONTEXT = re.compile(
     r"kore|\bcs-[0-9a-f]{8}-[0-9a-f]{4}-|\bst-[0-9a-f]{8}-[0-9a-f]{4}-", re.IGNORECASE
@@ -38,6 +38,26 @@ _TEXT_KEYS = re.compile(
     r"""["']?(clientSecret|client_secret|JWTUrl|jwtUrl|jwtServerUrl|koreAPIUrl|koreApiUrl)["']?"""
     r"""[ \t]{0,20}[:=][ \t]{0,20}(["'])([^"'\\\r\n]{1,500})["']"""
 )
+# Native mobile (Kore's Android/iOS/Flutter SDK configs) and single-file components (Vue, Svelte,
+# HTML pages with an inline `botOptions`): not parsed as code, but their client settings are
+# recovered by the same linear-time text scan, with the spellings those SDKs use
+# (`client_secret`, `JWT_SERVER_URL`, `TOKEN_SERVER_URL`, Swift `String(format: "…")`).
+CLIENT_SUFFIXES = {
+    ".java": "java", ".kt": "kotlin", ".swift": "swift", ".dart": "dart",
+    ".vue": "vue", ".svelte": "svelte", ".html": "html", ".htm": "html",
+}
+_CLIENT_TEXT_KEYS = re.compile(
+    r"""["']?(client_?secret|jwt_?url|jwt_?server(?:_?url)?|token_?server_?url|kore_?api_?url)["']?"""
+    r"""[ \t]{0,20}[:=][ \t]{0,20}(?:String\(format:[ \t]{0,5}|@)?(["'])([^"'\\\r\n]{1,500})["']""",
+    re.IGNORECASE,
+)
+_ANDROID_HINTS = ("android", "botssdk", "sdkconfiguration")
+# curl examples in Markdown and shell scripts: `-H "apikey: $KORE_CLIENT_SECRET"` (CFG004).
+SHELL_SUFFIXES = (".md", ".markdown", ".sh", ".bash", ".zsh")
+_CURL_APIKEY = re.compile(
+    r"""(?:-H|--header)[ \t]{1,20}(["'])(apikey)[ \t]{0,20}:[ \t]{0,20}([^"'\r\n]{1,300})\1""", re.IGNORECASE
+)
+_KORE_SECRET_SHAPE = re.compile(r"^[A-Za-z0-9+/]{43}=$")
 _NEWLINE = re.compile("\n")
 _RELEVANT = re.compile(
     r"jwt|jws|jwe|jwk|jose|kjur|botoptions|clientsecret|client_secret|apikey|api_key|jwturl|"
@@ -46,6 +66,15 @@ _RELEVANT = re.compile(
 )
 _RELEVANT_WORDS = tuple(_RELEVANT.pattern.split("|"))
 _FRONTEND_HINTS = ("public/", "static/", "www/", "assets/", "dist/", "build/", "bundle", ".min.")
+
+
+def client_language_for(rel_path: str) -> str | None:
+    """The language of a native mobile or component file whose client settings are recovered."""
+    lowered = rel_path.lower()
+    for suffix, language in CLIENT_SUFFIXES.items():
+        if lowered.endswith(suffix):
+            return language
+    return None
 
 
 def language_for(rel_path: str) -> str | None:
@@ -78,6 +107,11 @@ def is_relevant(text: str) -> bool:
 
 def subjects_for(rel_path: str, text: str, location: Location) -> list[Any]:
     """Code subject(s) for one source file; never raises for bad code."""
+    if rel_path.lower().endswith(SHELL_SUFFIXES):
+        return _curl_headers(text, location)
+    client = client_language_for(rel_path)
+    if client is not None:  # runs in a browser or an app; no SRC facts for these languages
+        return _text_document(rel_path, text, location, client, minified=False, client=True)
     language = language_for(rel_path) or "javascript"
     reason = _unparsable_reason(text)
     if reason is None and not is_relevant(text):
@@ -145,12 +179,13 @@ def _javascript(rel_path: str, text: str, location: Location, language: str) -> 
 
 
 def _text_document(rel_path: str, text: str, location: Location, language: str,
-                   *, minified: bool) -> list[Any]:
-    """Client-SDK settings recovered from an unparsed JS file by a linear-time scan."""
+                   *, minified: bool, client: bool = False) -> list[Any]:
+    """Client-SDK settings recovered from an unparsed JS file (or a native mobile/component file,
+    `client`) by a linear-time scan."""
     newlines = [m.start() for m in _NEWLINE.finditer(text)]
     matches: list[dict[str, str]] = []
     spans: dict[str, Span] = {}
-    for match in _TEXT_KEYS.finditer(text):
+    for match in (_CLIENT_TEXT_KEYS if client else _TEXT_KEYS).finditer(text):
         if len(matches) >= 1000:
             break
         start = match.start(3)
@@ -164,5 +199,39 @@ def _text_document(rel_path: str, text: str, location: Location, language: str,
         return []
     lowered = rel_path.lower()
     frontend = minified or lowered.endswith((".jsx", ".tsx")) or any(h in lowered for h in _FRONTEND_HINTS)
+    if client:  # Java and Kotlin also run servers (Spring, Ktor): only an Android app ships to users
+        where = lowered + "\n" + text.lower()
+        frontend = language not in ("java", "kotlin") or any(hint in where for hint in _ANDROID_HINTS)
     return [CodeDocumentSubject(location=location, format="javascript-text", data={"matches": matches},
                                 spans=spans, text=text, language=language, frontend=frontend)]
+
+
+def _curl_headers(text: str, location: Location) -> list[Any]:
+    """The client secret sent as BotKit's deprecated `apikey` header by a curl example."""
+    mentions_kore = kore_context(text)
+    newlines = [m.start() for m in _NEWLINE.finditer(text)]
+    headers: list[CodeHeader] = []
+    for match in _CURL_APIKEY.finditer(text):
+        if len(headers) >= 100:
+            break
+        value = match.group(3).strip()
+        name = "".join(ch for ch in value.lower() if ch.isalnum())
+        literal: str | None = None
+        if _KORE_SECRET_SHAPE.match(value):
+            ref, literal = "a literal with the shape of a Kore client secret", value
+        elif "secret" in name:
+            ref = "a value named like the client secret"
+        elif mentions_kore and "apikey" in name:
+            ref = "the BotKit apikey (the client secret)"
+        else:
+            continue
+        start, end = match.start(2), match.end(3)
+        row = bisect.bisect_right(newlines, start - 1)
+        line_start = newlines[row - 1] + 1 if row else 0
+        span = Span(line=row + 1, column=start - line_start + 1, end_line=row + 1,
+                    end_column=end - line_start + 1)
+        headers.append(CodeHeader(name=match.group(2), span=span, secret_ref=ref, value=literal))
+    if not headers:
+        return []
+    return [CodeSubject(location=location, language="shell", headers=tuple(headers),
+                        kore_context=mentions_kore)]

@@ -59,6 +59,10 @@ _SECRET_KEY_PARTS = ("secret", "password", "passwd", "pwd", "apikey", "token", "
                      "jwtkey", "hmackey", "clientkey", "accesskey", "authkey", "credential", "apisecret")
 
 
+# Native mobile and component files (client-SDK settings) and curl examples in Markdown and shell
+# scripts (`apikey` headers): `sources.code` recovers what the code rules need from their text.
+CLIENT_CODE_SUFFIXES = (".java", ".kt", ".swift", ".dart", ".vue", ".svelte", ".html", ".htm",
+                        ".md", ".markdown", ".sh", ".bash", ".zsh")
 @dataclass(frozen=True, kw_only=True)
 class ScanOptions:
     """What the per-file analysis needs from the command (picklable, for worker processes)."""
@@ -267,7 +271,7 @@ def analyse_text(rel_path: str, text: str, options: ScanOptions | None = None, *
         out.tokens.append(subject)
         out.sensitive.append(found.raw)
         out.sensitive.extend(p for p in found.raw.split(".")[2:] if p)
-    is_code = rel_path.lower().endswith(CODE_SUFFIXES)
+    is_code = rel_path.lower().endswith((*CODE_SUFFIXES, *CLIENT_CODE_SUFFIXES))
     if options.code_subjects and is_code and any(w in low for w in CODE_WORDS):
         out.subjects.extend(_code_subjects(rel_path, text, commit))
     ctx.low = low
