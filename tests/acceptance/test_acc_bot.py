@@ -934,6 +934,35 @@ more("table-definitions-write-everywhere", "ACC012",
 more("lone-table-definition-read-delete", "ACC012",
      {T1: table_definition("customers", [grant(read=True, delete=True)])}, set())
 
+more("eleven-across-two-mappings", "ACC007",
+     {A: container([app()], [mapping(scopes=ELEVEN[:4]), mapping(level="bot", bot=B1, scopes=ELEVEN[4:])], [bot()])},
+     {(A, "/apiScopeMappings/0/scopes")}, "medium")
+more("same-six-scopes-on-two-bots", "ACC007",
+     {A: container([app()], [mapping(level="bot", bot=B1, scopes=ELEVEN[4:10]),
+                             mapping(level="bot", bot=B2, scopes=ELEVEN[4:10])], [bot(), bot(B2, "Sales")])}, set())
+XENIOO = {"serviceEndpoint": "https://eu1.xenioo.com", "AccountAPIKey": API_KEY,
+          "bots": [{"name": "WhatsApp", "channels": ["WhatsApp"], "BotAPISecret": PROVIDER_SECRET}]}
+more("xenioo-keys-in-container", "ACC009", {A: {**container([app()], [mapping()]), "xenioo": XENIOO}},
+     {(A, "/xenioo/AccountAPIKey"), (A, "/xenioo/bots/0/BotAPISecret")}, "high")
+more("xenioo-without-keys", "ACC009",
+     {A: {**container([app()], [mapping()]), "xenioo": {"serviceEndpoint": "https://eu1.xenioo.com",
+                                                          "bots": [{"name": "WhatsApp", "channels": ["Web"]}]}}},
+     set())
+
+
+def test_thresholds_from_config(tmp_path: Path) -> None:
+    """max_scopes and max_secret_age_days from the config file change ACC007 / ACC011."""
+    root = tmp_path / "e"
+    write(root, {A: container([app(created_on="2026-05-01T00:00:00Z")], [mapping(scopes=ELEVEN[:5])]),
+                 ".jwtaudit.toml": "max_scopes = 4\nmax_secret_age_days = 90\n"})
+    found = run(["audit", str(root), "--config", str(root / ".jwtaudit.toml")])
+    assert hits(found, "ACC007") == {(A, "/apiScopeMappings/0/scopes")}
+    assert hits(found, "ACC011") == {(A, "/apps/0/createdOn")}
+    # without the config (it would be found as the nearest .jwtaudit.toml): defaults 10 / 365
+    bare = tmp_path / "bare"
+    write(bare, {A: container([app(created_on="2026-05-01T00:00:00Z")], [mapping(scopes=ELEVEN[:5])])})
+    assert hits(run(["audit", str(bare)]), "ACC007") == hits(run(["audit", str(bare)]), "ACC011") == set()
+
 
 @pytest.mark.parametrize("c", [c.param() for c in MORE])
 def test_more(c: Case, tmp_path: Path) -> None:
