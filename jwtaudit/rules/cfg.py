@@ -95,7 +95,10 @@ def is_kore_context(subject: DocumentSubject) -> bool:
         return True
     if _KORE_CONTEXT[0] is not subject:  # CFG002 and CFG003 both ask, one after the other
         text = "\n".join(strings_in(subject.data))  # no pattern matches across a newline
-        found = "kore" in text.lower() or _CLIENT_ID.search(text) or _BOT_ID.search(text)
+        low, ascii_only = text.lower(), text.isascii()
+        # in ASCII text an id pattern can match only where its lowercase prefix is: skip the slow search
+        found = "kore" in low or any((not ascii_only or prefix in low) and pattern.search(text)
+                                     for prefix, pattern in (("cs-", _CLIENT_ID), ("st-", _BOT_ID)))
         _KORE_CONTEXT[:] = [subject, bool(found)]
     return bool(_KORE_CONTEXT[1])
 
