@@ -64,8 +64,9 @@ def _where(subject: DocumentSubject, key: str, parent: Any) -> str | None:
             return "a web/mobile SDK bot configuration"
         return None
     if subject.format == "env":
-        if key.upper().startswith(PUBLIC_ENV_PREFIXES):
-            return f"a {key.split('_', 1)[0].upper()}_ variable that the bundler inlines into client code"
+        prefix = next((p for p in PUBLIC_ENV_PREFIXES if key.upper().startswith(p)), None)
+        if prefix is not None:  # the whole prefix: "REACT_APP_", not "REACT_"
+            return f"a {prefix} variable that the bundler inlines into client code"
         return None
     if is_botkit_config(subject):
         return None

@@ -37,6 +37,12 @@ _KEY_BEFORE = re.compile(
     r"""["']?([A-Za-z_$@][\w$.\-]*)["'\]]?\s*(?:=>|:=|=|:)\s*(?:["'`]\s*)?(?:(?:Bearer|JWT|Token)\s+)?$""",
     re.IGNORECASE,
 )
+# `os.environ.get("NAME", "…")`, `os.getenv("NAME", "…")`, `process.env.NAME || "…"` (also `??`)
+_ENV_DEFAULT_BEFORE = re.compile(
+    r"""(?:(?:environ\.get|getenv|environ\.setdefault)\(\s*["']([A-Za-z_][\w.\-]*)["']\s*,\s*"""
+    r"""|process\.env\.([A-Za-z_$][\w$]*)\s*(?:\|\||\?\?)\s*"""
+    r"""|process\.env\[\s*["']([\w$.\-]+)["']\s*\]\s*(?:\|\||\?\?)\s*)["'`]?$"""
+)
 _ASSIGN = re.compile(
     r"""(?<![\w$.\-])["']?([A-Za-z_$@][\w$.\-]{0,80})["'\]]?[ \t]*(==|=>|:=|=|:)[ \t]*"""
     r"""(?:new\s+\w+\(\s*)?(["'`]?)([^\s"'`,;(){}\[\]<>]{6,4096})"""
@@ -159,9 +165,13 @@ def _encoded_length(encoded: str, decoded_length: int) -> int:
 
 
 def key_before(prefix: str) -> str:
-    """The name a value is bound to, from the text before it on its line ("" when none)."""
+    """The name a value is bound to, from the text before it on its line ("" when none); the
+    default of an environment lookup is bound to the variable's name."""
     match = _KEY_BEFORE.search(prefix[-160:])
-    return match.group(1) if match else ""
+    if match:
+        return match.group(1)
+    match = _ENV_DEFAULT_BEFORE.search(prefix[-160:]) if "env" in prefix[-160:] else None
+    return next((name for name in match.groups() if name), "") if match else ""
 
 
 @lru_cache(maxsize=4096)  # a few key names, asked many times per file

@@ -626,6 +626,15 @@ SEC_CASES: list[ScanCase] = [
     ScanCase("sec002-yaml-snake", "SEC002", lambda: {"helm/values.yaml": (
         "kore:\n  client_id: " + CLIENT_ID + "\n  client_secret: \"" + SECRET_A + "\"\n")},
              [("SEC002", "helm/values.yaml", 3)]),
+    # the default of an environment lookup is a literal secret bound to the variable's name
+    ScanCase("sec002-python-env-default", "SEC002", lambda: {"settings.py": (
+        f"import os\n\nKORE_CLIENT_SECRET = os.environ.get('KORE_CLIENT_SECRET', '{SECRET_A}')\n")},
+             [("SEC002", "settings.py", 3)]),
+    ScanCase("sec002-js-env-default", "SEC002", lambda: {"server/config.js": (
+        f"module.exports = {{\n  clientSecret: process.env.KORE_CLIENT_SECRET || '{SECRET_A}',\n}};\n")},
+             [("SEC002", "server/config.js", 2)]),
+    ScanCase("sec002-nm-env-empty-default", "SEC002", lambda: {"settings.py": (
+        "import os\n\nKORE_CLIENT_SECRET = os.environ.get('KORE_CLIENT_SECRET', '')\n")}, []),
     ScanCase("sec002-nm-env-ref", "SEC002", lambda: {"config.json": botkit_config("${KORE_CLIENT_SECRET}")}, []),
     ScanCase("sec002-nm-placeholder", "SEC002", lambda: {".env.example": (
         f"KORE_CLIENT_ID={CLIENT_ID}\nKORE_CLIENT_SECRET=<your-client-secret>\n")}, []),
@@ -784,15 +793,7 @@ SEC_CASES: list[ScanCase] = [
 ]
 
 
-# Inline <script> in HTML is read as code only with the HTML support being added to sources/code.py
-# by the SRC/CFG work; until it is committed this case may fail (non-strict).
-_PENDING = {"sec003-index-html": "HTML inline scripts not yet read as code at this commit"}
-
-
-@pytest.mark.parametrize("case", [
-    pytest.param(c, id=c.id, marks=[pytest.mark.xfail(reason=_PENDING[c.id], strict=False)] if c.id in _PENDING else [])
-    for c in SEC_CASES
-])
+@pytest.mark.parametrize("case", SEC_CASES, ids=[c.id for c in SEC_CASES])
 def test_scan(case: ScanCase, tmp_path: Path) -> None:
     root = write_tree(tmp_path / "repo", case.files())
     rows = scan_rows(root, *case.options)
@@ -817,6 +818,14 @@ def test_sec001_message_never_expires(tmp_path: Path) -> None:
     assert "never expires" in messages["a.env"]
     assert "valid until" in messages["b.env"]
     assert all(f["severity"] == "high" for f in report["findings"] if f["rule"] == "SEC001")
+
+
+def test_sec003_public_env_prefix_named_in_full(tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "repo", {"web/.env": f"REACT_APP_KORE_CLIENT_SECRET={SECRET_A}\n"})
+    report = run_json(["scan", str(root), "--format", "json", "--now", str(NOW), "--jobs", "1"])
+    sec = [f for f in report["findings"] if f["rule"] == "SEC003"]
+    assert [(f["location"]["path"], f["location"]["line"]) for f in sec] == [("web/.env", 1)]
+    assert "REACT_APP_ variable" in sec[0]["message"]
 
 
 def test_sec009_message_names_both_locations(tmp_path: Path) -> None:
