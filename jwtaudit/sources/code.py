@@ -60,8 +60,8 @@ _CURL_APIKEY = re.compile(
 _KORE_SECRET_SHAPE = re.compile(r"^[A-Za-z0-9+/]{43}=$")
 _NEWLINE = re.compile("\n")
 _RELEVANT = re.compile(
-    r"jwt|jws|jwe|jwk|jose|kjur|botoptions|clientsecret|client_secret|apikey|api_key|jwturl|"
-    r"koreapiurl|kore",
+    r"jwt|jws|jwe|jwk|jose|kjur|jsonwebtoken|jsrsasign|jwcrypto|botoptions|clientsecret|client_secret|"
+    r"apikey|api_key|jwturl|koreapiurl|kore",
     re.IGNORECASE,
 )
 _RELEVANT_WORDS = tuple(_RELEVANT.pattern.split("|"))

@@ -1376,3 +1376,54 @@ KORE_API_URL=http://bots.kore.ai/api/
 @cases(*EDGES)
 def test_edges(tmp_path: Path, case: Case) -> None:
     check(tmp_path, case)
+
+
+IMPORT_STYLES = [
+    Case("named-import-sign", {"src/sts.ts": """\
+import { sign } from 'jsonwebtoken';
+
+export const mint = (identity: string) =>
+  sign({ sub: identity, appid: process.env.KORE_CLIENT_ID }, 'kore-sts-signing-secret', { expiresIn: '1h' });
+"""}, {("SRC001", "src/sts.ts", "appid:"), ("SRC003", "src/sts.ts", "'kore-sts-signing-secret'")}),
+    Case("namespace-import-verify", {"src/auth.ts": """\
+import * as jwt from 'jsonwebtoken';
+
+export const check = (token: string) => jwt.verify(token, process.env.KORE_CLIENT_SECRET as string);
+"""}, {("SRC005", "src/auth.ts", "jwt.verify(")}),
+    Case("from-jwt-import-encode", {"mint.py": """\
+import os
+
+from jwt import encode
+
+
+def mint():
+    return encode({"sub": "svc", "appId": os.environ["KORE_CLIENT_ID"]}, os.environ["KORE_CLIENT_SECRET"],
+                  algorithm="HS512")
+"""}, {("SRC002", "mint.py", 'algorithm="HS512"'), ("SRC004", "mint.py", "return encode(")}),
+    Case("aliased-module", {"mint.py": """\
+import os
+import time
+
+import jwt as pyjwt
+
+
+def mint():
+    claims = {"sub": "svc", "App_Id": os.environ["KORE_CLIENT_ID"], "exp": int(time.time()) + 300}
+    return pyjwt.encode(claims, os.environ["KORE_CLIENT_SECRET"], algorithm="HS256")
+"""}, {("SRC001", "mint.py", '"App_Id"')}),
+    # No "jwt" anywhere in the file: the library is named only as 'jsonwebtoken'.
+    Case("require-destructured-decode", {"auth.js": """\
+const { decode } = require('jsonwebtoken');
+
+module.exports = (req, res, next) => {
+  const { sub } = decode(req.get('auth'));
+  req.user = { id: sub };
+  next();
+};
+"""}, {("SRC005", "auth.js", "decode(req")}),
+]
+
+
+@cases(*IMPORT_STYLES)
+def test_import_styles(tmp_path: Path, case: Case) -> None:
+    check(tmp_path, case)
