@@ -410,6 +410,19 @@ def _string_leaves(data: Any, max_depth: int = 64) -> Iterator[tuple[tuple[Any, 
                 stack.extend((path + (number,), item) for number, item in reversed(list(enumerate(value))))
 
 
+def _embedded_json_leaves(text: str) -> list[tuple[str, str]]:
+    """(key, value) of the string leaves of a JSON object held in a string; [] when it is not one."""
+    import json
+
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        return []
+    if not isinstance(data, dict):
+        return []
+    return [(str(path[-1]), value) for path, value in _string_leaves(data, max_depth=16) if path][:200]
+
+
 def _walk(value: Any, pointer: str, depth: int) -> Iterator[tuple[str, Any]]:
     """(pointer, value) for every node, depth-bounded."""
     if depth > 64:
@@ -453,6 +466,22 @@ def _assignments(ctx: _Context, low: str) -> list[Assignment]:
         for path, value in _string_leaves(doc.data):
             key = str(path[-1]) if path else ""
             wanted = is_secret_key(key) or is_kore_secret(value) or _xenioo_key(key)
+            if not wanted and value.lstrip()[:1] == "{" and '"' in value and len(value) <= 65536:
+                # a JSON body kept as a string (Postman `body.raw`, a saved request): its secrets
+                # are reported at the string's place
+                pointer = "".join(pointer_join("", part) for part in path)
+                outer = doc.locate(pointer)
+                start = ctx.index.line_start(outer.line) + (outer.column or 1) - 1 \
+                    if outer.line and outer.line <= ctx.index.line_count else -1
+                for inner_key, inner in _embedded_json_leaves(value):
+                    if is_secret_key(inner_key) or is_kore_secret(inner) or _xenioo_key(inner_key):
+                        # the value's own place when it is written unescaped in the text (as the
+                        # literal scan below also finds it), else the string's place
+                        at = text.find(inner, start, start + 2 * len(value) + 64) if start >= 0 else -1
+                        where = ctx.location(at, at + len(inner), ctx.pointer_at(*ctx.index.position(at))) \
+                            if at >= 0 else outer
+                        add(Assignment(key=inner_key, value=inner, location=where, scope=pointer))
+                continue
             if not wanted or "outputs" in path[:-1]:
                 continue
             scope = "".join(pointer_join("", part) for part in path[:-1])

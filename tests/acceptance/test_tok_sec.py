@@ -677,6 +677,9 @@ SEC_CASES: list[ScanCase] = [
         "def login():\n"
         f"    r = requests.post(ENDPOINT + '/authorization/integration', json={{'AccountAPIKey': '{XKEY}'}})\n"
         "    return r.json()['Token']\n")}, [("SEC004", "xenioo_client.py", 6)]),
+    ScanCase("sec004-yaml-block-body", "SEC004", lambda: {"http/login.yaml": (
+        "request:\n  url: https://eu.xenioo.com/api/authorization/integration\n  body: |\n"
+        f"    {{\"AccountAPIKey\": \"{XKEY}\"}}\n")}, [("SEC004", "http/login.yaml", 4)]),
     ScanCase("sec004-nm-env", "SEC004", lambda: {"xenioo.js": (
         "const body = { AccountAPIKey: process.env.XENIOO_ACCOUNT_KEY };\n"
         "await fetch(`${endpoint}/authorization/integration`, { method: 'POST', body: JSON.stringify(body) });\n")}, []),
@@ -694,6 +697,16 @@ SEC_CASES: list[ScanCase] = [
         f"    private const string BotAPIKey = \"{XBOTKEY}\";\n"
         "    private const string BotAPISecret = Environment.GetEnvironmentVariable(\"XENIOO_BOT_SECRET\");\n}\n")},
              [("SEC005", "XeniooClient.cs", 2)]),
+    # a Postman collection keeps the request body as a JSON string (`body.raw`)
+    ScanCase("sec005-postman-raw-body", "SEC005", lambda: {"xenioo.postman_collection.json": json.dumps({
+        "info": {"name": "Xenioo"}, "item": [{"name": "login", "request": {
+            "method": "POST", "url": "https://eu.xenioo.com/api/authorization/integration",
+            "body": {"mode": "raw", "raw": json.dumps({"BotAPIKey": XBOTKEY, "BotAPISecret": XBOTSECRET}, indent=2)}}}]},
+        indent=2) + "\n"},
+             [("SEC005", "xenioo.postman_collection.json", 13), ("SEC005", "xenioo.postman_collection.json", 13)]),
+    ScanCase("sec005-nm-postman-variables", "SEC005", lambda: {"xenioo.postman_collection.json": json.dumps({
+        "item": [{"request": {"method": "POST", "body": {"mode": "raw", "raw": json.dumps(
+            {"BotAPIKey": "{{botApiKey}}", "BotAPISecret": "{{botApiSecret}}"})}}}]}, indent=2) + "\n"}, []),
     ScanCase("sec005-nm-generic-apikey", "SEC005", lambda: {"settings.json": json.dumps({
         "Logging": {"LogLevel": {"Default": "Information"}}, "Maps": {"APIKey": XBOTKEY}}, indent=2) + "\n"}, []),
     ScanCase("sec005-nm-env", "SEC005", lambda: {"bot.js": (
