@@ -836,6 +836,33 @@ def _identity_use(an: Analysis, call: Any) -> bool:
     return False
 
 
+def _nestjs(an: Analysis, call: Any) -> CodeCall | None:
+    """@nestjs/jwt: `JwtModule.register({secret, signOptions})` sets the key and algorithm that
+    `JwtService.sign` uses; `jwtService.sign(payload, {secret, algorithm, expiresIn})` signs.
+    The module options are not visible at a `sign` call, so its expiry is taken as set."""
+    func = call.child_by_field_name("function")
+    if func is None or func.type != "member_expression":
+        return None
+    prop = an.text(func.child_by_field_name("property"))
+    owner = an.text(func.child_by_field_name("object"))
+    args = an.args(call)
+    if not args:
+        return None
+    if prop == "register" and owner == "JwtModule":
+        options, payload = args[0], None
+        sign_options = _option(an, options, "signOptions")
+        alg = _option(an, sign_options[1], "algorithm") if sign_options else None
+    elif prop in ("sign", "signAsync") and "jwtservice" in normalise(owner.rsplit(".", 1)[-1]):
+        options = args[1] if len(args) > 1 else None
+        payload = args[0]
+        alg = _option(an, options, "algorithm")
+    else:
+        return None
+    secret = _option(an, options, "secret") or _option(an, options, "privateKey")
+    return _sign_call(an, call, "@nestjs/jwt", payload, secret[1] if secret else None,
+                      alg[1] if alg else None, expiry=True, callee=an.text(func))
+
+
 def classify(an: Analysis, call: Any) -> CodeCall | None:
     if call.type == "call_expression":
         chain = _jose_chain(an, call)
@@ -843,6 +870,10 @@ def classify(an: Analysis, call: Any) -> CodeCall | None:
             return _jose_sign(an, call, *chain)
     if call.type != "call_expression":
         return None
+    if "@nestjs/jwt" in an.modules:
+        nest = _nestjs(an, call)
+        if nest is not None:
+            return nest
     found = _callee(an, call)
     if found is None:
         return None

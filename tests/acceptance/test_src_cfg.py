@@ -1283,8 +1283,47 @@ import { JwtModule } from '@nestjs/jwt';
   ],
 })
 export class AuthModule {}
-"""}, {("SRC003", "src/auth/auth.module.ts", "secret: 'kore-bot")},
-         xfail="@nestjs/jwt (JwtModule.register / JwtService.sign options) is not a recognised signing API yet"),
+"""}, {("SRC003", "src/auth/auth.module.ts", "secret: 'kore-bot")}),
+    Case("nestjs-jwtservice-sign", {"src/kore/kore-token.service.ts": """\
+import { Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+
+@Injectable()
+export class KoreTokenService {
+  constructor(private readonly jwtService: JwtService) {}
+
+  apiToken(): string {
+    return this.jwtService.sign(
+      { sub: 'svc', appId: process.env.KORE_CLIENT_ID },
+      { secret: 'kore-admin-app-secret-committed', algorithm: 'HS512', expiresIn: '5m' },
+    );
+  }
+
+  sdkToken(identity: string): string {
+    return this.jwtService.sign({ sub: identity, appid: process.env.KORE_CLIENT_ID });
+  }
+}
+"""}, {("SRC003", "src/kore/kore-token.service.ts", "secret: 'kore-admin"),
+       ("SRC002", "src/kore/kore-token.service.ts", "secret: 'kore-admin"),
+       ("SRC001", "src/kore/kore-token.service.ts", "appid:")}),
+    Case("nestjs-config-service-near-miss", {"src/auth/auth.module.ts": """\
+import { Module } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { JwtModule } from '@nestjs/jwt';
+
+@Module({
+  imports: [
+    JwtModule.registerAsync({
+      inject: [ConfigService],
+      useFactory: (config: ConfigService) => ({
+        secret: config.get<string>('KORE_CLIENT_SECRET'),
+        signOptions: { expiresIn: '5m', algorithm: 'HS256' },
+      }),
+    }),
+  ],
+})
+export class AuthModule {}
+"""}),
     Case("python-jose-HS384-appId", {"kore_jose.py": """\
 import os
 import time
@@ -1426,4 +1465,65 @@ module.exports = (req, res, next) => {
 
 @cases(*IMPORT_STYLES)
 def test_import_styles(tmp_path: Path, case: Case) -> None:
+    check(tmp_path, case)
+
+
+MORE_STYLES = [
+    Case("dict-call-payload", {"mint.py": """\
+import os
+
+import jwt
+
+
+def mint():
+    payload = dict(sub="svc", appid=os.environ["KORE_CLIENT_ID"])
+    return jwt.encode(payload, os.environ["KORE_CLIENT_SECRET"], algorithm="HS256")
+"""}, {("SRC001", "mint.py", "appid="), ("SRC004", "mint.py", "jwt.encode(")}),
+    Case("angular-environment", {"src/environments/environment.prod.ts": f"""\
+export const environment = {{
+  production: true,
+  kore: {{
+    koreAPIUrl: 'https://bots.kore.ai/api/',
+    clientId: '{CID}',
+    clientSecret: '{FAKE_SECRET}',
+    botInfo: {{ name: 'Acme Support', _id: '{BOT_ID}' }},
+  }},
+}};
+"""}, {("SEC003", "src/environments/environment.prod.ts", "clientSecret:")}),
+    Case("spread-payload-exact-appId-near-miss", {"sts.js": """\
+const jwt = require('jsonwebtoken');
+const base = { appId: process.env.KORE_CLIENT_ID };
+exports.mint = (sub) => jwt.sign({ ...base, sub }, process.env.KORE_CLIENT_SECRET, { algorithm: 'HS256', expiresIn: 300 });
+"""}),
+]
+
+
+@cases(*MORE_STYLES)
+def test_more_code_styles(tmp_path: Path, case: Case) -> None:
+    check(tmp_path, case)
+
+
+RN_HTTP = [
+    Case("rn-botUrl-and-jwtServerUrl-http", {"src/config/botConfig.js": f"""\
+export const botConfig = {{
+  botName: 'Acme Support',
+  botId: '{BOT_ID}',
+  clientId: '{CID}',
+  botUrl: 'http://bots.kore.ai',
+  identity: 'mobile-user@acme-corp.com',
+  jwtServerUrl: 'http://bot-auth.acme-corp.com/api/',
+}};
+"""}, {("CFG003", "src/config/botConfig.js", "botUrl:"), ("CFG003", "src/config/botConfig.js", "jwtServerUrl:")}),
+    Case("sdk-jwt-service-config-RS384", {"jwt-service/config.json": f"""\
+{{
+  "clientId": "{CID}",
+  "jwtAlgorithm": "RS384",
+  "aud": "https://idproxy.kore.com/authorize"
+}}
+"""}, {("CFG002", "jwt-service/config.json", '"jwtAlgorithm"')}),
+]
+
+
+@cases(*RN_HTTP)
+def test_rn_http(tmp_path: Path, case: Case) -> None:
     check(tmp_path, case)
