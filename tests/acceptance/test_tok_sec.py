@@ -722,6 +722,9 @@ SEC_CASES: list[ScanCase] = [
         "export default {\n  botName: 'Support',\n"
         "  jwtServerUrl: 'https://demo.kore.net/users/sts',\n  clientId: '" + CLIENT_ID + "',\n};\n")},
              [("SEC006", "src/botConfig.js", 3)]),
+    # the spec flags the sample path itself on any host ("paths ending /users/sts")
+    ScanCase("sec006-sample-path-own-host", "SEC006", lambda: {"UI/kore-config.js": kore_config_js("''")},
+             [("SEC006", "UI/kore-config.js", 10)]),
     ScanCase("sec006-nm-own-sts", "SEC006", lambda: {"UI/kore-config.js": kore_config_js(
         "''", "https://acme.example/api/kore/token")}, []),
     ScanCase("sec006-nm-own-sts-users", "SEC006", lambda: {"src/botConfig.js": (
@@ -868,3 +871,19 @@ def test_sec010_message_names_the_other_place(tmp_path: Path) -> None:
     sec = [f for f in report["findings"] if f["rule"] == "SEC010"]
     assert len(sec) == 1 and ".env.staging:1" in sec[0]["message"]
     assert SECRET_A not in json.dumps(report)
+
+
+@pytest.mark.parametrize(("files", "expected"), [
+    (lambda: {"config.json": botkit_config(SECRET_A)}, [("SEC002", "config.json", "/credentials/apikey")]),
+    (lambda: {"certs/jwks.json": private_jwks()}, [("SEC008", "certs/jwks.json", "/keys/0")]),
+    (lambda: {"session.json": json.dumps({"headers": {"auth": api_token(jti=...)}}, indent=2)},
+     [("SEC001", "session.json", "/headers/auth"), ("TOK007", "session.json", "/headers/auth")]),
+    (lambda: {"getbots.json": json.dumps(getbots(CLIENT_ID, SECRET_A), indent=2)},
+     [("SEC002", "getbots.json", "/bots/0/jwtApps/0/clientSecret")]),
+], ids=["botkit-apikey", "jwks-key", "token-in-json", "getbots-saved"])
+def test_structured_pointers(files: Callable[[], dict[str, str | bytes]], expected: list[Row], tmp_path: Path) -> None:
+    """In structured files the location also carries the JSON pointer of the value; nothing else fires."""
+    root = write_tree(tmp_path / "repo", files())
+    report = run_json(["scan", str(root), "--format", "json", "--now", str(NOW), "--jobs", "1"])
+    got = sorted((f["rule"], f["location"]["path"], f["location"]["pointer"]) for f in report["findings"])
+    assert got == sorted(expected), got
