@@ -1527,3 +1527,27 @@ export const botConfig = {{
 @cases(*RN_HTTP)
 def test_rn_http(tmp_path: Path, case: Case) -> None:
     check(tmp_path, case)
+
+
+TEMPLATES = [
+    Case("jinja-template-placeholder-near-miss", {"templates/chat.html": f"""\
+<script>
+  var botOptions = KoreSDK.chatConfig.botOptions;
+  botOptions.JWTUrl = "{{{{ url_for('kore_token', _external=True) }}}}";
+  botOptions.clientId = "{CID}";
+  botOptions.clientSecret = "{{{{ client_secret }}}}";
+</script>
+"""}),
+    Case("html-http-kore-api", {"site/index.html": f"""\
+<script>
+  var botOptions = KoreSDK.chatConfig.botOptions;
+  botOptions.koreAPIUrl = "http://bots.kore.ai/api/";
+  botOptions.clientId = "{CID}";
+</script>
+"""}, {("CFG003", "site/index.html", "botOptions.koreAPIUrl")}),
+]
+
+
+@cases(*TEMPLATES)
+def test_templates(tmp_path: Path, case: Case) -> None:
+    check(tmp_path, case)
