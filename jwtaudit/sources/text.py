@@ -59,16 +59,16 @@ _JWK_PRIVATE = ("d", "p", "q", "dp", "dq", "qi")
 SECRET_FILE_WORDS = ("secret", "apikey", "api_key", "api-key", "password", "passwd", "cs-", "apisecret",
                      "private key", "token", "credential", "kty", "://")
 CODE_SUFFIXES = (".py", ".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx")
+# Native mobile and component files (client-SDK settings) and curl examples in Markdown and shell
+# scripts (`apikey` headers): `sources.code` recovers what the code rules need from their text.
+CLIENT_CODE_SUFFIXES = (".java", ".kt", ".swift", ".dart", ".vue", ".svelte", ".html", ".htm",
+                        ".md", ".markdown", ".sh", ".bash", ".zsh")
 CODE_WORDS = ("jwt", "jws", "jose", "botoptions", "clientsecret", "client_secret", "kore", "xenioo",
               "apikey", "jsonwebtoken", "authorization")
 _SECRET_KEY_PARTS = ("secret", "password", "passwd", "pwd", "apikey", "token", "privatekey", "signingkey",
                      "jwtkey", "hmackey", "clientkey", "accesskey", "authkey", "credential", "apisecret")
 
 
-# Native mobile and component files (client-SDK settings) and curl examples in Markdown and shell
-# scripts (`apikey` headers): `sources.code` recovers what the code rules need from their text.
-CLIENT_CODE_SUFFIXES = (".java", ".kt", ".swift", ".dart", ".vue", ".svelte", ".html", ".htm",
-                        ".md", ".markdown", ".sh", ".bash", ".zsh")
 @dataclass(frozen=True, kw_only=True)
 class ScanOptions:
     """What the per-file analysis needs from the command (picklable, for worker processes)."""
