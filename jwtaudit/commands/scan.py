@@ -47,6 +47,7 @@ class FileOutcome:
     error: InputError | None = None
     scanned: bool = False
     directives: tuple[Any, ...] = ()  # inline ignore comments (jwtaudit.suppressions)
+    context_words: tuple[str, ...] = ()  # names other files' tokens may be signed with (TOK015)
 
 
 # --- per-file work (runs in workers) ----------------------------------------------------------------
@@ -108,7 +109,7 @@ def outcome_of(analysis: FileAnalysis, ctx: engine.RunContext) -> FileOutcome:
         findings.extend(engine.check_subject(subject, ctx))
     return FileOutcome(findings=findings, tokens=analysis.tokens, secrets=analysis.secrets,
                        public_keys=analysis.public_keys, sensitive=analysis.sensitive + collector.seen,
-                       scanned=True)
+                       scanned=True, context_words=analysis.context_words)
 
 
 def skipped_outcome(rel_path: str, reason: str, ctx: engine.RunContext) -> FileOutcome:
@@ -222,6 +223,7 @@ def run_scan(request: ScanRequest, config: Config) -> tuple[Result, Redactor]:
     secrets: list[Assignment] = []
     public_keys: list[Assignment] = []
     directives: list[suppressions.Directive] = []
+    words: dict[str, None] = {}
     scanned = 0
     for item in walk_skipped:
         outcome = skipped_outcome(item.rel_path, item.reason, ctx)
@@ -239,10 +241,12 @@ def run_scan(request: ScanRequest, config: Config) -> tuple[Result, Redactor]:
             public_keys.extend(outcome.public_keys)
             redactor.add_all(outcome.sensitive)
             directives.extend(outcome.directives)
+            words.update(dict.fromkeys(outcome.context_words))
     finally:
         progress.close()
     ctx.redactor = _Collector()
-    findings.extend(scan_wide_findings(tokens, secrets, public_keys, ctx))
+    findings.extend(scan_wide_findings(tokens, secrets, public_keys, ctx,
+                                       context_words=tuple(sorted(words))[:MAX_CONTEXT_WORDS]))
     redactor.add_all(ctx.redactor.seen)  # type: ignore[attr-defined]
     final = sorted(suppressions.apply(engine.finalize(findings), directives, ctx), key=Finding.sort_key)
     result = Result(
@@ -258,9 +262,13 @@ def run_scan(request: ScanRequest, config: Config) -> tuple[Result, Redactor]:
     return result, redactor
 
 
+MAX_CONTEXT_WORDS = 2000
+
+
 def scan_wide_findings(tokens: list[TokenSubject], secrets: list[Assignment], public_keys: list[Assignment],
-                       ctx: engine.RunContext) -> list[Finding]:
-    """SEC009/SEC010 over everything the files contributed, in a deterministic order."""
+                       ctx: engine.RunContext, context_words: tuple[str, ...] = ()) -> list[Finding]:
+    """SEC009/SEC010 over everything the files contributed, in a deterministic order; and TOK015
+    (with TOK024) for tokens signed with a name found in another file of the scan."""
     def order(item: Any) -> tuple[Any, ...]:
         loc = item.location
         return (loc.path, loc.commit or "", loc.line or 0, loc.column or 0, loc.pointer or "")
@@ -271,5 +279,15 @@ def scan_wide_findings(tokens: list[TokenSubject], secrets: list[Assignment], pu
         secrets=tuple(sorted(secrets, key=order)),
         public_keys=tuple(sorted(public_keys, key=order)),
     )
-    return engine.check_subject(subject, ctx)
+    findings = engine.check_subject(subject, ctx)
+    if context_words:
+        from jwtaudit.rules import registry
+        from jwtaudit.rules.tok import scan_context_hits
+
+        for token in subject.tokens:
+            for code, hit in scan_context_hits(token, context_words, ctx):
+                rule = registry.get(code)
+                if rule is not None and engine.is_selected(code, ctx.config):
+                    findings.append(engine.make_finding(rule.info, hit, token, ctx.config))
+    return findings
 

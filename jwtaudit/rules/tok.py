@@ -757,9 +757,7 @@ def weak_hmac_secret(subject: TokenSubject, ctx: RunContext) -> Iterator[Hit]:
     """
     found = find_weak_secret(subject, ctx)
     if found is not None:
-        secret, source = found
-        yield _hit(subject, f"Signature verifies with a guessable secret from {source}: anyone can "
-                   "forge tokens.", source=source, secret_length=len(secret))
+        yield _weak_secret_hit(subject, *found)
 
 
 @rule(code="TOK016", name="signature-mismatch", severity=Severity.HIGH, confidence=Confidence.HIGH,
@@ -1107,10 +1105,9 @@ def short_hmac_key(subject: TokenSubject, ctx: RunContext) -> Iterator[Hit]:
         secret = found[0] if found else None
     if secret is None:
         return
-    size = len(secret.encode("utf-8"))
-    if size < minimum:
-        yield _hit(subject, f"The {token.alg} key is {size} bytes; at least {minimum} are required.",
-                   key_bytes=size, required_bytes=minimum)
+    hit = _short_key_hit(subject, secret)
+    if hit is not None:
+        yield hit
 
 
 @rule(code="TOK025", name="weak-jwe-parameters", severity=Severity.MEDIUM, confidence=Confidence.HIGH,
@@ -1190,6 +1187,40 @@ def critical_header_parameter(subject: TokenSubject, ctx: RunContext) -> Iterato
     elif "crit" in header:
         yield _hit(subject, "Header has 'crit': verifiers that ignore it accept what they should "
                    "reject.", parameter="crit", part="crit")
+
+
+def _weak_secret_hit(subject: TokenSubject, secret: str, source: str) -> Hit:
+    return _hit(subject, f"Signature verifies with a guessable secret from {source}: anyone can "
+                "forge tokens.", source=source, secret_length=len(secret))
+
+
+def _short_key_hit(subject: TokenSubject, secret: str) -> Hit | None:
+    minimum = tk.HMAC_MIN_KEY_BYTES.get(subject.token.alg or "")
+    size = len(secret.encode("utf-8"))
+    if minimum is None or size >= minimum:
+        return None
+    return _hit(subject, f"The {subject.token.alg} key is {size} bytes; at least {minimum} are required.",
+                key_bytes=size, required_bytes=minimum)
+
+
+def scan_context_hits(subject: TokenSubject, words: Iterable[str], ctx: RunContext) -> list[tuple[str, Hit]]:
+    """TOK015 (and TOK024) for an HS* token signed with a name found elsewhere in the scan (an app
+    or bot name in another file). Only names the per-token check has not tried are cracked, so
+    this adds no work for the built-in list; a duplicate of a per-token finding is deduplicated
+    by the engine."""
+    token = subject.token
+    if token.alg not in tk.HMAC_HASHES or not token.signature:
+        return []
+    own = set(subject.context_words)
+    extra = [word for word in words if word not in own]
+    secret = tk.crack_hmac(token, _context_candidates(extra), tk.SHARED_HMAC_KEYS) if extra else None
+    if secret is None:
+        return []
+    hits = [("TOK015", _weak_secret_hit(subject, secret, "names from the scanned context"))]
+    short = _short_key_hit(subject, secret)
+    if short is not None:
+        hits.append(("TOK024", short))
+    return hits
 
 
 # --- small formatting helpers -----------------------------------------------------------------

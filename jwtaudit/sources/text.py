@@ -86,6 +86,7 @@ class FileAnalysis:
     secrets: list[Assignment] = field(default_factory=list)
     public_keys: list[Assignment] = field(default_factory=list)
     sensitive: list[str] = field(default_factory=list)  # raw values for the redactor
+    context_words: tuple[str, ...] = ()  # app/bot/account names and client ids, for TOK015 scan-wide
 
 
 # --- decoding --------------------------------------------------------------------------------
@@ -273,6 +274,7 @@ def analyse_text(rel_path: str, text: str, options: ScanOptions | None = None, *
         ctx.document = parse_document(rel_path, text, commit=commit)
         if ctx.document is not None:
             out.subjects.append(ctx.document)
+            out.context_words = _context_words(ctx)
     low = text.lower()
     tokens = find_tokens(text)
     for found in tokens:

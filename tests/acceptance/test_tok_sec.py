@@ -417,7 +417,6 @@ def test_tok015_bot_name_from_same_file(tmp_path: Path) -> None:
     assert only(scan_rows(tmp_path), ("TOK015",)) == [("TOK015", "postman/env.json", 10)]
 
 
-@pytest.mark.xfail(strict=True, reason="context words are gathered per file, not across the scan (reported)")
 def test_tok015_bot_name_from_scan_context(tmp_path: Path) -> None:
     """A secret guessable from the scanned context (the bot name in the BotKit config) is weak."""
     token = make_token(HS, good_payload(), key="AcmeSupportBot")
@@ -428,6 +427,18 @@ def test_tok015_bot_name_from_scan_context(tmp_path: Path) -> None:
         "notes.md": f"Sample token for staging:\n\n    {token}\n",
     })
     assert only(scan_rows(tmp_path), ("TOK015",)) == [("TOK015", "notes.md", 3)]
+    # the names travel back from worker processes too, and the short key is TOK024 as well
+    assert only(scan_rows(tmp_path, "--jobs", "2"), ("TOK015", "TOK024")) == [
+        ("TOK015", "notes.md", 3), ("TOK024", "notes.md", 3)]
+
+
+def test_tok015_scan_context_near_miss_name_not_in_the_scan(tmp_path: Path) -> None:
+    token = make_token(HS, good_payload(), key="AcmeSupportBot-2025")
+    write_tree(tmp_path, {
+        "config.json": json.dumps({"botName": "AcmeSupportBot", "credentials": {"appId": CLIENT_ID}}),
+        "notes.md": f"Sample token for staging:\n\n    {token}\n",
+    })
+    assert only(scan_rows(tmp_path), ("TOK015", "TOK024")) == []
 
 
 def getbots(client_id: str, secret: str, *, jwe_enforced: bool = False, jti_enforced: bool = False) -> dict[str, Any]:
