@@ -274,7 +274,8 @@ def analyse_text(rel_path: str, text: str, options: ScanOptions | None = None, *
         ctx.document = parse_document(rel_path, text, commit=commit)
         if ctx.document is not None:
             out.subjects.append(ctx.document)
-            out.context_words = _context_words(ctx)
+            # names only: client ids are tried per token (its own appId/iss), not scan-wide
+            out.context_words = tuple(w for w in _context_words(ctx) if not CLIENT_ID_RE.fullmatch(w))
     low = text.lower()
     tokens = find_tokens(text)
     for found in tokens:
