@@ -53,12 +53,13 @@ class FileOutcome:
 # --- per-file work (runs in workers) ----------------------------------------------------------------
 
 _WORKER: dict[str, Any] = {}
+SCAN_SUBJECT_KINDS = ("token", "text", "scan", "document", "code", "skipped", "suppression")
 
 
 def _init_worker(config: Config, options: ScanOptions, now: int, wordlist: tuple[str, ...]) -> None:
     from jwtaudit.rules import registry
 
-    registry.load_all()
+    registry.load_for(*SCAN_SUBJECT_KINDS)  # warm up before forking; no audit (account/bot) rules
     _WORKER.update(config=config, options=options, now=now, wordlist=wordlist)
     _WORKER.pop("ctx", None)  # a context from an earlier in-process run holds the old config
 
@@ -284,9 +285,10 @@ def scan_wide_findings(tokens: list[TokenSubject], secrets: list[Assignment], pu
         from jwtaudit.rules import registry
         from jwtaudit.rules.tok import scan_context_hits
 
+        rules = registry.loaded()  # TOK is loaded: these tokens were checked per file
         for token in subject.tokens:
             for code, hit in scan_context_hits(token, context_words, ctx):
-                rule = registry.get(code)
+                rule = rules.get(code)
                 if rule is not None and engine.is_selected(code, ctx.config):
                     findings.append(engine.make_finding(rule.info, hit, token, ctx.config))
     return findings

@@ -16,6 +16,7 @@ from typing import Any
 
 from jwtaudit import __version__
 from jwtaudit.model import Finding, Result, RuleInfo, Severity
+from jwtaudit.rules.registry import rule_dict
 
 SEVERITIES = [s.label for s in sorted(Severity, reverse=True)]
 # Link parts never cross a "[" (linear on a line of unclosed brackets; see tests/safety).
@@ -108,12 +109,7 @@ def _finding_view(f: Finding) -> dict[str, Any]:
 
 def _rule_view(info: RuleInfo) -> dict[str, Any]:
     return {
-        "code": info.code,
-        "name": info.name,
-        "severity": info.severity.label,
-        "confidence": info.confidence.label,
-        "cwe": info.cwe,
-        "summary": info.summary,
+        **rule_dict(info),
         "why": info.section("Why is this bad?"),
         "example": info.section("Example"),
         "fix": info.section("Fix"),

@@ -88,6 +88,17 @@ def load_all() -> dict[str, Rule]:
     return dict(sorted(_REGISTRY.items()))
 
 
+def load_for(*kinds: str) -> None:
+    """Import the families that check these subject kinds (all families for an unknown kind)."""
+    for kind in kinds:
+        modules = SUBJECT_FAMILIES.get(kind)
+        if modules is None:
+            load_all()
+            return
+        for module in modules:
+            importlib.import_module(module)
+
+
 def load_family(module: str) -> dict[str, Rule]:
     importlib.import_module(module)
     return dict(sorted(_REGISTRY.items()))
@@ -114,12 +125,7 @@ def rules_for(subject: str) -> list[Rule]:
     """Rules for one subject kind; cached (the engine asks once per subject, scans ask millions
     of times), rebuilt whenever a rule was registered since."""
     if _BY_SUBJECT_KEY.get(subject) != len(_REGISTRY):
-        modules = SUBJECT_FAMILIES.get(subject)
-        if modules is None:
-            load_all()
-        else:
-            for module in modules:
-                importlib.import_module(module)
+        load_for(subject)
         _BY_SUBJECT[subject] = [r for _, r in sorted(_REGISTRY.items()) if r.info.subject == subject]
         _BY_SUBJECT_KEY[subject] = len(_REGISTRY)
     return list(_BY_SUBJECT.get(subject, ()))
