@@ -34,6 +34,8 @@ class RunContext:
     redactor: Redactor = field(default_factory=Redactor)
     wordlist: tuple[str, ...] = ()
     extras: dict[str, Any] = field(default_factory=dict)
+    # (subject kind, rules registered) -> (the config they were selected for, rules); selected_rules
+    selected: dict[tuple[str, int], tuple[Config, list[Any]]] = field(default_factory=dict, repr=False)
 
 
 def is_selected(code: str, config: Config) -> bool:
@@ -102,11 +104,26 @@ def _sha1(value: str | None) -> str | None:
     return hashlib.sha1(value.encode("utf-8", "surrogatepass")).hexdigest() if value else None
 
 
-def check_subject(subject: Any, ctx: RunContext) -> list[Finding]:
-    """Run every selected rule for this subject's kind."""
+def selected_rules(kind: str, ctx: RunContext) -> list[registry.Rule]:
+    """The selected rules for a subject kind, worked out once per run (a scan asks for every
+    subject of every file)."""
+    key = (kind, registry.registered_count())
+    cached = ctx.selected.get(key)
+    if cached is not None and cached[0] is ctx.config:
+        return cached[1]
+    rules = [item for item in registry.rules_for(kind) if is_selected(item.info.code, ctx.config)]
+    ctx.selected[key] = (ctx.config, rules)
+    return rules
+
+
+def check_subject(subject: Any, ctx: RunContext, *, generic: bool | None = None) -> list[Finding]:
+    """Run every selected rule for this subject's kind (only the generic SEC1xx rules with
+    `generic=True`, only the others with `generic=False`)."""
     findings: list[Finding] = []
-    for item in registry.rules_for(subject.kind):
-        if not is_selected(item.info.code, ctx.config):
+    for item in selected_rules(subject.kind, ctx):
+        if generic is not None and _is_generic(item.info.code) != generic:
+            continue
+        if item.applies is not None and not item.applies(subject):
             continue
         for hit in item.check(subject, ctx):
             if hit.value:
@@ -137,6 +154,14 @@ def finalize(findings: Iterable[Finding]) -> list[Finding]:
     specific = {value_key(f) for f in items if not _is_generic(f.rule)}
     kept = [f for f in items if not (_is_generic(f.rule) and value_key(f) in specific)]
     return sorted(kept, key=Finding.sort_key)
+
+
+def lines_without_pointer(findings: Iterable[Finding], path: str) -> set[int]:
+    """Lines of `path` where a specific (non-SEC1xx) finding has no pointer: `finalize` drops
+    every generic finding there, so a scan need not run the generic detectors on them."""
+    return {f.location.line for f in findings
+            if f.location.line and f.location.pointer is None and f.location.path == path
+            and not _is_generic(f.rule)}
 
 
 def _is_generic(code: str) -> bool:

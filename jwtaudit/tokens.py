@@ -19,6 +19,7 @@ from typing import Any
 
 from jwtaudit.errors import TokenError
 
+_WHITESPACE = re.compile(r"\s")  # the characters str.isspace() accepts
 MAX_TOKEN_LENGTH = 1_000_000
 _B64URL = re.compile(r"^[A-Za-z0-9_-]*$")
 _CLIENT_ID = re.compile(
@@ -154,7 +155,7 @@ def decode_unverified(raw: str) -> ParsedToken:
     if not parts[0]:
         raise TokenError("not a compact JWS or JWE: the header segment is empty")
     problems: list[str] = []
-    if any(ch.isspace() for ch in text):
+    if _WHITESPACE.search(text):
         problems.append("token contains whitespace")
     header = _decode_json_segment(parts[0], "header", problems)
     kind = "jwe" if len(parts) == 5 else "jws"
@@ -277,20 +278,44 @@ class HmacKeys:
 
     def __init__(self, max_keys: int = 20_000) -> None:
         self._pads: dict[tuple[str, str], tuple[Any, Any]] = {}
+        self._lists: dict[tuple[tuple[str, ...], str], list[tuple[str, Any, Any]]] = {}
         self._max_keys = max_keys
+
+    def _key_pads(self, secret: str, hash_name: str) -> tuple[Any, Any]:
+        key = secret.encode("utf-8", "surrogatepass")
+        block = hashlib.new(hash_name).block_size
+        if len(key) > block:
+            key = hashlib.new(hash_name, key).digest()
+        key = key.ljust(block, b"\0")
+        return hashlib.new(hash_name, key.translate(_IPAD)), hashlib.new(hash_name, key.translate(_OPAD))
+
+    def first_match(self, candidates: tuple[str, ...], hash_name: str, message: bytes,
+                    expected: bytes) -> str | None:
+        """The first of a fixed list of candidates (the built-in list) whose HMAC of `message` is
+        `expected`: the pads of the whole list are kept together, so the loop is six C calls per
+        candidate and nothing else."""
+        pads = self._lists.get((candidates, hash_name))
+        if pads is None:
+            if len(self._lists) >= 64:  # a list seen once is not worth keeping: one digest per key
+                cached = self.digest
+                return next((c for c in candidates if cached(c, hash_name, message) == expected), None)
+            pads = [(c, *self._key_pads(c, hash_name)) for c in candidates]
+            self._lists[(candidates, hash_name)] = pads
+        for candidate, inner_pad, outer_pad in pads:
+            inner = inner_pad.copy()
+            inner.update(message)
+            outer = outer_pad.copy()
+            outer.update(inner.digest())
+            if outer.digest() == expected:
+                return candidate
+        return None
 
     def digest(self, secret: str, hash_name: str, message: bytes) -> bytes:
         pads = self._pads.get((secret, hash_name))
         if pads is None:
-            key = secret.encode("utf-8", "surrogatepass")
             if len(self._pads) >= self._max_keys:
-                return hmac.digest(key, message, hash_name)
-            block = hashlib.new(hash_name).block_size
-            if len(key) > block:
-                key = hashlib.new(hash_name, key).digest()
-            key = key.ljust(block, b"\0")
-            pads = (hashlib.new(hash_name, key.translate(_IPAD)),
-                    hashlib.new(hash_name, key.translate(_OPAD)))
+                return hmac.digest(secret.encode("utf-8", "surrogatepass"), message, hash_name)
+            pads = self._key_pads(secret, hash_name)
             self._pads[(secret, hash_name)] = pads
         inner = pads[0].copy()
         inner.update(message)
@@ -323,6 +348,8 @@ def crack_hmac(token: ParsedToken, candidates: Iterable[str], keys: HmacKeys | N
     expected = token.signature
     if len(expected) != hashlib.new(hash_name).digest_size:
         return None
+    if keys is not None and isinstance(candidates, tuple):
+        return keys.first_match(candidates, hash_name, message, expected)
     if keys is not None:
         cached = keys.digest
         for candidate in candidates:

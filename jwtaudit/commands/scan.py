@@ -12,7 +12,7 @@ import os
 import sys
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from jwtaudit import engine, suppressions
@@ -21,7 +21,7 @@ from jwtaudit.model import Finding, InputError, Location, Result
 from jwtaudit.redact import Redactor
 from jwtaudit.sources.files import FileEntry, collect, is_unreadable, read_file, scan_root
 from jwtaudit.sources.text import FileAnalysis, ScanOptions, analyse_text, decode_bytes
-from jwtaudit.subjects import Assignment, ScanSubject, SkippedFile, TokenSubject
+from jwtaudit.subjects import Assignment, ScanSubject, SkippedFile, TextSubject, TokenSubject
 
 CHUNK = 64
 PARALLEL_MIN_FILES = 200
@@ -107,6 +107,18 @@ def outcome_of(analysis: FileAnalysis, ctx: engine.RunContext) -> FileOutcome:
     ctx.redactor = collector
     findings: list[Finding] = []
     for subject in analysis.subjects:
+        if isinstance(subject, TextSubject) and subject.document is None and subject.detector_lines:
+            # Specific rules first; then the generic detectors only on lines no specific finding
+            # holds (outside a parsed document every finding on a line has the same place, and
+            # `engine.finalize` would drop the generic ones there anyway).
+            findings.extend(engine.check_subject(subject, ctx, generic=False))
+            covered = engine.lines_without_pointer(findings, subject.location.path)
+            if covered:
+                subject = replace(subject, detector_lines=tuple(
+                    (code, kept) for code, lines in subject.detector_lines
+                    if (kept := tuple(n for n in lines if n not in covered))))
+            findings.extend(engine.check_subject(subject, ctx, generic=True))
+            continue
         findings.extend(engine.check_subject(subject, ctx))
     return FileOutcome(findings=findings, tokens=analysis.tokens, secrets=analysis.secrets,
                        public_keys=analysis.public_keys, sensitive=analysis.sensitive + collector.seen,

@@ -622,6 +622,13 @@ def _detector_lines(subject: TextSubject) -> dict[str, tuple[int, ...]]:
     return lines
 
 
+def _has_lines_for(code: str) -> Callable[[TextSubject], bool]:
+    def applies(subject: TextSubject) -> bool:
+        return code in _detector_lines(subject)
+
+    return applies
+
+
 def _line_index(subject: TextSubject, ctx: RunContext) -> Any:
     """One line index per subject, shared by the 25 generic rules that look at it in turn."""
     from jwtaudit.sources.lines import LineIndex
@@ -677,4 +684,4 @@ def _generic_hit(spec: ds.PluginSpec, subject: TextSubject, line: int, column: i
 _CONFIDENCE = {"high": Confidence.HIGH, "medium": Confidence.MEDIUM, "low": Confidence.LOW}
 for _spec in ds.PLUGINS:
     rule(code=_spec.code, name=_spec.name, severity=Severity.HIGH, confidence=_CONFIDENCE[_spec.confidence],
-         cwe=798, subject="text")(_make_generic(_spec))
+         cwe=798, subject="text", applies=_has_lines_for(_spec.code))(_make_generic(_spec))

@@ -129,6 +129,11 @@ def _context_candidates(words: Iterable[str]) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=64)
+def _scan_candidates(words: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(_context_candidates(words)))
+
+
 def _own_identifiers(payload: Any) -> list[str]:
     """String values of the token's identifier claims (client id, issuer, subject, audience)."""
     if not isinstance(payload, dict):
@@ -1211,9 +1216,11 @@ def scan_context_hits(subject: TokenSubject, words: Iterable[str], ctx: RunConte
     token = subject.token
     if token.alg not in tk.HMAC_HASHES or not token.signature:
         return []
+    words = tuple(words)
     own = set(subject.context_words)
-    extra = [word for word in words if word not in own]
-    secret = tk.crack_hmac(token, _context_candidates(extra), tk.SHARED_HMAC_KEYS) if extra else None
+    extra = tuple(word for word in words if word not in own) if own else words
+    # one candidate tuple for the many tokens that share it (their pads are then computed once)
+    secret = tk.crack_hmac(token, _scan_candidates(extra), tk.SHARED_HMAC_KEYS) if extra else None
     if secret is None:
         return []
     hits = [("TOK015", _weak_secret_hit(subject, secret, "names from the scanned context"))]

@@ -137,6 +137,12 @@ def unparsed(location: Location, language: str, reason: str) -> list[Any]:
 
 def kore_context(text: str) -> bool:
     """The file mentions Kore, a client id (cs-…) or a bot id (st-…): Kore rules apply."""
+    if text.isascii():  # the same test as substring searches first (a case-blind regex is slow)
+        low = text.lower()
+        if "kore" in low:
+            return True
+        if "cs-" not in low and "st-" not in low:
+            return False
     return _KORE_CONTEXT.search(text) is not None
 
 

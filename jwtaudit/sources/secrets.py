@@ -306,6 +306,7 @@ def looks_benign(value: str, line: str, column: int, spec: PluginSpec) -> bool:
     return False
 
 
+_WHITESPACE = re.compile(r"\s")
 _NAME_LIKE = re.compile(r"[A-Za-z]+(?:[_\-.:/][A-Za-z]+)*")
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?")
 EXAMPLE_POINTER = re.compile(r"/(?:examples?|samples?|x-examples?|x-samples?)(?:/|$)", re.IGNORECASE)
@@ -315,7 +316,7 @@ def looks_like_secret_value(value: str) -> bool:
     """False for what a secret-named variable often holds instead of a secret: a variable or
     setting name (`AWS_SECRET_ACCESS_KEY`, `aws_access_key_id`, `NextToken`), a timestamp, a
     sentence, or a value too short to matter."""
-    if len(value) < 8 or any(c.isspace() for c in value):
+    if len(value) < 8 or _WHITESPACE.search(value):
         return False
     if _NAME_LIKE.fullmatch(value) or _TIMESTAMP.match(value) or _UUID.match(value):
         return False
