@@ -89,11 +89,17 @@ class DocumentSubject:
 
 def pointer_escape(key: object) -> str:
     """RFC 6901 escaping of one reference token."""
-    return str(key).replace("~", "~0").replace("/", "~1")
+    text = key if type(key) is str else str(key)
+    if "~" in text or "/" in text:
+        return text.replace("~", "~0").replace("/", "~1")
+    return text
 
 
 def pointer_join(base: str, key: object) -> str:
-    return f"{base}/{pointer_escape(key)}"
+    text = key if type(key) is str else str(key)
+    if "~" in text or "/" in text:
+        text = text.replace("~", "~0").replace("/", "~1")
+    return f"{base}/{text}"
 
 
 # --- exports (jwtaudit audit) -------------------------------------------------------------------

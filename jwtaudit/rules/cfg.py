@@ -57,29 +57,33 @@ def walk(data: Any) -> Iterator[tuple[str, str, Any, Any]]:
     """(pointer, key, value, parent) for every entry of a document, bounded in depth and size.
     The entries of the last document are kept: five rules walk each document in turn."""
     if _WALKED[0] is not data:
-        _WALKED[:] = [data, list(_walk(data))]
+        _WALKED[:] = [data, _entries(data)]
     return iter(_WALKED[1])
 
 
-def _walk(data: Any) -> Iterator[tuple[str, str, Any, Any]]:
+def _entries(data: Any) -> list[tuple[str, str, Any, Any]]:
+    """The entries `walk` gives, built in one loop (a generator costs more per entry, and a large
+    API description has hundreds of thousands)."""
+    out: list[tuple[str, str, Any, Any]] = []
+    append = out.append
     stack: list[tuple[str, Any, int]] = [("", data, 0)]
-    seen = 0
-    while stack and seen < MAX_WALK_ENTRIES:
+    while stack and len(out) < MAX_WALK_ENTRIES:
         pointer, node, depth = stack.pop()
         if depth > MAX_WALK_DEPTH:
             continue
         if isinstance(node, dict):
-            items: list[tuple[str, Any]] = [(str(k), v) for k, v in node.items()]
+            items: Any = node.items()
         elif isinstance(node, list):
-            items = [(str(i), v) for i, v in enumerate(node)]
+            items = enumerate(node)
         else:
             continue
-        for key, value in items:
-            seen += 1
+        for key, value in items:  # a node is walked whole, as before the cap is checked again
+            key = key if type(key) is str else str(key)
             child = pointer_join(pointer, key)
-            yield child, key, value, node
+            append((child, key, value, node))
             if isinstance(value, (dict, list)):
                 stack.append((child, value, depth + 1))
+    return out
 
 
 def strings_in(data: Any) -> Iterator[str]:
@@ -94,6 +98,9 @@ def is_kore_context(subject: DocumentSubject) -> bool:
     if is_botkit_config(subject):
         return True
     if _KORE_CONTEXT[0] is not subject:  # CFG002 and CFG003 both ask, one after the other
+        if _plainly_not_kore(subject):
+            _KORE_CONTEXT[:] = [subject, False]
+            return False
         text = "\n".join(strings_in(subject.data))  # no pattern matches across a newline
         low, ascii_only = text.lower(), text.isascii()
         # in ASCII text an id pattern can match only where its lowercase prefix is: skip the slow search
@@ -104,6 +111,30 @@ def is_kore_context(subject: DocumentSubject) -> bool:
 
 
 _KORE_CONTEXT: list[Any] = [None, False]  # [subject, answer] for the last document asked about
+_PARSED_FORMATS = frozenset({"json", "yaml", "toml", "env", "ini", "notebook"})
+
+
+def _plainly_not_kore(subject: DocumentSubject) -> bool:
+    """The answer for a large parsed document without joining all its strings: each key and
+    string of the data is its text with escape sequences replaced, and only `\\u`/`\\x`
+    escapes or a backslash line continuation can spell letters the text does not hold, so a
+    text without those, without "kore" and without an id (in any case) has no match."""
+    text = subject.text
+    if subject.format not in _PARSED_FORMATS or not text or "\u017f" in text:  # long s folds to "s"
+        return False
+    if "\\" in text and _LETTER_ESCAPE.search(text):
+        return False
+    low = text.lower()
+    if "kore" in low:
+        return False
+    # the id patterns without their word boundary (an escaped newline before an id is a
+    # boundary in the string but a letter in the text), on the lowercased text
+    return not any(prefix in low and pattern.search(low) for prefix, pattern in _ID_PREFIXES)
+
+
+_LETTER_ESCAPE = re.compile(r"\\[uUxX\s]")
+_ID_PREFIXES = (("cs-", re.compile(r"cs-[0-9a-f]{8}-[0-9a-f]{4}-")),
+                ("st-", re.compile(r"st-[0-9a-f]{8}-[0-9a-f]{4}-")))
 
 
 def is_sdk_shaped(parent: Any) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
@@ -38,6 +39,7 @@ _PLACEHOLDER = ("please", "enter", "your", "changeme", "replace", "placeholder",
 _JWT = re.compile(r"^eyJ[A-Za-z0-9_-]+\.")
 
 
+@lru_cache(maxsize=8192)
 def _is_secret_key(key: str) -> bool:
     norm = normalise(key)
     return "clientsecret" in norm or norm.endswith("appsecret")

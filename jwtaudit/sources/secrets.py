@@ -259,11 +259,25 @@ def detect(code: str, rel_path: str, line: str) -> list[tuple[str, int]]:
 def is_placeholder(value: str) -> bool:
     """Documentation and test-fixture stand-ins, templates and references, not secrets."""
     stripped = value.strip("'\"` ")
-    if len(stripped) < 6 or _PLACEHOLDER.search(stripped):
+    if len(stripped) < 6 or (_may_be_placeholder(stripped) and _PLACEHOLDER.search(stripped)):
         return True
     if len(set(stripped.lower())) <= 3:
         return True
     return _is_sequential(stripped)
+
+
+# Every branch of _PLACEHOLDER needs one of these (lowercase) substrings: ASCII values without
+# any are answered without the pattern, which tries each of its branches at every position.
+_PLACEHOLDER_HINTS = ("xxxxx", "****", "...", "<", "${", "{{", "%(", "change", "example", "dummy",
+                      "placeholder", "your", "fake", "sample", "redacted", "todo", "foo", "my", "test",
+                      "secret", "password", "token", "none", "null", "undefined", "true", "false")
+
+
+def _may_be_placeholder(value: str) -> bool:
+    if not value.isascii():
+        return True
+    low = value.lower()
+    return any(hint in low for hint in _PLACEHOLDER_HINTS)
 
 
 def _is_sequential(value: str) -> bool:

@@ -22,7 +22,14 @@ from jwtaudit.model import Location
 from jwtaudit.sources import secrets as ds
 from jwtaudit.sources.lines import LineIndex
 from jwtaudit.sources.structured import document_format, parse_document
-from jwtaudit.subjects import Assignment, DocumentSubject, TextSubject, TokenSubject, pointer_join
+from jwtaudit.subjects import (
+    Assignment,
+    DocumentSubject,
+    TextSubject,
+    TokenSubject,
+    pointer_escape,
+    pointer_join,
+)
 
 _SEP = r"(?:\.|%2[Ee])"
 _SEG = r"[A-Za-z0-9_-]*"
@@ -180,6 +187,7 @@ def normalise_key(key: str) -> str:
     return re.sub(r"[^a-z0-9]", "", key.rsplit("/", 1)[-1].lower())
 
 
+@lru_cache(maxsize=8192)  # documents repeat a few key names thousands of times
 def is_secret_key(key: str) -> bool:
     norm = normalise_key(key)
     if not norm:
@@ -213,6 +221,8 @@ class _Context:
         self.present: frozenset[str] = frozenset()
         self.positions: dict[str, list[int]] = {}
         self._word_lines: dict[str, set[int]] = {}
+        self.context_words: tuple[str, ...] | None = None
+        self.gated: set[str] = set()  # codes of the detectors whose file-level words are present
 
     def word_lines(self, word: str) -> set[int]:
         """1-based lines holding `word` in the lowercased text (ordinary words inside a base64
@@ -290,7 +300,8 @@ def analyse_text(rel_path: str, text: str, options: ScanOptions | None = None, *
     ctx.low = low
     ctx.positions = word_positions(low)
     ctx.present = frozenset(ctx.positions)
-    if not ctx.present and not ds.file_words_present(low):
+    ctx.gated = ds.file_words_present(low)
+    if not ctx.present and not ctx.gated:
         return out
     assignments = _assignments(ctx, low)
     candidate_lines = _candidate_lines(ctx, low)
@@ -369,18 +380,43 @@ def _token_subject(ctx: _Context, found: FoundToken, options: ScanOptions) -> To
 
 
 def _context_words(ctx: _Context) -> tuple[str, ...]:
-    """Names from the file that people use as weak secrets: app/bot names, client ids."""
-    words: list[str] = [m.group() for m in CLIENT_ID_RE.finditer(ctx.text)] if "cs-" in ctx.text else []
-    doc = ctx.document
-    if doc is not None and isinstance(doc.data, dict):
-        for key, value in _walk(doc.data, "", 0):
-            norm = normalise_key(key)
-            if isinstance(value, str) and 2 < len(value) <= 64 and norm in (
-                    "name", "appname", "botname", "app", "bot", "env", "environment", "accountname"):
-                words.append(value)
-            if len(words) > 50:
+    """Names from the file that people use as weak secrets: app/bot names, client ids (worked
+    out once per file: the document and each of its tokens ask)."""
+    if ctx.context_words is None:
+        words: list[str] = [m.group() for m in CLIENT_ID_RE.finditer(ctx.text)] if "cs-" in ctx.text else []
+        doc = ctx.document
+        if doc is not None and isinstance(doc.data, dict):
+            for key, value in _keyed_values(doc.data):
+                if isinstance(value, str) and 2 < len(value) <= 64 and normalise_key(
+                        pointer_escape(key) if "/" in key or "~" in key else key) in _NAME_KEYS:
+                    words.append(value)
+                if len(words) > 50:
+                    break
+        ctx.context_words = tuple(dict.fromkeys(words))
+    return ctx.context_words
+
+
+_NAME_KEYS = frozenset({"name", "appname", "botname", "app", "bot", "env", "environment", "accountname"})
+
+
+def _members(node: Any) -> Iterator[tuple[str, Any]]:
+    if isinstance(node, dict):
+        return ((str(key), value) for key, value in node.items())
+    return ((str(number), value) for number, value in enumerate(node))
+
+
+def _keyed_values(data: Any, max_depth: int = 64) -> Iterator[tuple[str, Any]]:
+    """(member name or list index, value) for every node below `data`, in the order `_walk`
+    gives them, without building the pointers (the names are all that is asked)."""
+    stack = [_members(data)]
+    while stack:
+        for key, value in stack[-1]:
+            yield key, value
+            if isinstance(value, (dict, list)) and len(stack) <= max_depth:
+                stack.append(_members(value))
                 break
-    return tuple(dict.fromkeys(words))
+        else:
+            stack.pop()
 
 
 def _code_subjects(rel_path: str, text: str, commit: str | None) -> list[Any]:
@@ -395,6 +431,28 @@ def _code_subjects(rel_path: str, text: str, commit: str | None) -> list[Any]:
         return list(subjects_for(rel_path, text, Location(path=rel_path, commit=commit)))
     except (ValueError, RecursionError):
         return []
+
+
+_ROOT = object()  # the member name of a document that is itself a string
+
+
+def _string_members(data: Any, max_depth: int = 64) -> Iterator[tuple[tuple[Any, ...], Any, str]]:
+    """`_string_leaves` as (path of the container, member name or index, value), in the same
+    order: a leaf's own path tuple is built only by a caller that wants it (most leaves of a
+    large document are not wanted)."""
+    stack: list[tuple[tuple[Any, ...], Any, Any]] = [((), _ROOT, data)]
+    while stack:
+        parent, member, value = stack.pop()
+        if isinstance(value, str):
+            if len(value) >= 6:
+                yield parent, member, value
+            continue
+        path = parent if member is _ROOT else (*parent, member)
+        if len(path) < max_depth:
+            if isinstance(value, dict):
+                stack.extend((path, key, item) for key, item in reversed(value.items()))
+            elif isinstance(value, list):
+                stack.extend((path, number, item) for number, item in reversed(list(enumerate(value))))
 
 
 def _string_leaves(data: Any, max_depth: int = 64) -> Iterator[tuple[tuple[Any, ...], str]]:
@@ -442,6 +500,20 @@ def _walk(value: Any, pointer: str, depth: int) -> Iterator[tuple[str, Any]]:
             yield from _walk(item, child, depth + 1)
 
 
+def _has_jwk(data: Any) -> bool:
+    """Whether any object of the document has a string `kty` (walked without pointers)."""
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if isinstance(node.get("kty"), str):
+                return True
+            stack.extend(v for v in node.values() if isinstance(v, (dict, list)))
+        elif isinstance(node, list):
+            stack.extend(v for v in node if isinstance(v, (dict, list)))
+    return False
+
+
 def is_kore_secret(value: str) -> bool:
     """44-character standard base64 of exactly 32 bytes (the platform's client-secret format)."""
     if len(value) != 44 or not value.endswith("=") or value.endswith("=="):
@@ -466,9 +538,12 @@ def _assignments(ctx: _Context, low: str) -> list[Assignment]:
     text = ctx.text
     doc = ctx.document
     if doc is not None and doc.format in ("json", "yaml", "toml", "env", "ini", "notebook"):
-        for path, value in _string_leaves(doc.data):
-            key = str(path[-1]) if path else ""
+        for parent, member, value in _string_members(doc.data):
+            key = "" if member is _ROOT else member if type(member) is str else str(member)
             wanted = is_secret_key(key) or is_kore_secret(value) or _xenioo_key(key)
+            if not wanted and value[0] != "{" and not value[0].isspace():
+                continue  # neither a secret nor a JSON body kept in a string (below)
+            path = parent if member is _ROOT else (*parent, member)
             if not wanted and value.lstrip()[:1] == "{" and '"' in value and len(value) <= 65536:
                 # a JSON body kept as a string (Postman `body.raw`, a saved request): its secrets
                 # are reported at the string's place
@@ -549,7 +624,7 @@ def _assignments(ctx: _Context, low: str) -> list[Assignment]:
             line, column = ctx.index.position(match.start())
             add(Assignment(key=label, value=value, scope=scope,
                            location=ctx.location(match.start(), match.end(), ctx.pointer_at(line, column))))
-    if "kty" in low and doc is not None:
+    if "kty" in low and doc is not None and _has_jwk(doc.data):
         # the document itself may be the JWK (a lone `jwk.json`), not only a member of `keys`
         for pointer, value in itertools.chain((("", doc.data),), _walk(doc.data, "", 0)):
             if isinstance(value, dict) and isinstance(value.get("kty"), str):
@@ -602,6 +677,7 @@ def _code_expression(value: str, after: str) -> bool:
         "." in value or not any(c.isdigit() for c in value))
 
 
+@lru_cache(maxsize=8192)
 def _xenioo_key(key: str) -> bool:
     norm = normalise_key(key)
     return norm.endswith(("accountapikey", "botapikey", "botapisecret")) or norm in ("apikey", "apisecret")
@@ -618,19 +694,22 @@ def _keyword_lines(ctx: _Context, low: str) -> list[int]:
 def _candidate_lines(ctx: _Context, low: str) -> tuple[tuple[str, tuple[int, ...]], ...]:
     """For each detect-secrets plugin, the lines where it should run (plugins with none omitted)."""
     index = ctx.index
-    gated = ds.file_words_present(low)
+    gated = ctx.gated
     code_like = ctx.rel_path.lower().endswith(CODE_LIKE_SUFFIXES)
     out: list[tuple[str, tuple[int, ...]]] = []
+    present = ctx.present
     for spec in ds.PLUGINS:
         if spec.file_words:
             if spec.code not in gated:
                 continue
             lines = {index.position(offset)[0] for offset in ds.regex_lines(spec.code, ctx.text)}
         else:
-            lines = set()
-            for word in spec.words:
-                if word in ctx.present:
-                    lines |= ctx.word_lines(word)
+            words = [word for word in spec.words if word in present]
+            if not words:
+                continue
+            lines = set(ctx.word_lines(words[0]))
+            for word in words[1:]:
+                lines |= ctx.word_lines(word)
             if spec.all_words and lines:
                 lines = {n for n in lines if all(w in ctx.line_text(n).lower() for w in spec.all_words)}
             if code_like and spec.plugin in QUOTED_IN_CODE and lines:
