@@ -45,7 +45,8 @@ _BOT_ID = re.compile(r"\bst-[0-9a-f]{8}-[0-9a-f]{4}-", re.IGNORECASE)
 _KORE_HOST = re.compile(r"(?:^|\.)kore\.(?:ai|com|net)$", re.IGNORECASE)
 
 
-@lru_cache(maxsize=4096, typed=True)  # the same few key names, asked by every rule of the family
+@lru_cache(maxsize=65536, typed=True)  # key names, asked by every rule of the family (a large API
+# description has tens of thousands of distinct ones)
 def normalise(name: object) -> str:
     return "".join(ch for ch in str(name).lower() if ch.isalnum())
 
@@ -111,25 +112,38 @@ def is_kore_context(subject: DocumentSubject) -> bool:
 
 
 _KORE_CONTEXT: list[Any] = [None, False]  # [subject, answer] for the last document asked about
-_PARSED_FORMATS = frozenset({"json", "yaml", "toml", "env", "ini", "notebook"})
+# Formats whose data holds each key and string as written (notebooks join each cell's source
+# lines, so a word can span two strings of the text).
+_PARSED_FORMATS = frozenset({"json", "yaml", "toml", "env", "ini"})
 
 
 def _plainly_not_kore(subject: DocumentSubject) -> bool:
-    """The answer for a large parsed document without joining all its strings: each key and
-    string of the data is its text with escape sequences replaced, and only `\\u`/`\\x`
-    escapes or a backslash line continuation can spell letters the text does not hold, so a
-    text without those, without "kore" and without an id (in any case) has no match."""
+    """The answer for a large parsed document without joining all its strings (see `_verbatim`);
+    the id patterns are searched without their word boundary (an escaped newline before an id
+    is a boundary in the string but a letter in the text)."""
+    if not _verbatim(subject):
+        return False
+    low = subject.text.lower()
+    return "kore" not in low and not any(p in low and pattern.search(low) for p, pattern in _ID_PREFIXES)
+
+
+def _verbatim(subject: DocumentSubject) -> bool:
+    """Every key and string of a parsed document's data is its text with escape sequences
+    replaced, and only `\\u`/`\\x` escapes, a backslash line continuation or a character that
+    case-folds to an ASCII letter (the long s) can spell letters the lowercased text lacks."""
     text = subject.text
-    if subject.format not in _PARSED_FORMATS or not text or "\u017f" in text:  # long s folds to "s"
+    if subject.format not in _PARSED_FORMATS or not text or "\u017f" in text:
         return False
-    if "\\" in text and _LETTER_ESCAPE.search(text):
+    return "\\" not in text or _LETTER_ESCAPE.search(text) is None
+
+
+def text_lacks(subject: DocumentSubject, *needles: str) -> bool:
+    """True when no key or string of the document can contain any of these lowercase needles,
+    in any case: rules that look for them can skip walking a large document."""
+    if not _verbatim(subject):
         return False
-    low = text.lower()
-    if "kore" in low:
-        return False
-    # the id patterns without their word boundary (an escaped newline before an id is a
-    # boundary in the string but a letter in the text), on the lowercased text
-    return not any(prefix in low and pattern.search(low) for prefix, pattern in _ID_PREFIXES)
+    low = subject.text.lower()
+    return not any(needle in low for needle in needles)
 
 
 _LETTER_ESCAPE = re.compile(r"\\[uUxX\s]")
@@ -366,6 +380,8 @@ def plain_http_endpoint(subject: DocumentSubject, ctx: RunContext) -> Iterator[H
     - https://cwe.mitre.org/data/definitions/319.html
     - RFC 8725 §3.7 (use TLS): https://datatracker.ietf.org/doc/html/rfc8725
     """
+    if text_lacks(subject, "http:"):
+        return
     botkit = is_botkit_config(subject)
     kore = botkit or is_kore_context(subject)
     for pointer, key, value, parent in walk(subject.data):

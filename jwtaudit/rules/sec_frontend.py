@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from jwtaudit.engine import RunContext
 from jwtaudit.model import Confidence, Hit, Severity
 from jwtaudit.redact import short_hash
-from jwtaudit.rules.cfg import is_botkit_config, is_sdk_shaped, normalise, place, walk
+from jwtaudit.rules.cfg import is_botkit_config, is_sdk_shaped, normalise, place, text_lacks, walk
 from jwtaudit.rules.registry import rule
 from jwtaudit.subjects import CodeDocumentSubject, DocumentSubject
 
@@ -39,7 +39,7 @@ _PLACEHOLDER = ("please", "enter", "your", "changeme", "replace", "placeholder",
 _JWT = re.compile(r"^eyJ[A-Za-z0-9_-]+\.")
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=65536)
 def _is_secret_key(key: str) -> bool:
     norm = normalise(key)
     return "clientsecret" in norm or norm.endswith("appsecret")
@@ -169,6 +169,8 @@ def demo_token_service(subject: DocumentSubject, ctx: RunContext) -> Iterator[Hi
     - https://developer.kore.ai/docs/bots/sdks/user-authorization-and-assertion/
     - https://github.com/Koredotcom/web-kore-sdk
     """
+    if text_lacks(subject, *DEMO_HOSTS) and text_lacks(subject, "sts"):
+        return  # neither a demo host nor the sample path can be in it
     for pointer, key, value, _parent in walk(subject.data):
         if not isinstance(value, str) or "://" not in value[:12]:
             continue

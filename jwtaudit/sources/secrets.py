@@ -241,8 +241,11 @@ def detect(code: str, rel_path: str, line: str) -> list[tuple[str, int]]:
         pairs = _regex_values(detector, line)
     else:
         limit = detector.entropy_limit
+        # n characters carry at most log2(n) bits each: shorter values cannot pass the limit, so
+        # detect-secrets' entropy (64 `count` calls per value) is computed only for the others
+        shortest = math.ceil(2 ** limit)
         pairs = [(v, line.find(v)) for v in detector.analyze_string(line)
-                 if detector.calculate_shannon_entropy(v) > limit]
+                 if len(v) >= shortest and detector.calculate_shannon_entropy(v) > limit]
     found: list[tuple[str, int]] = []
     seen: set[str] = set()
     for value, column in pairs:

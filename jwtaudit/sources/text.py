@@ -182,12 +182,12 @@ def key_before(prefix: str) -> str:
     return next((name for name in match.groups() if name), "") if match else ""
 
 
-@lru_cache(maxsize=4096)  # a few key names, asked many times per file
+@lru_cache(maxsize=65536)  # key names, asked many times per file
 def normalise_key(key: str) -> str:
     return re.sub(r"[^a-z0-9]", "", key.rsplit("/", 1)[-1].lower())
 
 
-@lru_cache(maxsize=8192)  # documents repeat a few key names thousands of times
+@lru_cache(maxsize=65536)  # documents repeat their key names thousands of times
 def is_secret_key(key: str) -> bool:
     norm = normalise_key(key)
     if not norm:
@@ -677,7 +677,7 @@ def _code_expression(value: str, after: str) -> bool:
         "." in value or not any(c.isdigit() for c in value))
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=65536)
 def _xenioo_key(key: str) -> bool:
     norm = normalise_key(key)
     return norm.endswith(("accountapikey", "botapikey", "botapisecret")) or norm in ("apikey", "apisecret")

@@ -1,0 +1,203 @@
+"""The scan's fast paths give exactly what the slower definitions they replace give.
+
+Each shortcut added for speed (see benchmarks/README.md) is checked here against a plain
+implementation of the same rule, on generated input: a shortcut that changed an answer would
+change findings silently, which the fixture tests might not notice.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import math
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from jwtaudit import engine, tokens
+from jwtaudit.commands.scan import _chunks, _dispatch_order, outcome_of
+from jwtaudit.config import Config
+from jwtaudit.rules import cfg
+from jwtaudit.sources import secrets as ds
+from jwtaudit.sources.files import FileEntry
+from jwtaudit.sources.structured import parse_document
+from jwtaudit.sources.text import _ROOT, _keyed_values, _string_leaves, _string_members, _walk, analyse_text
+from jwtaudit.subjects import DocumentSubject, pointer_escape, pointer_join
+from tests.helpers import NOW
+
+KEYS = st.sampled_from(["name", "app", "a/b", "~x", "clientSecret", "kty", "k", "0", "botName"])
+LEAVES = st.one_of(st.sampled_from(["short", "a longer value", "x" * 12, "http://h.example"]),
+                   st.integers(), st.none(), st.text(max_size=12))
+DATA = st.recursive(LEAVES, lambda inner: st.one_of(st.lists(inner, max_size=4),
+                                                    st.dictionaries(KEYS, inner, max_size=4)), max_leaves=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(DATA)
+def test_string_members_match_string_leaves(data: object) -> None:
+    rebuilt = [(path if member is _ROOT else (*path, member), value) for path, member, value in _string_members(data)]
+    assert rebuilt == list(_string_leaves(data))
+
+
+@settings(max_examples=300, deadline=None)
+@given(DATA)
+def test_keyed_values_match_walk_without_pointers(data: object) -> None:
+    if not isinstance(data, (dict, list)):
+        return
+    walked = [(pointer.rsplit("/", 1)[-1], value) for pointer, value in _walk(data, "", 0)]
+    keyed = [(pointer_escape(key), value) for key, value in _keyed_values(data)]
+    assert [k for k, _ in keyed] == [k for k, _ in walked]
+    assert all(a is b for (_, a), (_, b) in zip(keyed, walked, strict=True))
+
+
+def test_deep_documents_stop_at_the_same_depth() -> None:
+    for depth in (63, 64, 65, 80):
+        data: dict[str, object] = {}
+        node = data
+        for _ in range(depth):
+            child: dict[str, object] = {"s": "long enough"}
+            node["k"] = [child]
+            node = child
+        assert [(p if m is _ROOT else (*p, m), v) for p, m, v in _string_members(data)] == list(_string_leaves(data))
+        assert len(list(_keyed_values(data))) == len(list(_walk(data, "", 0)))
+
+
+@given(st.one_of(st.text(max_size=12), st.integers()))
+def test_pointer_join_escapes_as_rfc6901(key: object) -> None:
+    expected = "/base/" + str(key).replace("~", "~0").replace("/", "~1")
+    assert pointer_join("/base", key) == expected
+
+
+@settings(max_examples=2000)
+@given(st.lists(st.one_of(st.sampled_from(["xxxxx", "XXXXX", "****", "...", "<a>", "${", "{{", "%(", "CHANGE-me",
+                                           "Example", "dummy", "your-", "Fake", "sample", "todo", "foo", "my_secret",
+                                           "TEST", "null", "\u017f", "k3y"]),
+                          st.text(max_size=6)), max_size=6))
+def test_placeholder_prefilter_never_hides_a_match(parts: list[str]) -> None:
+    value = "".join(parts)
+    assert bool(ds._PLACEHOLDER.search(value)) == bool(ds._may_be_placeholder(value) and ds._PLACEHOLDER.search(value))
+
+
+def test_entropy_floor_is_below_every_limit() -> None:
+    """Values shorter than 2**limit cannot pass detect-secrets' entropy limit, so detect skips them."""
+    for code in ("SEC124", "SEC125"):
+        detector = ds.plugin(code)
+        shortest = math.ceil(2 ** detector.entropy_limit)
+        charset = detector.charset
+        for length in range(1, shortest):
+            most_varied = (charset * (length // len(charset) + 1))[:length]
+            assert detector.calculate_shannon_entropy(most_varied) <= detector.entropy_limit
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.text(min_size=0, max_size=20), min_size=1, max_size=80, unique=True), st.data())
+def test_pad_list_cracking_finds_what_plain_hmac_finds(candidates: list[str], data: st.DataObject) -> None:
+    alg = data.draw(st.sampled_from(["HS256", "HS384", "HS512"]))
+    secret = data.draw(st.sampled_from([*candidates, "not-in-the-list"]))
+    header = base64.urlsafe_b64encode(json.dumps({"alg": alg}).encode()).rstrip(b"=").decode()
+    payload = base64.urlsafe_b64encode(b'{"sub":"x"}').rstrip(b"=").decode()
+    digest = getattr(hashlib, "sha" + alg[2:])
+    signature = hmac.new(secret.encode("utf-8", "surrogatepass"), f"{header}.{payload}".encode(), digest).digest()
+    token = tokens.decode_unverified(f"{header}.{payload}.{base64.urlsafe_b64encode(signature).rstrip(b'=').decode()}")
+    keys = tokens.HmacKeys()
+    expected = tokens.crack_hmac(token, list(candidates))  # one plain HMAC per candidate
+    assert tokens.crack_hmac(token, tuple(candidates), keys) == expected  # the pad list
+    assert tokens.crack_hmac(token, tuple(candidates), keys) == expected  # the cached pad list
+    assert expected == (secret if secret in candidates else None)
+
+
+def _doc(text: str, fmt: str = "json", path: str = "config/app.json") -> DocumentSubject:
+    subject = parse_document(path if fmt == "json" else path.replace(".json", f".{fmt}"), text)
+    assert subject is not None and subject.format == fmt
+    return subject
+
+
+def _slow_kore_context(subject: DocumentSubject) -> bool:
+    low_strings = "\n".join(cfg.strings_in(subject.data))
+    return ("kore" in low_strings.lower() or cfg._CLIENT_ID.search(low_strings) is not None
+            or cfg._BOT_ID.search(low_strings) is not None)
+
+
+def test_kore_context_shortcut_agrees_where_escapes_could_spell_words() -> None:
+    cases = [
+        ('{"host": "bots.example.com"}', "json", False),
+        ('{"host": "bots.KORE.ai"}', "json", True),
+        ('{"host": "bots.\\u006bore.ai"}', "json", True),  # escaped letter
+        ('{"note": "line\\nst-1234abcd-12ab-"}', "json", True),  # escaped newline before a bot id
+        ('{"note": "first-1234abcd-12ab-"}', "json", False),  # not at a word boundary
+        ('{"id": "CS-1234ABCD-12AB-x"}', "json", True),
+        ('note: "ko\\\n  re"\n', "yaml", True),  # YAML escaped line break joins the word
+        ("[app]\nhost = \"\\u006bore.ai\"\n", "toml", True),
+        ("note: \"\u017ft-1234abcd-12ab-\"\n", "yaml", True),  # long s folds to "s"
+    ]
+    for text, fmt, expected in cases:
+        subject = _doc(text, fmt)
+        assert _slow_kore_context(subject) is expected, text
+        cfg._KORE_CONTEXT[:] = [None, False]
+        assert cfg.is_kore_context(subject) is expected, text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from(["host", "note", "id", "a"]),
+                       st.lists(st.sampled_from(["kore", "KoRe", "cs-", "st-", "1234abcd", "-12ab-", "\\n", "\\u006b",
+                                                 "\\u0073", "x", " ", "http:", "\\/\\/"]), max_size=8).map("".join),
+                       max_size=4))
+def test_kore_context_shortcut_agrees_on_generated_json(raw: dict[str, str]) -> None:
+    text = "{" + ", ".join(f'"{k}": "{v}"' for k, v in raw.items()) + "}"
+    subject = parse_document("settings.json", text)
+    if subject is None:
+        return
+    cfg._KORE_CONTEXT[:] = [None, False]
+    assert cfg.is_kore_context(subject) == _slow_kore_context(subject)
+    lacks_http = cfg.text_lacks(subject, "http:")
+    assert not lacks_http or not any("http:" in s.lower() for s in cfg.strings_in(subject.data))
+
+
+def test_notebooks_never_take_the_raw_text_shortcut() -> None:
+    """A notebook joins each cell's source lines, so a word can span two strings of its text."""
+    notebook = {"cells": [{"cell_type": "code", "source": ["url = 'ht", "tp://kore.example'\n"],
+                           "metadata": {}, "outputs": [], "execution_count": None}],
+                "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    subject = parse_document("demo.ipynb", json.dumps(notebook))
+    assert subject is not None
+    assert not cfg.text_lacks(subject, "http:")
+
+
+GENERIC_LINES = "\n".join([
+    'API_TOKEN = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJlLXNpZ25hdHVyZQ"  # password = "Zq8#pL2!vR9x"',
+    'db_password = "Zq8#pL2!vR9xW4m"',
+    'aws_secret = "AKIAIOSFODNN7EXAMPLQ"',
+    'secret_key = "c2VjcmV0LWtleS1mb3ItdGVzdGluZy1vbmx5LTEyMzQ1Njc4"',
+])
+
+
+def test_skipping_lines_with_a_specific_finding_changes_no_finalized_report() -> None:
+    """The generic detectors skip lines that hold a specific finding (outside parsed documents);
+    `engine.finalize` would have dropped the generic findings there anyway."""
+    ctx = engine.RunContext(config=Config(), now=NOW)
+    for path, text in (("app/settings.py", GENERIC_LINES), ("notes.md", GENERIC_LINES.replace('"', "`")),
+                       ("conf/app.env", "KORE_CLIENT_SECRET=" + base64.b64encode(b"s" * 32).decode()
+                        + "\nPASSWORD=Zq8#pL2!vR9xW4m\n"),
+                       # one line, two values: the generic finding at the other pointer must stay
+                       ("config/app.json", json.dumps({"clientSecret": base64.b64encode(b"k" * 32).decode(),
+                                                       "api_key": "AKIAIOSFODNN7EXAMPLQ"}))):
+        analysis = analyse_text(path, text)
+        fast = engine.finalize(outcome_of(analysis, ctx).findings)
+        plain = engine.finalize([f for subject in analysis.subjects for f in engine.check_subject(subject, ctx)])
+        assert [(f.rule, f.location.line, f.location.column) for f in fast] == \
+            [(f.rule, f.location.line, f.location.column) for f in plain], path
+        assert fast, path
+        if path.endswith(".json"):
+            assert any(f.rule.startswith("SEC1") for f in fast), "the generic finding beside a specific one"
+
+
+def test_large_files_travel_alone_and_first() -> None:
+    entries = [FileEntry(rel_path=f"f{i}", abs_path=f"/x/f{i}") for i in range(10)]
+    sizes = {e.abs_path: (400_000 if i in (3, 7) else 1_000) for i, e in enumerate(entries)}
+    ordered = _dispatch_order(entries, sizes)
+    assert [e.rel_path for e in ordered[:2]] == ["f3", "f7"]
+    chunks = list(_chunks(ordered, 64, sizes))
+    assert [len(c) for c in chunks] == [1, 1, 8]
+    assert [e.rel_path for c in chunks for e in c] == [e.rel_path for e in ordered]
