@@ -124,6 +124,15 @@ def python_floors(tree: Path) -> dict[str, float]:
     return {"files": len(files), "bytes": total, "read": read, "regex": regex, "tokens": decoded}
 
 
+def show(label: str, stats: dict[str, float], hits: set[tuple[str, int]], truth: list[dict[str, object]],
+         unit: str, rss: bool = False) -> None:
+    """One tool's line (wall, CPU, [peak RSS], count) and its recall / decoys per planted kind."""
+    print(f"{label}: {stats['wall']:.2f} s wall, {stats['cpu']:.2f} s CPU, "
+          + (f"peak RSS {stats['rss']:.0f} MB, " if rss else "") + f"{stats['findings']} {unit}")
+    for kind, text in score(hits, truth).items():
+        print(f"    {kind:<18} {text}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("tree", type=Path)
@@ -146,38 +155,28 @@ def main() -> None:
     else:
         print("floor  ripgrep: not installed")
     stats, hits = run_jwtaudit(tree, args.jobs)
-    print(f"jwtaudit scan (--jobs {args.jobs or 'all'}): {stats['wall']:.2f} s wall, "
-          f"{stats['cpu']:.2f} s CPU, "
-          f"peak RSS {stats['rss']:.0f} MB, {stats['findings']} findings")
-    for kind, text in score(hits, truth).items():
-        print(f"    {kind:<18} {text}")
+    show(f"jwtaudit scan (--jobs {args.jobs or 'all'})", stats, hits, truth, "findings", rss=True)
     gitleaks = run_gitleaks(tree)
     if gitleaks is None:
         print("gitleaks: not installed (set GITLEAKS=/path/to/gitleaks)")
     else:
         gl_stats, gl_hits = gitleaks
-        print(f"gitleaks dir: {gl_stats['wall']:.2f} s wall, {gl_stats['cpu']:.2f} s CPU, "
-              f"{gl_stats['findings']} findings")
-        for kind, text in score(gl_hits, truth).items():
-            print(f"    {kind:<18} {text}")
+        show("gitleaks dir", gl_stats, gl_hits, truth, "findings")
+    result = None
     if not args.skip_detect_secrets:
         result = run_detect_secrets(tree)
         if result is None:
             print("detect-secrets: not installed")
         else:
             ds_stats, ds_hits = result
-            print(f"detect-secrets scan --all-files: {ds_stats['wall']:.2f} s wall, "
-                  f"{ds_stats['cpu']:.2f} s CPU, "
-                  f"{ds_stats['findings']} flagged lines")
-            for kind, text in score(ds_hits, truth).items():
-                print(f"    {kind:<18} {text}")
+            show("detect-secrets scan --all-files", ds_stats, ds_hits, truth, "flagged lines")
     if gitleaks is not None:
         print(f"speed: gitleaks / jwtaudit = {gl_stats['wall'] / stats['wall']:.2f}x (wall)")
     if rg_wall is not None:
         print(f"speed: jwtaudit = {stats['wall'] / max(rg_wall, 1e-9):.0f}x the ripgrep floor")
     print(f"speed: jwtaudit = {stats['wall'] / max(floors['regex'], 1e-9):.1f}x the python regex floor"
           + (f", detect-secrets / jwtaudit = {ds_stats['wall'] / stats['wall']:.0f}x"
-             if not args.skip_detect_secrets and result else ""))
+             if result else ""))
 
 
 if __name__ == "__main__":
