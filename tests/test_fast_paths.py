@@ -13,7 +13,7 @@ import hmac
 import json
 import math
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from jwtaudit import engine, tokens
@@ -201,3 +201,39 @@ def test_large_files_travel_alone_and_first() -> None:
     chunks = list(_chunks(ordered, 64, sizes))
     assert [len(c) for c in chunks] == [1, 1, 8]
     assert [e.rel_path for c in chunks for e in c] == [e.rel_path for e in ordered]
+
+
+def _in_blob_reference(low: str, pos: int, length: int, reach: int = 12) -> bool:
+    before, after = low[max(0, pos - reach):pos], low[pos + length:pos + length + reach]
+    blob = frozenset("abcdefghijklmnopqrstuvwxyz0123456789+/")
+    return len(before) == reach == len(after) and all(c in blob for c in before + after)
+
+
+def _word_lines_reference(low: str, positions: list[int], natural: bool, length: int) -> set[int]:
+    lines, line, previous = set(), 1, 0
+    for pos in positions[:50000]:
+        line += low.count("\n", previous, pos)
+        previous = pos
+        if not (natural and _in_blob_reference(low, pos, length)):
+            lines.add(line)
+    return lines
+
+
+TEXT_PIECES = st.sampled_from(["key", "token", "secret", "ghp_", "akia", "\n", "\r\n", " ", "=", "'",
+                               "QUJDREVGR0hJSktMTU5PUA", "abcdefghijkl0123", "+/", "\u0130", "\u017f", "K"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(TEXT_PIECES, max_size=40).map("".join))
+@example("\u0130\u0130\u0130\u0130\nkey\n\n")  # lowercasing lengthens the text past a newline
+def test_word_lines_match_counting_newlines(text: str) -> None:
+    from jwtaudit.sources import text as text_module
+
+    ctx = text_module._Context("f.txt", text, None)
+    ctx.low = text.lower()
+    ctx.positions = text_module.word_positions(ctx.low)
+    for word, positions in ctx.positions.items():
+        expected = _word_lines_reference(ctx.low, positions, word in text_module.NATURAL_WORDS, len(word))
+        assert ctx.word_lines(word) == expected, word
+        for pos in positions:
+            assert text_module.in_blob(ctx.low, pos, len(word)) == _in_blob_reference(ctx.low, pos, len(word))

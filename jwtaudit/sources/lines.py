@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterable
+from functools import partial
 
 from jwtaudit.subjects import Span
 
@@ -35,6 +37,10 @@ class LineIndex:
         start = self._starts[line - 1]
         end = text.find("\n", start)
         return (text[start:] if end == -1 else text[start:end]).rstrip("\r")
+
+    def lines_at(self, offsets: Iterable[int]) -> set[int]:
+        """The 1-based lines of many offsets at once (one C call per offset)."""
+        return set(map(partial(bisect_right, self._starts), offsets))
 
     def position(self, offset: int) -> tuple[int, int]:
         index = bisect_right(self._starts, offset) - 1

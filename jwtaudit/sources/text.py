@@ -229,13 +229,17 @@ class _Context:
         blob do not count)."""
         lines = self._word_lines.get(word)
         if lines is None:
-            lines = set()
-            low, natural, count = self.low, word in NATURAL_WORDS, self.low.count
-            line, previous = 1, 0  # offsets are ascending: count newlines in between, no index needed
-            for pos in self.positions.get(word, ())[:50000]:
-                line += count("\n", previous, pos)
-                previous = pos
-                if not (natural and in_blob(low, pos, len(word))):
+            low = self.low
+            positions = self.positions.get(word, ())[:50000]
+            if word in NATURAL_WORDS:
+                positions = [pos for pos in positions if not in_blob(low, pos, len(word))]
+            if len(low) == len(self.text):  # lowercasing kept every offset: the text's line index fits
+                lines = self.index.lines_at(positions)
+            else:
+                lines, line, previous, count = set(), 1, 0, low.count
+                for pos in positions:  # ascending: count the newlines in between
+                    line += count("\n", previous, pos)
+                    previous = pos
                     lines.add(line)
             self._word_lines[word] = lines
         return lines
@@ -644,14 +648,14 @@ def _assignments(ctx: _Context, low: str) -> list[Assignment]:
 # prefixes such as "ghp_" or "t3blbkfj" are parts of the secret itself and always count.)
 NATURAL_WORDS = frozenset({"key", "pass", "pwd", "pw", "secret", "token", "auth", "credential", "private",
                            "password", "passwd", "contrase", "apikey", "api_key", "api-key", "cl", "sl"})
-_BLOB_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789+/")
+_BLOB_STRING = "abcdefghijklmnopqrstuvwxyz0123456789+/"  # strip() by it empties a blob-only run
 
 
 def in_blob(low: str, pos: int, length: int, reach: int = 12) -> bool:
     """True when a word found at `pos` sits inside a long run of base64 (an embedded image, a
     minified hash): letters and digits for `reach` characters on both sides."""
     before, after = low[max(0, pos - reach):pos], low[pos + length:pos + length + reach]
-    return len(before) == reach == len(after) and all(c in _BLOB_CHARS for c in before + after)
+    return len(before) == reach == len(after) and not (before + after).strip(_BLOB_STRING)
 
 
 CODE_LIKE_SUFFIXES = (*CODE_SUFFIXES, ".java", ".kt", ".go", ".rb", ".php", ".cs", ".c", ".cc", ".cpp", ".h",
