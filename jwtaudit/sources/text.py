@@ -460,19 +460,9 @@ def _string_members(data: Any, max_depth: int = 64) -> Iterator[tuple[tuple[Any,
 
 
 def _string_leaves(data: Any, max_depth: int = 64) -> Iterator[tuple[tuple[Any, ...], str]]:
-    """(path, value) for every string of at least 6 characters; the pointer is built only for
-    the few that matter (building one for every node costs more than the walk)."""
-    stack: list[tuple[tuple[Any, ...], Any]] = [((), data)]
-    while stack:
-        path, value = stack.pop()
-        if isinstance(value, str):
-            if len(value) >= 6:
-                yield path, value
-        elif len(path) < max_depth:
-            if isinstance(value, dict):
-                stack.extend((path + (key,), item) for key, item in reversed(value.items()))
-            elif isinstance(value, list):
-                stack.extend((path + (number,), item) for number, item in reversed(list(enumerate(value))))
+    """(path, value) for every string of at least 6 characters, depth-first in document order."""
+    for parent, member, value in _string_members(data, max_depth):
+        yield (parent if member is _ROOT else (*parent, member)), value
 
 
 def _embedded_json_leaves(text: str) -> list[tuple[str, str]]:
