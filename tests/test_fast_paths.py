@@ -255,3 +255,26 @@ def test_word_lines_match_counting_newlines(text: str) -> None:
         assert ctx.word_lines(word) == expected, word
         for pos in positions:
             assert text_module.in_blob(ctx.low, pos, len(word)) == _in_blob_reference(ctx.low, pos, len(word))
+
+
+LINE_PIECES = st.sampled_from(["password", "PassWord", "api_key", "ApiKey", "db_pass", "secret", "SECRET_KEY",
+                               "contraseña", "pwd", "key", "keyboard", "pass", "pa\u017fsword", "prİvate_key",
+                               "\u212aEY", "=", "==", "!=", ":", ";", " ", "'", '"', "`", "=>", "hunter2xyz",
+                               "Zq8pL2vR", "{", "}", ",", "$x"])
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(LINE_PIECES, max_size=14).map("".join),
+       st.sampled_from(["a.json", "a.py", "a.yaml", "a.js", "a.go", "a.md", "a.env", "a.ini", "a.txt", "a.java"]))
+def test_keyword_gate_never_hides_a_keyword_match(line: str, rel_path: str) -> None:
+    groups = ds._keyword_regexes(rel_path)
+    found = list(ds.plugin("SEC111").analyze_string(line, denylist_regex_to_group=groups))
+    if found:
+        assert ds._may_name_a_secret(line, groups), (line, rel_path)
+
+
+def test_keyword_gate_skips_prose() -> None:
+    groups = ds._keyword_regexes("service-2.json")
+    assert ds._keyword_gate(groups) is not None, "detect-secrets' patterns changed: the shortcut is off"
+    assert not ds._may_name_a_secret('"documentation": "The key that identifies the bucket."', groups)
+    assert ds._may_name_a_secret('"MasterUserPassword": "Zq8pL2vR9x"', groups)

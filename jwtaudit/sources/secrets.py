@@ -230,13 +230,56 @@ def _keyword_regexes(rel_path: str) -> Any:
     return REGEX_BY_FILETYPE.get(determine_file_type(rel_path), QUOTES_REQUIRED_DENYLIST_REGEX_TO_GROUP)
 
 
+def _may_name_a_secret(line: str, groups: Any) -> bool:
+    """False only when none of KeywordDetector's patterns can match: each of them requires one of
+    its denylisted names (`password`, `api_key`, `secret` …), and most lines that hold a trigger
+    word (`key`, `pass`) hold none of them (nine in ten documentation lines of an API
+    description). One substring test per name instead of five case-blind patterns per line."""
+    gate = _keyword_gate(groups)
+    if gate is None:
+        return True
+    names, pattern = gate
+    if line.isascii():
+        low = line.lower()
+        return any(name in low for name in names)
+    return pattern.search(line) is not None
+
+
+_KEYWORD_GATES: dict[int, tuple[Any, tuple[tuple[str, ...], Any] | None]] = {}  # id(groups) -> (groups, gate)
+
+
+def _keyword_gate(groups: Any) -> tuple[tuple[str, ...], Any] | None:
+    """The denylisted names as plain lowercase words and as a pattern, when every pattern of
+    `groups` requires the denylist at its start or end (else None: no shortcut)."""
+    cached = _KEYWORD_GATES.get(id(groups))
+    if cached is not None and cached[0] is groups:
+        return cached[1]
+    from detect_secrets.plugins.keyword import DENYLIST, DENYLIST_REGEX
+
+    gate: tuple[tuple[str, ...], Any] | None = None
+    if all(regex.pattern.startswith(DENYLIST_REGEX) or regex.pattern.endswith(DENYLIST_REGEX)
+           for regex in groups):
+        names: list[str] = []
+        for fragment in DENYLIST:
+            if not re.fullmatch(r"[a-zñ]+(?:_\?[a-zñ]+)?", fragment):
+                names = []  # an entry that is more than a word with an optional "_": no shortcut
+                break
+            names.extend((fragment.replace("_?", "_"), fragment.replace("_?", ""))
+                         if "_?" in fragment else (fragment,))
+        if names:
+            gate = tuple(dict.fromkeys(names)), re.compile(DENYLIST_REGEX, re.IGNORECASE)
+    _KEYWORD_GATES[id(groups)] = (groups, gate)
+    return gate
+
+
 def detect(code: str, rel_path: str, line: str) -> list[tuple[str, int]]:
     """(value, 0-based column) for each secret the plugin finds on `line`, after filters."""
     spec = BY_CODE[code]
     detector = plugin(code)
     if spec.plugin == "KeywordDetector":
         groups = _keyword_regexes(rel_path)
-        pairs = [(v, line.find(v)) for v in detector.analyze_string(line, denylist_regex_to_group=groups)]
+        pairs = [(v, line.find(v)) for v in detector.analyze_string(line, denylist_regex_to_group=groups)] \
+            if _may_name_a_secret(line, groups) else []
     elif hasattr(detector, "denylist"):
         pairs = _regex_values(detector, line)
     else:
