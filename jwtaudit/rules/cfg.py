@@ -118,34 +118,36 @@ _PARSED_FORMATS = frozenset({"json", "yaml", "toml", "env", "ini"})
 
 
 def _plainly_not_kore(subject: DocumentSubject) -> bool:
-    """The answer for a large parsed document without joining all its strings (see `_verbatim`);
-    the id patterns are searched without their word boundary (an escaped newline before an id
-    is a boundary in the string but a letter in the text)."""
-    if not _verbatim(subject):
-        return False
-    low = subject.text.lower()
-    return "kore" not in low and not any(p in low and pattern.search(low) for p, pattern in _ID_PREFIXES)
-
-
-def _verbatim(subject: DocumentSubject) -> bool:
-    """Every key and string of a parsed document's data is its text with escape sequences
-    replaced, and only `\\u`/`\\x` escapes, a backslash line continuation or a character that
-    case-folds to an ASCII letter (the long s) can spell letters the lowercased text lacks."""
-    text = subject.text
-    if subject.format not in _PARSED_FORMATS or not text or "\u017f" in text:
-        return False
-    return "\\" not in text or _LETTER_ESCAPE.search(text) is None
+    """The answer for a large parsed document without joining all its strings (see
+    `_verbatim_lower`); the id patterns are searched without their word boundary (an escaped
+    newline before an id is a boundary in the string but a letter in the text)."""
+    low = _verbatim_lower(subject)
+    return low is not None and "kore" not in low and not any(
+        p in low and pattern.search(low) for p, pattern in _ID_PREFIXES)
 
 
 def text_lacks(subject: DocumentSubject, *needles: str) -> bool:
     """True when no key or string of the document can contain any of these lowercase needles,
     in any case: rules that look for them can skip walking a large document."""
-    if not _verbatim(subject):
-        return False
-    low = subject.text.lower()
-    return not any(needle in low for needle in needles)
+    low = _verbatim_lower(subject)
+    return low is not None and not any(needle in low for needle in needles)
 
 
+def _verbatim_lower(subject: DocumentSubject) -> str | None:
+    """The lowercased text of a parsed document whose every key and string is its text with
+    escape sequences replaced, else None. Only `\\u`/`\\x` escapes, a backslash line
+    continuation or a character that case-folds to an ASCII letter (the long s) can spell letters
+    that lowercased text lacks. Kept for the last document: three rules ask in turn."""
+    if _VERBATIM[0] is not subject:
+        text = subject.text
+        verbatim = (subject.format in _PARSED_FORMATS and bool(text) and "\u017f" not in text
+                    and ("\\" not in text or _LETTER_ESCAPE.search(text) is None))
+        _VERBATIM[:] = [subject, text.lower() if verbatim else None]
+    low: str | None = _VERBATIM[1]
+    return low
+
+
+_VERBATIM: list[Any] = [None, None]  # [subject, its verbatim lowercased text or None]
 _LETTER_ESCAPE = re.compile(r"\\[uUxX\s]")
 _ID_PREFIXES = (("cs-", re.compile(r"cs-[0-9a-f]{8}-[0-9a-f]{4}-")),
                 ("st-", re.compile(r"st-[0-9a-f]{8}-[0-9a-f]{4}-")))

@@ -169,7 +169,7 @@ def demo_token_service(subject: DocumentSubject, ctx: RunContext) -> Iterator[Hi
     - https://developer.kore.ai/docs/bots/sdks/user-authorization-and-assertion/
     - https://github.com/Koredotcom/web-kore-sdk
     """
-    if text_lacks(subject, *DEMO_HOSTS) and text_lacks(subject, "sts"):
+    if text_lacks(subject, *DEMO_HOSTS, "sts"):
         return  # neither a demo host nor the sample path can be in it
     for pointer, key, value, _parent in walk(subject.data):
         if not isinstance(value, str) or "://" not in value[:12]:
