@@ -21,6 +21,7 @@ from jwtaudit.commands.scan import _chunks, _dispatch_order, outcome_of
 from jwtaudit.config import Config
 from jwtaudit.rules import cfg
 from jwtaudit.sources import secrets as ds
+from jwtaudit.sources import text as text_module
 from jwtaudit.sources.files import FileEntry
 from jwtaudit.sources.structured import parse_document
 from jwtaudit.sources.text import _ROOT, _keyed_values, _string_members, _walk, analyse_text
@@ -173,14 +174,23 @@ def test_kore_context_shortcut_agrees_on_generated_json(raw: dict[str, str]) -> 
     assert not lacks_http or not any("http:" in s.lower() for s in cfg.strings_in(subject.data))
 
 
-def test_notebooks_never_take_the_raw_text_shortcut() -> None:
-    """A notebook joins each cell's source lines, so a word can span two strings of its text."""
-    notebook = {"cells": [{"cell_type": "code", "source": ["url = 'ht", "tp://kore.example'\n"],
-                           "metadata": {}, "outputs": [], "execution_count": None}],
-                "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
-    subject = parse_document("demo.ipynb", json.dumps(notebook))
-    assert subject is not None
-    assert not cfg.text_lacks(subject, "http:")
+def test_notebooks_are_judged_by_their_strings_not_their_text() -> None:
+    """A notebook's text splits a cell's source into lines; the walk sees each line as a string,
+    and so does the written-out data the shortcut searches."""
+    def notebook(*lines: str) -> DocumentSubject:
+        cell = {"cell_type": "code", "source": list(lines), "metadata": {}, "outputs": [], "execution_count": None}
+        subject = parse_document("demo.ipynb", json.dumps({"cells": [cell], "metadata": {}, "nbformat": 4,
+                                                           "nbformat_minor": 5}))
+        assert subject is not None
+        _fresh(subject)
+        return subject
+
+    split = notebook("url = 'ht", "tp://kore.example'\n")
+    assert cfg.text_lacks(split, "http:")
+    assert not any("http:" in s for s in cfg.strings_in(split.data))
+    whole = notebook("url = 'http://kore.example'\n")
+    assert not cfg.text_lacks(whole, "http:")
+    assert cfg.is_kore_context(whole)
 
 
 GENERIC_LINES = "\n".join([
@@ -245,8 +255,6 @@ TEXT_PIECES = st.sampled_from(["key", "token", "secret", "ghp_", "akia", "\n", "
 @given(st.lists(TEXT_PIECES, max_size=40).map("".join))
 @example("\u0130\u0130\u0130\u0130\nkey\n\n")  # lowercasing lengthens the text past a newline
 def test_word_lines_match_counting_newlines(text: str) -> None:
-    from jwtaudit.sources import text as text_module
-
     ctx = text_module._Context("f.txt", text, None)
     ctx.low = text.lower()
     ctx.positions = text_module.word_positions(ctx.low)
@@ -278,3 +286,89 @@ def test_keyword_gate_skips_prose() -> None:
     assert ds._keyword_gate(groups) is not None, "detect-secrets' patterns changed: the shortcut is off"
     assert not ds._may_name_a_secret('"documentation": "The key that identifies the bucket."', groups)
     assert ds._may_name_a_secret('"MasterUserPassword": "Zq8pL2vR9x"', groups)
+
+
+SECRET_PIECES = st.one_of(
+    st.integers(40, 46).map(lambda n: ("aB3+/9xZ" * 6)[:n]),
+    st.sampled_from(["=", "==", "_", "-", " ", "\n", '"', "a", "/", "+", "é", "%3D"]),
+)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(SECRET_PIECES, max_size=10).map("".join))
+@example("x" + "A" * 43 + "= " + "B" * 43 + "=")
+@example("_" + "A" * 43 + "=")
+@example("A" * 44 + "=")
+def test_kore_secret_search_from_the_equals_sign_finds_what_the_plain_pattern_finds(text: str) -> None:
+    expected = [(m.start(), m.end()) for m in text_module.KORE_SECRET_RE.finditer(text)]
+    assert list(text_module.kore_secret_spans(text)) == expected
+
+
+# Pieces of keys and strings that escapes, case folding and separators could hide from a text search.
+DOC_PIECES = st.sampled_from(["secret", "SeCrEt", "se", "cret", "client", "app", "_", "-", " ", "\n", "\t", "\\",
+                              '"', "/", "\u0007", "\u017f", "\u212a", "kore", "cs-1234abcd-12ab-", "http:",
+                              "HTTP://", "//h", "users", "/users/sts", "USERS\\/STS", "x", "ş", "é"])
+DOC_TEXT = st.lists(DOC_PIECES, max_size=6).map("".join)
+DOC_DATA = st.recursive(DOC_TEXT, lambda inner: st.one_of(st.lists(inner, max_size=3),
+                                                          st.dictionaries(DOC_TEXT, inner, max_size=3)),
+                        max_leaves=12)
+
+
+def _written(data: object, style: str) -> tuple[str, str]:
+    """(file name, text) of the data in one of the ways files write it."""
+    if style == "json-ascii":
+        return "app.json", json.dumps({"root": data})
+    if style == "json-unicode":
+        return "app.json", json.dumps({"root": data}, ensure_ascii=False, indent=1)
+    if style == "json-slashes":
+        return "app.json", json.dumps({"root": data}, ensure_ascii=False).replace("/", "\\/")
+    import yaml
+
+    return "app.yaml", yaml.safe_dump({"root": data}, allow_unicode=style == "yaml-unicode")
+
+
+def _fresh(subject: DocumentSubject) -> None:
+    cfg._VERBATIM[:] = [None, None, False]
+    cfg._KORE_CONTEXT[:] = [None, False]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(DOC_DATA, st.sampled_from(["json-ascii", "json-unicode", "json-slashes", "yaml-ascii", "yaml-unicode"]))
+def test_document_gates_never_skip_what_the_walk_would_find(data: object, style: str) -> None:
+    from jwtaudit.rules import sec_frontend
+
+    name, text = _written(data, style)
+    subject = parse_document(name, text)
+    if subject is None:
+        return
+    entries = list(cfg._entries(subject.data))
+    _fresh(subject)
+    assert cfg.is_kore_context(subject) == _slow_kore_context(subject)
+    if cfg.unescaped_lacks_match(subject, sec_frontend._SECRET_IN_TEXT):
+        assert not any("secret" in cfg.normalise(key) for _, key, _, _ in entries)
+    if cfg.no_string_starts_with(subject, "http:"):
+        assert not any(isinstance(value, str) and value[:5].lower() == "http:" for _, _, value, _ in entries)
+    if cfg.text_lacks(subject, *sec_frontend.DEMO_HOSTS) and cfg.text_lacks_match(subject,
+                                                                                  sec_frontend._DEMO_PATH_TEXT):
+        assert not any(isinstance(value, str) and sec_frontend.DEMO_PATH.search(value) for _, _, value, _ in entries)
+
+
+def test_document_gates_see_through_escapes() -> None:
+    from jwtaudit.rules import sec_frontend
+
+    cases = [  # (file, text, may hold a secret-named key, may hold a string starting http:)
+        ("a.json", '{"client\\nSecret": "x"}', True, False),
+        ("a.json", '{"clientSe\\u0063ret": "x"}', True, False),  # not verbatim: the data is written out
+        ("a.json", '{"clientSe\\u0007cret": "x"}', True, False),  # ... with the control character escaped
+        ("a.json", '{"note": "a client secret goes here", "url": "see http://x"}', True, False),
+        ("a.json", '{"note": "nothing", "url": "http:\\/\\/x"}', False, True),
+        ("a.json", '{"key": "se\\\\cret"}', True, False),  # an escaped backslash, then a letter
+        ("a.yaml", 'k: "se\\ecret"\n', True, False),  # YAML escapes are not read: not judged
+        ("a.yaml", "url: HTTP://x\n", False, True),
+    ]
+    for name, text, secret_key, http in cases:
+        subject = parse_document(name, text)
+        assert subject is not None, text
+        _fresh(subject)
+        assert cfg.unescaped_lacks_match(subject, sec_frontend._SECRET_IN_TEXT) is not secret_key, text
+        assert cfg.no_string_starts_with(subject, "http:") is not http, text

@@ -113,41 +113,91 @@ def is_kore_context(subject: DocumentSubject) -> bool:
 
 _KORE_CONTEXT: list[Any] = [None, False]  # [subject, answer] for the last document asked about
 # Formats whose data holds each key and string as written (notebooks join each cell's source
-# lines, so a word can span two strings of the text).
+# lines, so a word can span two strings of the text: their data is written out instead).
 _PARSED_FORMATS = frozenset({"json", "yaml", "toml", "env", "ini"})
 
 
 def _plainly_not_kore(subject: DocumentSubject) -> bool:
-    """The answer for a large parsed document without joining all its strings (see
-    `_verbatim_lower`); the id patterns are searched without their word boundary (an escaped
-    newline before an id is a boundary in the string but a letter in the text)."""
-    low = _verbatim_lower(subject)
+    """The answer for a large document without joining all its strings (see `_searchable_lower`);
+    the id patterns are searched without their word boundary (an escaped newline before an id is
+    a boundary in the string but a letter in the text)."""
+    low = _searchable_lower(subject)
     return low is not None and "kore" not in low and not any(
         p in low and pattern.search(low) for p, pattern in _ID_PREFIXES)
 
 
 def text_lacks(subject: DocumentSubject, *needles: str) -> bool:
     """True when no key or string of the document can contain any of these lowercase needles,
-    in any case: rules that look for them can skip walking a large document."""
-    low = _verbatim_lower(subject)
+    in any case: rules that look for them can skip walking a large document. A needle holds no
+    slash, quote, backslash or control character (the text may write those escaped)."""
+    low = _searchable_lower(subject)
     return low is not None and not any(needle in low for needle in needles)
 
 
-def _verbatim_lower(subject: DocumentSubject) -> str | None:
-    """The lowercased text of a parsed document whose every key and string is its text with
-    escape sequences replaced, else None. Only `\\u`/`\\x` escapes, a backslash line
-    continuation or a character that case-folds to an ASCII letter (the long s) can spell letters
-    that lowercased text lacks. Kept for the last document: three rules ask in turn."""
+def text_lacks_match(subject: DocumentSubject, pattern: re.Pattern[str]) -> bool:
+    """`text_lacks` for a pattern over the lowercased text (the pattern allows for escapes)."""
+    low = _searchable_lower(subject)
+    return low is not None and pattern.search(low) is None
+
+
+def unescaped_lacks_match(subject: DocumentSubject, pattern: re.Pattern[str]) -> bool:
+    """`text_lacks_match` on the lowercased text with each escape sequence read as one space
+    (none stands for a letter or digit there): for a pattern that skips over any character that
+    is not a letter or digit. Only text whose escapes are JSON's, read from left to right, is
+    unescaped; other text with a backslash is not judged (False)."""
+    low = _searchable_lower(subject)
+    if low is None:
+        return False
+    if "\\" in low:
+        if not _VERBATIM[2]:
+            return False  # YAML/TOML/INI: a backslash may be a plain character there
+        low = _JSON_ESCAPE.sub(" ", low)
+    return pattern.search(low) is None
+
+
+_JSON_ESCAPE = re.compile(r"\\(?:u[0-9a-f]{4}|.)", re.DOTALL)
+
+
+def no_string_starts_with(subject: DocumentSubject, prefix: str) -> bool:
+    """True when no key or string of the document can start with this lowercase prefix (no
+    slash, quote, backslash or control character in it). In JSON text every string opens with a
+    quote, so a prefix met only inside prose does not count there."""
+    low = _searchable_lower(subject)
+    if low is None:
+        return False
+    return (f'"{prefix}' if _VERBATIM[2] else prefix) not in low
+
+
+def _searchable_lower(subject: DocumentSubject) -> str | None:
+    """Lowercased text in which every key and string of the document appears whole, apart from
+    a slash, quote, backslash or control character that may be written escaped; None when there
+    is none. The file's own text when it is verbatim (parsed formats whose only escapes cannot
+    spell a letter: no `\\u`/`\\x` escape, backslash line continuation or character that
+    case-folds to an ASCII letter, the long s), else the data written out as JSON (the C
+    encoder escapes nothing else with `ensure_ascii=False`): one pass in C instead of a walk.
+    Kept for the last document: several rules ask in turn."""
     if _VERBATIM[0] is not subject:
         text = subject.text
-        verbatim = (subject.format in _PARSED_FORMATS and bool(text) and "\u017f" not in text
-                    and ("\\" not in text or _LETTER_ESCAPE.search(text) is None))
-        _VERBATIM[:] = [subject, text.lower() if verbatim else None]
+        if (subject.format in _PARSED_FORMATS and bool(text) and "\u017f" not in text
+                and ("\\" not in text or _LETTER_ESCAPE.search(text) is None)):
+            _VERBATIM[:] = [subject, text.lower(), subject.format == "json"]
+        else:
+            _VERBATIM[:] = [subject, _dumped_lower(subject.data), True]
     low: str | None = _VERBATIM[1]
     return low
 
 
-_VERBATIM: list[Any] = [None, None]  # [subject, its verbatim lowercased text or None]
+def _dumped_lower(data: Any) -> str | None:
+    import json
+
+    try:  # a value JSON cannot hold (a YAML date) is written as str(): more text, never less
+        dumped = json.dumps(data, ensure_ascii=False, default=str)
+    except (TypeError, ValueError, RecursionError):  # a key JSON cannot hold, a cycle, deep nesting
+        return None
+    return None if "\u017f" in dumped else dumped.lower()
+
+
+_VERBATIM: list[Any] = [None, None, False]  # [subject, its searchable text or None, strings quoted]
 _LETTER_ESCAPE = re.compile(r"\\[uUxX\s]")
 _ID_PREFIXES = (("cs-", re.compile(r"cs-[0-9a-f]{8}-[0-9a-f]{4}-")),
                 ("st-", re.compile(r"st-[0-9a-f]{8}-[0-9a-f]{4}-")))
@@ -382,7 +432,7 @@ def plain_http_endpoint(subject: DocumentSubject, ctx: RunContext) -> Iterator[H
     - https://cwe.mitre.org/data/definitions/319.html
     - RFC 8725 §3.7 (use TLS): https://datatracker.ietf.org/doc/html/rfc8725
     """
-    if text_lacks(subject, "http:"):
+    if no_string_starts_with(subject, "http:"):
         return
     botkit = is_botkit_config(subject)
     kore = botkit or is_kore_context(subject)

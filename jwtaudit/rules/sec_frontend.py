@@ -18,7 +18,16 @@ from urllib.parse import urlsplit
 from jwtaudit.engine import RunContext
 from jwtaudit.model import Confidence, Hit, Severity
 from jwtaudit.redact import short_hash
-from jwtaudit.rules.cfg import is_botkit_config, is_sdk_shaped, normalise, place, text_lacks, walk
+from jwtaudit.rules.cfg import (
+    is_botkit_config,
+    is_sdk_shaped,
+    normalise,
+    place,
+    text_lacks,
+    text_lacks_match,
+    unescaped_lacks_match,
+    walk,
+)
 from jwtaudit.rules.registry import rule
 from jwtaudit.subjects import CodeDocumentSubject, DocumentSubject
 
@@ -34,6 +43,10 @@ FRONTEND_DIRS = frozenset(
 # Kore's sample token services: the hosted demo API gateway and the sample path.
 DEMO_HOSTS = frozenset({"mk2r2rmj21.execute-api.us-east-1.amazonaws.com", "demo.kore.net"})
 DEMO_PATH = re.compile(r"/users/sts/?$", re.IGNORECASE)
+_DEMO_PATH_TEXT = re.compile(r"users\\?/sts")  # in lowercased text, where "/" may be written "\/"
+# "secret" as `normalise` finds it in a key: any characters but letters and digits between its
+# letters (in unescaped lowercased text; linear: no run of them can hold another "s")
+_SECRET_IN_TEXT = re.compile(r"[\W_]*".join("secret"))
 _PLACEHOLDER = ("please", "enter", "your", "changeme", "replace", "placeholder", "xxxx", "****",
                 "<", "${", "{{", "%(", "todo", "example", "dummy", "insert", "process.env")
 _JWT = re.compile(r"^eyJ[A-Za-z0-9_-]+\.")
@@ -118,6 +131,8 @@ def client_secret_in_frontend(subject: DocumentSubject, ctx: RunContext) -> Iter
     - https://developer.kore.ai/docs/bots/sdks/user-authorization-and-assertion/
     - https://cwe.mitre.org/data/definitions/798.html
     """
+    if unescaped_lacks_match(subject, _SECRET_IN_TEXT):
+        return  # no key can name a client or app secret
     for pointer, key, value, parent in walk(subject.data):
         if not _is_secret_key(key) or not _real_secret(value):
             continue
@@ -169,7 +184,7 @@ def demo_token_service(subject: DocumentSubject, ctx: RunContext) -> Iterator[Hi
     - https://developer.kore.ai/docs/bots/sdks/user-authorization-and-assertion/
     - https://github.com/Koredotcom/web-kore-sdk
     """
-    if text_lacks(subject, *DEMO_HOSTS, "sts"):
+    if text_lacks(subject, *DEMO_HOSTS) and text_lacks_match(subject, _DEMO_PATH_TEXT):
         return  # neither a demo host nor the sample path can be in it
     for pointer, key, value, _parent in walk(subject.data):
         if not isinstance(value, str) or "://" not in value[:12]:
