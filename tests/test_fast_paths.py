@@ -372,3 +372,27 @@ def test_document_gates_see_through_escapes() -> None:
         _fresh(subject)
         assert cfg.unescaped_lacks_match(subject, sec_frontend._SECRET_IN_TEXT) is not secret_key, text
         assert cfg.no_string_starts_with(subject, "http:") is not http, text
+
+
+CANDIDATE_LEAVES = st.one_of(LEAVES, st.sampled_from([
+    "{\"apiKey\": \"x\"}", " {\"a\": 1}", "\tindented", base64.b64encode(bytes(32)).decode(),
+    base64.b64encode(bytes(range(32))).decode(), "A" * 43 + "=", "x" * 44]))
+CANDIDATE_DATA = st.recursive(CANDIDATE_LEAVES, lambda inner: st.one_of(
+    st.lists(inner, max_size=4),
+    st.dictionaries(st.one_of(KEYS, st.sampled_from(["password", "AccountAPIKey", "nextToken", "apikey"])),
+                    inner, max_size=4)), max_leaves=40)
+
+
+@settings(max_examples=500, deadline=None)
+@given(CANDIDATE_DATA)
+def test_candidate_members_are_the_string_members_assignments_keeps(data: object) -> None:
+    def looked_at(member: object, value: str) -> bool:
+        key = "" if member is _ROOT else member if type(member) is str else str(member)
+        return (text_module.is_secret_key(key) or text_module.is_kore_secret(value) or text_module._xenioo_key(key)
+                or value[0] == "{" or value[0].isspace())
+
+    expected = [(parent, member, value) for parent, member, value in _string_members(data)
+                if looked_at(member, value)]
+    assert text_module._candidate_members(data) == expected
+    assert text_module._candidate_members(data, max_depth=2) == [
+        item for item in _string_members(data, max_depth=2) if looked_at(item[1], item[2])]

@@ -470,6 +470,42 @@ def _string_members(data: Any, max_depth: int = 64) -> Iterator[tuple[tuple[Any,
                 stack.extend((path, number, item) for number, item in reversed(list(enumerate(value))))
 
 
+def _candidate_members(data: Any, max_depth: int = 64) -> list[tuple[tuple[Any, ...], Any, str]]:
+    """The members of `_string_members` that `_assignments` looks at, in the same order: strings
+    under a secret-like name, of the Kore secret shape, or opening like a JSON body. One loop over
+    the containers, the name test memoised: a large API description has a million strings and few
+    distinct names."""
+    def wanted(member: Any, value: str) -> bool:
+        return (_names_a_secret(member if type(member) is str else str(member))
+                or value[0] == "{" or value[0].isspace() or (len(value) == 44 and is_kore_secret(value)))
+
+    if not isinstance(data, (dict, list)):
+        return [((), _ROOT, data)] if isinstance(data, str) and len(data) >= 6 and wanted("", data) else []
+    out: list[tuple[tuple[Any, ...], Any, str]] = []
+    stack: list[tuple[tuple[Any, ...], Iterator[tuple[Any, Any]]]] = [((), _items(data))]
+    while stack:
+        path, items = stack[-1]
+        for member, value in items:
+            if isinstance(value, str):
+                if len(value) >= 6 and wanted(member, value):
+                    out.append((path, member, value))
+            elif isinstance(value, (dict, list)) and len(path) + 1 < max_depth:
+                stack.append(((*path, member), _items(value)))
+                break
+        else:
+            stack.pop()
+    return out
+
+
+def _items(node: Any) -> Iterator[tuple[Any, Any]]:
+    return iter(node.items()) if isinstance(node, dict) else enumerate(node)
+
+
+@lru_cache(maxsize=65536)
+def _names_a_secret(key: str) -> bool:
+    return is_secret_key(key) or _xenioo_key(key)
+
+
 def _string_leaves(data: Any, max_depth: int = 64) -> Iterator[tuple[tuple[Any, ...], str]]:
     """(path, value) for every string of at least 6 characters, depth-first in document order."""
     for parent, member, value in _string_members(data, max_depth):
@@ -543,7 +579,7 @@ def _assignments(ctx: _Context, low: str) -> list[Assignment]:
     text = ctx.text
     doc = ctx.document
     if doc is not None and doc.format in ("json", "yaml", "toml", "env", "ini", "notebook"):
-        for parent, member, value in _string_members(doc.data):
+        for parent, member, value in _candidate_members(doc.data):
             key = "" if member is _ROOT else member if type(member) is str else str(member)
             wanted = is_secret_key(key) or is_kore_secret(value) or _xenioo_key(key)
             if not wanted and value[0] != "{" and not value[0].isspace():
