@@ -396,3 +396,31 @@ def test_candidate_members_are_the_string_members_assignments_keeps(data: object
     assert text_module._candidate_members(data) == expected
     assert text_module._candidate_members(data, max_depth=2) == [
         item for item in _string_members(data, max_depth=2) if looked_at(item[1], item[2])]
+
+
+NAME_DATA = st.recursive(
+    st.one_of(LEAVES, st.sampled_from(["demo-bot", "ab", "abc", "x" * 64, "x" * 65])),
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(
+        st.one_of(KEYS, st.sampled_from(["appName", "BOT_NAME", "env", "a/name", "app~1", "Environment"]),
+                  st.integers(0, 3), st.booleans()), inner, max_size=4)), max_leaves=60)
+
+
+@settings(max_examples=500, deadline=None)
+@given(NAME_DATA, st.integers(0, 52))
+@example({"name": "first", "app": "second", "bot": "third"}, 50)  # the cap falls between two names
+@example({"name": "first", "nested": {"app": "second"}, "bot": "third"}, 50)
+def test_name_values_are_what_the_keyed_walk_collects(data: object, already: int) -> None:
+    def reference(words: list[str]) -> list[str]:
+        for key, value in _keyed_values(data):
+            if isinstance(value, str) and 2 < len(value) <= 64 and text_module.normalise_key(
+                    pointer_escape(key) if "/" in key or "~" in key else key) in text_module._NAME_KEYS:
+                words.append(value)
+            if len(words) > 50:
+                break
+        return words
+
+    if not isinstance(data, dict):
+        return
+    words = [f"cs-{n}" for n in range(already)]
+    text_module._add_name_values(data, words)
+    assert words == reference([f"cs-{n}" for n in range(already)])

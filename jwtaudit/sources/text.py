@@ -401,17 +401,40 @@ def _context_words(ctx: _Context) -> tuple[str, ...]:
         words: list[str] = [m.group() for m in CLIENT_ID_RE.finditer(ctx.text)] if "cs-" in ctx.text else []
         doc = ctx.document
         if doc is not None and isinstance(doc.data, dict):
-            for key, value in _keyed_values(doc.data):
-                if isinstance(value, str) and 2 < len(value) <= 64 and normalise_key(
-                        pointer_escape(key) if "/" in key or "~" in key else key) in _NAME_KEYS:
-                    words.append(value)
-                if len(words) > 50:
-                    break
+            _add_name_values(doc.data, words)
         ctx.context_words = tuple(dict.fromkeys(words))
     return ctx.context_words
 
 
 _NAME_KEYS = frozenset({"name", "appname", "botname", "app", "bot", "env", "environment", "accountname"})
+MAX_NAME_WORDS = 50
+
+
+def _add_name_values(data: Any, words: list[str], max_depth: int = 64) -> None:
+    """Append the values under name keys (`appName`, `botName`, `env` …) in the order
+    `_keyed_values` gives the nodes, until `words` holds more than MAX_NAME_WORDS: one loop with
+    the name test memoised (a large document has few distinct keys and many nodes)."""
+    stack = [_items(data)]
+    while stack:
+        for member, value in stack[-1]:
+            if isinstance(value, str):
+                if 2 < len(value) <= 64 and type(member) is not int and _is_name_key(
+                        member if type(member) is str else str(member)):  # a list index is never a name
+                    words.append(value)
+            elif isinstance(value, (dict, list)) and len(stack) <= max_depth:
+                if len(words) > MAX_NAME_WORDS:
+                    return
+                stack.append(_items(value))
+                break
+            if len(words) > MAX_NAME_WORDS:
+                return
+        else:
+            stack.pop()
+
+
+@lru_cache(maxsize=65536)
+def _is_name_key(key: str) -> bool:
+    return normalise_key(pointer_escape(key) if "/" in key or "~" in key else key) in _NAME_KEYS
 
 
 def _members(node: Any) -> Iterator[tuple[str, Any]]:
