@@ -36,6 +36,9 @@ class RunContext:
     extras: dict[str, Any] = field(default_factory=dict)
     # (subject kind, rules registered) -> (the config they were selected for, rules); selected_rules
     selected: dict[tuple[str, int], tuple[Config, list[Any]]] = field(default_factory=dict, repr=False)
+    # (subject kind, generic or not, id of the selected list) -> (that list, its generic or other rules)
+    split_rules: dict[tuple[str, bool, int], tuple[list[Any], list[Any]]] = field(default_factory=dict,
+                                                                                  repr=False)
 
 
 def is_selected(code: str, config: Config) -> bool:
@@ -116,13 +119,24 @@ def selected_rules(kind: str, ctx: RunContext) -> list[registry.Rule]:
     return rules
 
 
+def _rules_of(kind: str, ctx: RunContext, generic: bool | None) -> list[registry.Rule]:
+    """`selected_rules`, or only its generic (SEC1xx) or only its other rules, split once per run."""
+    rules = selected_rules(kind, ctx)
+    if generic is None:
+        return rules
+    key = (kind, generic, id(rules))
+    cached = ctx.split_rules.get(key)
+    if cached is None or cached[0] is not rules:
+        cached = (rules, [item for item in rules if _is_generic(item.info.code) == generic])
+        ctx.split_rules[key] = cached
+    return cached[1]
+
+
 def check_subject(subject: Any, ctx: RunContext, *, generic: bool | None = None) -> list[Finding]:
     """Run every selected rule for this subject's kind (only the generic SEC1xx rules with
     `generic=True`, only the others with `generic=False`)."""
     findings: list[Finding] = []
-    for item in selected_rules(subject.kind, ctx):
-        if generic is not None and _is_generic(item.info.code) != generic:
-            continue
+    for item in _rules_of(subject.kind, ctx, generic):
         if item.applies is not None and not item.applies(subject):
             continue
         for hit in item.check(subject, ctx):
