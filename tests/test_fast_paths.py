@@ -424,3 +424,31 @@ def test_name_values_are_what_the_keyed_walk_collects(data: object, already: int
     words = [f"cs-{n}" for n in range(already)]
     text_module._add_name_values(data, words)
     assert words == reference([f"cs-{n}" for n in range(already)])
+
+
+SHAPE_PIECES = st.sampled_from([
+    "ibm_cloud_iam_key", "IBM-CLOUD-API-KEY", "cloud_iam_pwd", "token", "cloudant_password", "cl_api_key",
+    "clou-pass", "=", ":", "=>", " ", '"', "'", "[", "]", "https://user:", "@acct.cloudant.com",
+    "aB3_-9xZ" * 5 + "aB3_", "0123456789abcdef" * 4, "0123456789ABCDEF" * 4, "abcdefghijklmnopqrstuvwx",
+    "ABCDEFGHIJKLMNOPQRSTUVWX", "\u017f", "\u212a", "é", "x"])
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(SHAPE_PIECES, max_size=10).map("".join), st.sampled_from(["SEC105", "SEC109"]))
+@example("ibm_cloud_iam_key = " + "\u017f" * 44, "SEC109")  # IGNORECASE: the long s is a letter
+@example("cloudant_password = " + "\u212a" * 24, "SEC105")
+@example("cloudant_password = " + "0123456789ABCDEF" * 4, "SEC105")  # hex in capitals
+def test_shape_gate_never_hides_a_match(line: str, code: str) -> None:
+    spec = ds.BY_CODE[code]
+    detector = ds.plugin(code)
+    if any(regex.search(line) for regex in detector.denylist):
+        assert ds._may_hold_shape(spec.plugin, detector, line), line
+
+
+def test_shape_gates_are_on_for_the_installed_detect_secrets() -> None:
+    for code in ("SEC105", "SEC109"):
+        spec = ds.BY_CODE[code]
+        assert ds._shape_gate(spec.plugin, ds.plugin(code)) is not None, \
+            f"detect-secrets changed {spec.plugin}'s patterns: the shortcut is off"
+    assert not ds._may_hold_shape("IbmCloudIamDetector", ds.plugin("SEC109"),
+                                  '"documentation": "The key that identifies the bucket."')

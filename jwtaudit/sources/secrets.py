@@ -272,6 +272,42 @@ def _keyword_gate(groups: Any) -> tuple[tuple[str, ...], Any] | None:
     return gate
 
 
+# Detectors whose every pattern (as detect-secrets wrote them: the fingerprint of patterns and
+# flags) ends with a secret of a fixed shape: a line without a run of that shape cannot match, and
+# the run is found far faster than the whole pattern, which tries optional name prefixes at every
+# position (IBM's 44-character key: 0.47 s -> 0.10 s over 3.8 MB of API documentation lines).
+# (fingerprint, the run in either case for ASCII lines, the run as the patterns write it).
+_SHAPES: dict[str, tuple[str, str, str]] = {
+    "IbmCloudIamDetector": ("60bd1dd078d5d4ae", r"[a-zA-Z0-9_\-]{44}", r"[a-zA-Z0-9_\-]{44}"),
+    "CloudantDetector": ("85a2ec165338f6ab", r"[0-9a-fA-F]{64}|[a-zA-Z]{24}", r"[0-9a-f]{64}|[a-z]{24}"),
+}
+_SHAPE_GATES: dict[str, tuple[Any, Any] | None] = {}
+
+
+def _may_hold_shape(name: str, detector: Any, line: str) -> bool:
+    """False only when the line lacks the run every pattern of this detector requires."""
+    gate = _SHAPE_GATES.get(name, False)
+    if gate is False:
+        gate = _SHAPE_GATES[name] = _shape_gate(name, detector)
+    if gate is None:
+        return True
+    ascii_only, folded = gate  # [a-z] under IGNORECASE also takes the long s and the Kelvin sign:
+    # outside ASCII the run is searched as the patterns search it
+    return (ascii_only if line.isascii() else folded).search(line) is not None
+
+
+def _shape_gate(name: str, detector: Any) -> tuple[Any, Any] | None:
+    shape = _SHAPES.get(name)
+    if shape is None:
+        return None
+    import hashlib
+
+    patterns = [(regex.pattern, regex.flags) for regex in detector.denylist]
+    if hashlib.sha256(repr(patterns).encode()).hexdigest()[:16] != shape[0]:
+        return None  # detect-secrets changed these patterns: no shortcut
+    return re.compile(shape[1]), re.compile(shape[2], re.IGNORECASE)
+
+
 def detect(code: str, rel_path: str, line: str) -> list[tuple[str, int]]:
     """(value, 0-based column) for each secret the plugin finds on `line`, after filters."""
     spec = BY_CODE[code]
@@ -281,7 +317,7 @@ def detect(code: str, rel_path: str, line: str) -> list[tuple[str, int]]:
         pairs = [(v, line.find(v)) for v in detector.analyze_string(line, denylist_regex_to_group=groups)] \
             if _may_name_a_secret(line, groups) else []
     elif hasattr(detector, "denylist"):
-        pairs = _regex_values(detector, line)
+        pairs = _regex_values(detector, line) if _may_hold_shape(spec.plugin, detector, line) else []
     else:
         limit = detector.entropy_limit
         # n characters carry at most log2(n) bits each: shorter values cannot pass the limit, so
