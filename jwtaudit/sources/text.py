@@ -38,15 +38,15 @@ _SEG = r"[A-Za-z0-9_-]*"
 _TOKEN_START = r"(?:(?<![A-Za-z0-9_-]eyJ)|(?<=%[0-9A-Fa-f]{2}eyJ))"
 TOKEN_RE = re.compile(rf"eyJ{_TOKEN_START}{_SEG}{_SEP}{_SEG}{_SEP}{_SEG}(?:{_SEP}{_SEG}{_SEP}{_SEG})?")
 _B64URL_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
-KORE_SECRET_RE = re.compile(r"(?<![A-Za-z0-9+/_\-])[A-Za-z0-9+/]{43}=(?![A-Za-z0-9+/=])")
-# The same matches found from their one literal, the "=": the engine jumps from one "=" to the
-# next and looks back 44 characters, instead of trying 43 repetitions at every letter (25x faster
-# on large JSON; `tests/test_fast_paths.py` checks it against KORE_SECRET_RE).
+# A client secret's place: 43 standard-base64 characters and one "=", not inside a longer run.
+# Found from its one literal, the "=": the engine jumps from one "=" to the next and looks back
+# 44 characters, instead of trying 43 repetitions at every letter (25x faster on large JSON;
+# `tests/test_fast_paths.py` checks it against the plain pattern).
 _KORE_SECRET_END = re.compile(r"=(?<=(?<![A-Za-z0-9+/_\-])[A-Za-z0-9+/]{43}=)(?![A-Za-z0-9+/=])")
 
 
 def kore_secret_spans(text: str) -> Iterator[tuple[int, int]]:
-    """(start, end) of every KORE_SECRET_RE match, in order."""
+    """(start, end) of every client-secret-shaped run, in order."""
     for match in _KORE_SECRET_END.finditer(text):
         end = match.end()
         yield end - 44, end
@@ -411,8 +411,8 @@ MAX_NAME_WORDS = 50
 
 
 def _add_name_values(data: Any, words: list[str], max_depth: int = 64) -> None:
-    """Append the values under name keys (`appName`, `botName`, `env` …) in the order
-    `_keyed_values` gives the nodes, until `words` holds more than MAX_NAME_WORDS: one loop with
+    """Append the values under name keys (`appName`, `botName`, `env` …) in document order
+    (each node, then the nodes below it), until `words` holds more than MAX_NAME_WORDS: one loop with
     the name test memoised (a large document has few distinct keys and many nodes)."""
     stack = [_items(data)]
     while stack:
@@ -435,26 +435,6 @@ def _add_name_values(data: Any, words: list[str], max_depth: int = 64) -> None:
 @lru_cache(maxsize=65536)
 def _is_name_key(key: str) -> bool:
     return normalise_key(pointer_escape(key) if "/" in key or "~" in key else key) in _NAME_KEYS
-
-
-def _members(node: Any) -> Iterator[tuple[str, Any]]:
-    if isinstance(node, dict):
-        return ((str(key), value) for key, value in node.items())
-    return ((str(number), value) for number, value in enumerate(node))
-
-
-def _keyed_values(data: Any, max_depth: int = 64) -> Iterator[tuple[str, Any]]:
-    """(member name or list index, value) for every node below `data`, in the order `_walk`
-    gives them, without building the pointers (the names are all that is asked)."""
-    stack = [_members(data)]
-    while stack:
-        for key, value in stack[-1]:
-            yield key, value
-            if isinstance(value, (dict, list)) and len(stack) <= max_depth:
-                stack.append(_members(value))
-                break
-        else:
-            stack.pop()
 
 
 def _code_subjects(rel_path: str, text: str, commit: str | None) -> list[Any]:
