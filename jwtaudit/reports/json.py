@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from jwtaudit import __version__
 from jwtaudit.model import Result
+from jwtaudit.reports import pretty_json
 
 
 def to_data(result: Result) -> dict[str, Any]:
@@ -33,4 +33,4 @@ def to_data(result: Result) -> dict[str, Any]:
 
 
 def render(result: Result) -> str:
-    return json.dumps(to_data(result), indent=2, ensure_ascii=False, default=str) + "\n"
+    return pretty_json.dumps(to_data(result), default=str) + "\n"

@@ -29,6 +29,7 @@ from urllib.parse import quote
 
 from jwtaudit import __version__
 from jwtaudit.model import Finding, Location, Result, RuleInfo, Severity
+from jwtaudit.reports import pretty_json
 from jwtaudit.reports.linehash import column_key, line_key
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -85,7 +86,7 @@ def render(result: Result) -> str:
     log, notes = build(result)
     for note in notes:
         print(f"jwtaudit: warning: {note}", file=sys.stderr)
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    return pretty_json.dumps(log) + "\n"
 
 
 def build(
