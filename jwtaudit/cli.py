@@ -318,6 +318,17 @@ def scan_command(paths: tuple[str, ...], jobs: int | None, now_text: str | None,
                  sarif_include_suppressed: bool, fail_on: str | None, select: str | None,
                  ignore: str | None, config_path: str | None, **git_options: Any) -> None:
     """Find and judge every token and secret in PATHS (default: the current folder)."""
+    from jwtaudit.commands.scan import tuned_collector
+
+    with tuned_collector():
+        _scan(paths, jobs, now_text, wordlist, profile, formats, outputs, sarif_include_suppressed, fail_on,
+              select, ignore, config_path, git_options)
+
+
+def _scan(paths: tuple[str, ...], jobs: int | None, now_text: str | None, wordlist: str | None,
+          profile: str | None, formats: tuple[str, ...], outputs: tuple[str, ...],
+          sarif_include_suppressed: bool, fail_on: str | None, select: str | None,
+          ignore: str | None, config_path: str | None, git_options: dict[str, Any]) -> None:
     from jwtaudit.commands.scan import ScanRequest, run_scan
     from jwtaudit.commands.token import parse_now
 
