@@ -478,3 +478,16 @@ def test_shape_gates_are_on_for_the_installed_detect_secrets() -> None:
             f"detect-secrets changed {spec.plugin}'s patterns: the shortcut is off"
     assert not ds._may_hold_shape("IbmCloudIamDetector", ds.plugin("SEC109"),
                                   '"documentation": "The key that identifies the bucket."')
+
+
+ATOM_RE = re.compile(r"[A-Za-z0-9_\-]{8,}")  # the redactor's index key, as a pattern
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(["abcdefgh", "AB-cd_ef", "0123456789", "-", "_", " ", "\n", "é", "７",
+                                           "\ud800", "😀", "K", ":", "\"", "eyJhbGciOi", "/"]),
+                          st.text(max_size=6)), max_size=30).map("".join))
+def test_redactor_atoms_split_from_bytes_match_the_pattern(text: str) -> None:
+    from jwtaudit.redact import _atoms
+
+    assert _atoms(text) == set(ATOM_RE.findall(text))
