@@ -491,3 +491,18 @@ def test_redactor_atoms_split_from_bytes_match_the_pattern(text: str) -> None:
     from jwtaudit.redact import _atoms
 
     assert _atoms(text) == set(ATOM_RE.findall(text))
+
+
+QUERY_PIECES = st.sampled_from(["?", "&", "&&", "token=", "api_key=", "Key=", "secret=abcdef123", "https://h/p",
+                                "=", "#", " ", "\n", "abcdefgh", "x", "'", "?token=s3cr3tvalue&key=another1"])
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(QUERY_PIECES, max_size=30).map("".join))
+def test_url_query_search_from_the_separators_matches_the_pattern(text: str) -> None:
+    def spans(matches: Iterator[re.Match[str]]) -> list[tuple[int, int]]:
+        return [(m.start(), m.end()) for m in matches]
+
+    assert spans(text_module.url_query_matches(text)) == spans(text_module._URL_QUERY.finditer(text))
+    padded = text + " " * 40 * len(text)  # sparse: the separators are searched, not the pattern's scan
+    assert spans(text_module.url_query_matches(padded)) == spans(text_module._URL_QUERY.finditer(padded))

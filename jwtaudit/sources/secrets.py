@@ -126,6 +126,7 @@ PLUGINS: tuple[PluginSpec, ...] = (
                confidence="low", words=STRONG_WORDS, example='signing_key = "9f86d081884c7d65…"'),
 )
 BY_CODE = {spec.code: spec for spec in PLUGINS}
+_FILE_GATES = tuple((spec.code, spec.file_words) for spec in PLUGINS if spec.file_words)  # three, of 25
 # Plugins deliberately not run: JwtTokenDetector (every JWT is decoded and judged by SEC001 and
 # the TOK rules instead) and IPPublicDetector (an IP address is not a credential).
 NOT_RUN = ("JwtTokenDetector", "IPPublicDetector")
@@ -159,7 +160,13 @@ def is_lock_file(rel_path: str) -> bool:
 
 def file_words_present(low: str) -> set[str]:
     """Which plugins' file gates are open for a lowercased file text."""
-    return {spec.code for spec in PLUGINS if spec.file_words and any(w in low for w in spec.file_words)}
+    out: set[str] = set()
+    for code, words in _FILE_GATES:
+        for word in words:
+            if word in low:
+                out.add(code)
+                break
+    return out
 
 
 def line_words() -> tuple[str, ...]:
