@@ -218,12 +218,16 @@ def _credentials_like(value: Any) -> bool:
                for k, v in value.items())
 
 
+@lru_cache(maxsize=4096)  # asked by several rules about the same file in turn
+def _file_name(path: str) -> str:
+    return PurePosixPath(path.replace("\\", "/")).name.lower()
+
+
 def is_botkit_config(subject: DocumentSubject) -> bool:
     data = subject.data
     if subject.format != "json" or not isinstance(data, dict) or "envVariables" in data:
         return False
-    name = PurePosixPath(subject.location.path.replace("\\", "/")).name.lower()
-    if not name.startswith("config"):
+    if not _file_name(subject.location.path).startswith("config"):
         return False
     if _credentials_like(data.get("credentials")):
         return True

@@ -65,6 +65,7 @@ def _real_secret(value: Any) -> bool:
     return not any(word in lowered for word in _PLACEHOLDER)
 
 
+@lru_cache(maxsize=4096)  # one answer per file, asked for each of its secrets
 def _frontend_path(path: str) -> bool:
     parts = PurePosixPath(path.replace("\\", "/").lower()).parts
     return bool(set(parts[:-1]) & FRONTEND_DIRS)
