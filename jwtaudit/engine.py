@@ -164,10 +164,17 @@ def finalize(findings: Iterable[Finding]) -> list[Finding]:
         key = (f.rule, f.fingerprint, f.location.path, f.location.line, f.location.column,
                f.location.pointer, f.location.commit)
         unique.setdefault(key, f)
-    items = list(unique.values())
-    specific = {value_key(f) for f in items if not _is_generic(f.rule)}
-    kept = [f for f in items if not (_is_generic(f.rule) and value_key(f) in specific)]
-    return sorted(kept, key=Finding.sort_key)
+    return sorted(without_covered_generics(list(unique.values())), key=Finding.sort_key)
+
+
+def without_covered_generics(findings: list[Finding]) -> list[Finding]:
+    """The findings less each generic SEC1xx one at the place of a specific finding. A worker
+    applies it to one file's findings before sending them home (`finalize` would drop those
+    anyway: what a file's own findings cover, all the scan's findings cover)."""
+    specific = {value_key(f) for f in findings if not _is_generic(f.rule)}
+    if not specific:
+        return findings
+    return [f for f in findings if not (_is_generic(f.rule) and value_key(f) in specific)]
 
 
 def lines_without_pointer(findings: Iterable[Finding], path: str) -> set[int]:

@@ -247,6 +247,20 @@ def test_skipping_lines_with_a_specific_finding_changes_no_finalized_report() ->
             assert any(f.rule.startswith("SEC1") for f in fast), "the generic finding beside a specific one"
 
 
+def test_a_worker_sends_no_generic_finding_that_a_specific_one_covers() -> None:
+    ctx = engine.RunContext(config=Config(), now=NOW)
+    secret = base64.b64encode(hashlib.sha256(b"fake").digest()).decode()  # random-looking: detectors fire
+    text = json.dumps({"clientSecret": secret, "api_key": "AKIAIOSFODNN7EXAMPLQ"}, indent=1)
+    analysis = analyse_text("config/app.json", text)
+    every = [f for subject in analysis.subjects for f in engine.check_subject(subject, ctx)]
+    sent = outcome_of(analysis, ctx).findings
+    covered = {engine.value_key(f) for f in every if not f.rule.startswith("SEC1")}
+    assert any(f.rule.startswith("SEC1") and engine.value_key(f) in covered for f in every)  # the case arises
+    assert not any(f.rule.startswith("SEC1") and engine.value_key(f) in covered for f in sent)
+    assert any(f.rule.startswith("SEC1") and f.location.pointer == "/api_key" for f in sent)
+    assert engine.finalize(sent) == engine.finalize(every)
+
+
 def test_large_files_travel_alone_and_first() -> None:
     entries = [FileEntry(rel_path=f"f{i}", abs_path=f"/x/f{i}") for i in range(10)]
     sizes = {e.abs_path: (400_000 if i in (3, 7) else 1_000) for i, e in enumerate(entries)}

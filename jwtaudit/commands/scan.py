@@ -127,9 +127,10 @@ def outcome_of(analysis: FileAnalysis, ctx: engine.RunContext) -> FileOutcome:
             findings.extend(engine.check_subject(subject, ctx, generic=True))
             continue
         findings.extend(engine.check_subject(subject, ctx))
-    return FileOutcome(findings=findings, tokens=analysis.tokens, secrets=analysis.secrets,
-                       public_keys=analysis.public_keys, sensitive=analysis.sensitive + collector.seen,
-                       scanned=True, context_words=analysis.context_words)
+    return FileOutcome(findings=engine.without_covered_generics(findings), tokens=analysis.tokens,
+                       secrets=analysis.secrets, public_keys=analysis.public_keys,
+                       sensitive=analysis.sensitive + collector.seen, scanned=True,
+                       context_words=analysis.context_words)
 
 
 def skipped_outcome(rel_path: str, reason: str, ctx: engine.RunContext) -> FileOutcome:
