@@ -265,6 +265,7 @@ def _outcomes(entries: list[FileEntry], jobs: int, progress: _Progress,
         return
     import multiprocessing
 
+    from jwtaudit.commands.workers import ordered_results
     from jwtaudit.rules import registry
 
     registry.load_all()
@@ -272,11 +273,10 @@ def _outcomes(entries: list[FileEntry], jobs: int, progress: _Progress,
     if method == "fork":
         _warm_up(init_args)
     size = max(8, min(CHUNK, len(entries) // (jobs * 8) or 8))
-    context = multiprocessing.get_context(method)
-    with context.Pool(jobs, initializer=_init_pool_worker, initargs=init_args) as pool:
-        for chunk_result in pool.imap(_analyse_chunk, _chunks(entries, size, sizes)):
-            yield from chunk_result
-            progress.advance(len(chunk_result))
+    chunks = list(_chunks(entries, size, sizes))
+    for chunk_result in ordered_results(_analyse_chunk, chunks, jobs, _init_pool_worker, init_args, method):
+        yield from chunk_result
+        progress.advance(len(chunk_result))
 
 
 def run_scan(request: ScanRequest, config: Config) -> tuple[Result, Redactor]:
