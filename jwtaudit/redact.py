@@ -84,6 +84,15 @@ def mask_unknown(text: str) -> str:
     return _UNKNOWN_RUN.sub(lambda m: mask(m.group(0)) if _credential_like(m.group(0)) else m.group(0), text)
 
 
+def scrubbable(values: Iterable[str | None]) -> list[str]:
+    """The distinct values a `Redactor` would keep (long enough, not a plain word), in order."""
+    out: dict[str, None] = {}
+    for value in values:
+        if value and len(value) >= MIN_SCRUB_LENGTH and value not in out and not _plain_word(value):
+            out[value] = None
+    return list(out)
+
+
 class Redactor:
     """Remembers sensitive values and removes them from any text before it is written."""
 
@@ -103,6 +112,14 @@ class Redactor:
 
     def add_all(self, values: Iterable[str | None]) -> None:
         self.add(*values)
+
+    def add_scrubbable(self, values: Iterable[str]) -> None:
+        """Add values already passed through `scrubbable` (a scan worker does that for its file,
+        so that the parent, busy receiving from every worker, only merges sets)."""
+        before = len(self._values)
+        self._values.update(values)
+        if len(self._values) != before:
+            self._pattern = None
 
     def __len__(self) -> int:
         return len(self._values)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from jwtaudit.redact import Redactor, mask, token_preview
+from hypothesis import given
+from hypothesis import strategies as st
+
+from jwtaudit.redact import Redactor, mask, scrubbable, token_preview
 
 
 def test_scrub_replaces_every_known_value_longest_first() -> None:
@@ -24,3 +27,16 @@ def test_mask_and_preview_do_not_contain_the_value() -> None:
     assert secret not in mask(secret) and "44 chars" in mask(secret)
     token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJlLXNlY3JldA"
     assert token not in token_preview(token) and "c2lnbmF0dXJl" not in token_preview(token)
+
+
+@given(st.lists(st.one_of(st.none(), st.sampled_from(["", "abc", "Authorization", "ORDERS_API_TOKEN", "s3cr3t-value-123",
+                                                      "s3cr3t-value-123", "pass word 1234"]),
+                          st.text(max_size=20)), max_size=12))
+def test_values_filtered_in_a_worker_give_the_same_redactor(values: list[str | None]) -> None:
+    direct, merged = Redactor(), Redactor()
+    direct.add_all(values)
+    merged.add_scrubbable(scrubbable(values))
+    merged.add_scrubbable(scrubbable(values))  # a second file with the same values changes nothing
+    assert len(merged) == len(direct)
+    text = " | ".join(v for v in values if v)
+    assert merged.scrub(text) == direct.scrub(text)

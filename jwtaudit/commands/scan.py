@@ -20,7 +20,7 @@ from typing import Any
 from jwtaudit import engine, suppressions
 from jwtaudit.config import Config
 from jwtaudit.model import Finding, InputError, Location, Result
-from jwtaudit.redact import Redactor
+from jwtaudit.redact import Redactor, scrubbable
 from jwtaudit.sources.files import FileEntry, collect, is_unreadable, read_file, scan_root
 from jwtaudit.sources.text import FileAnalysis, ScanOptions, analyse_text, decode_bytes
 from jwtaudit.subjects import Assignment, ScanSubject, SkippedFile, TextSubject, TokenSubject
@@ -129,7 +129,7 @@ def outcome_of(analysis: FileAnalysis, ctx: engine.RunContext) -> FileOutcome:
         findings.extend(engine.check_subject(subject, ctx))
     return FileOutcome(findings=engine.without_covered_generics(findings), tokens=analysis.tokens,
                        secrets=analysis.secrets, public_keys=analysis.public_keys,
-                       sensitive=analysis.sensitive + collector.seen, scanned=True,
+                       sensitive=scrubbable(analysis.sensitive + collector.seen), scanned=True,
                        context_words=analysis.context_words)
 
 
@@ -315,7 +315,7 @@ def run_scan(request: ScanRequest, config: Config) -> tuple[Result, Redactor]:
             tokens.extend(outcome.tokens)
             secrets.extend(outcome.secrets)
             public_keys.extend(outcome.public_keys)
-            redactor.add_all(outcome.sensitive)
+            redactor.add_scrubbable(outcome.sensitive)
             directives.extend(outcome.directives)
             words.update(dict.fromkeys(outcome.context_words))
     finally:
