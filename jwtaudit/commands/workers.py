@@ -29,11 +29,12 @@ def ordered_results(work: Callable[[Task], Outcome], tasks: Sequence[Task], jobs
                     initializer: Callable[..., None], init_args: tuple[Any, ...],
                     method: str = "fork") -> Iterator[Outcome]:
     """`work(task)` for every task in `jobs` worker processes, yielded in the order of `tasks`.
-    An exception raised by `work` is raised here; the workers are stopped on every way out."""
+    An exception raised by `work` is raised here in its place in that order (after the results
+    before it); the workers are stopped on every way out."""
     context = multiprocessing.get_context(method)
     workers: list[tuple[Any, Connection]] = []
     queued: dict[Connection, list[int]] = {}
-    done: dict[int, Outcome] = {}
+    done: dict[int, tuple[bool, Any]] = {}
     next_task = 0
     finished = False
     try:
@@ -54,16 +55,17 @@ def ordered_results(work: Callable[[Task], Outcome], tasks: Sequence[Task], jobs
         while emitted < len(tasks):
             for conn in wait([conn for conn, indices in queued.items() if indices]):
                 index, ok, payload = _receive(conn)
-                if not ok:
-                    raise payload
                 queued[conn].remove(index)
-                done[index] = payload
+                done[index] = (ok, payload)
                 if next_task < len(tasks):
                     _send(conn, (next_task, tasks[next_task]))
                     queued[conn].append(next_task)
                     next_task += 1
             while emitted in done:
-                yield done.pop(emitted)
+                ok, payload = done.pop(emitted)
+                if not ok:  # raised where `imap` would raise it: after every earlier result
+                    raise payload
+                yield payload
                 emitted += 1
         finished = True
     finally:
