@@ -118,11 +118,15 @@ def test_pointer_join_escapes_as_rfc6901(key: object) -> None:
 @settings(max_examples=2000)
 @given(st.lists(st.one_of(st.sampled_from(["xxxxx", "XXXXX", "****", "...", "<a>", "${", "{{", "%(", "CHANGE-me",
                                            "Example", "dummy", "your-", "Fake", "sample", "todo", "foo", "my_secret",
-                                           "TEST", "null", "\u017f", "k3y"]),
+                                           "TEST", "null", "\u017f", "k3y", "abcdefghij", "0123456789", "\u0130"]),
                           st.text(max_size=6)), max_size=6))
 def test_placeholder_prefilter_never_hides_a_match(parts: list[str]) -> None:
     value = "".join(parts)
     assert bool(ds._PLACEHOLDER.search(value)) == bool(ds._may_be_placeholder(value) and ds._PLACEHOLDER.search(value))
+    hinted = not value.isascii() or any(hint in value.lower() for hint in ds._PLACEHOLDER_HINTS)
+    assert ds._may_be_placeholder(value) == hinted  # one pattern for the hints, as the substring tests
+    assert ds._is_sequential(value) == any(len(value.lower()) >= 8 and value.lower() in alphabet * 3
+                                           for alphabet in ds._ALPHABETS)
 
 
 def test_entropy_floor_is_below_every_limit() -> None:
