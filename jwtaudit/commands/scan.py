@@ -18,12 +18,13 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from jwtaudit import engine, suppressions
+from jwtaudit.commands.scan_wide import scan_wide_findings
 from jwtaudit.config import Config
 from jwtaudit.model import Finding, InputError, Location, Result
 from jwtaudit.redact import Redactor, scrubbable
 from jwtaudit.sources.files import FileEntry, collect, is_unreadable, read_file, scan_root
 from jwtaudit.sources.text import FileAnalysis, ScanOptions, analyse_text, decode_bytes
-from jwtaudit.subjects import Assignment, ScanSubject, SkippedFile, TextSubject, TokenSubject
+from jwtaudit.subjects import Assignment, SkippedFile, TextSubject, TokenSubject
 
 CHUNK = 64
 PARALLEL_MIN_FILES = 200
@@ -322,7 +323,7 @@ def run_scan(request: ScanRequest, config: Config) -> tuple[Result, Redactor]:
         progress.close()
     ctx.redactor = _Collector()
     findings.extend(scan_wide_findings(tokens, secrets, public_keys, ctx,
-                                       context_words=tuple(sorted(words))[:MAX_CONTEXT_WORDS]))
+                                       context_words=tuple(sorted(words))[:MAX_CONTEXT_WORDS], jobs=jobs))
     redactor.add_all(ctx.redactor.seen)  # type: ignore[attr-defined]
     final = sorted(suppressions.apply(engine.finalize(findings), directives, ctx), key=Finding.sort_key)
     result = Result(
@@ -339,32 +340,3 @@ def run_scan(request: ScanRequest, config: Config) -> tuple[Result, Redactor]:
 
 
 MAX_CONTEXT_WORDS = 200  # names tried against every HS* token: about the built-in list again
-
-
-def scan_wide_findings(tokens: list[TokenSubject], secrets: list[Assignment], public_keys: list[Assignment],
-                       ctx: engine.RunContext, context_words: tuple[str, ...] = ()) -> list[Finding]:
-    """SEC009/SEC010 over everything the files contributed, in a deterministic order; and TOK015
-    (with TOK024) for tokens signed with a name found in another file of the scan."""
-    def order(item: Any) -> tuple[Any, ...]:
-        loc = item.location
-        return (loc.path, loc.commit or "", loc.line or 0, loc.column or 0, loc.pointer or "")
-
-    subject = ScanSubject(
-        location=Location(path="."),
-        tokens=tuple(sorted(tokens, key=order)),
-        secrets=tuple(sorted(secrets, key=order)),
-        public_keys=tuple(sorted(public_keys, key=order)),
-    )
-    findings = engine.check_subject(subject, ctx)
-    if context_words:
-        from jwtaudit.rules import registry
-        from jwtaudit.rules.tok import scan_context_hits
-
-        rules = registry.loaded()  # TOK is loaded: these tokens were checked per file
-        for token in subject.tokens:
-            for code, hit in scan_context_hits(token, context_words, ctx):
-                rule = rules.get(code)
-                if rule is not None and engine.is_selected(code, ctx.config):
-                    findings.append(engine.make_finding(rule.info, hit, token, ctx.config))
-    return findings
-

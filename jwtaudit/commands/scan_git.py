@@ -191,7 +191,7 @@ class _Analyser:
                     yield key, self.take(pending.pop(key), result)
 
     def scan_wide(self) -> list[Finding]:
-        from jwtaudit.commands.scan import scan_wide_findings
+        from jwtaudit.commands.scan_wide import scan_wide_findings
 
         self.ctx.redactor = self.redactor  # scan-wide rules add the values they report straight here
         return scan_wide_findings(self.tokens, self.secrets, self.public_keys, self.ctx)
