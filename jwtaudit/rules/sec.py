@@ -635,7 +635,7 @@ def _line_index(subject: TextSubject, ctx: RunContext) -> Any:
 
     cached = ctx.extras.get("sec_line_index")
     if cached is None or cached[0] is not subject:
-        cached = (subject, LineIndex(subject.text))
+        cached = (subject, LineIndex.of(subject.text))
         ctx.extras["sec_line_index"] = cached
     return cached[1]
 

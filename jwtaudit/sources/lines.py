@@ -10,10 +10,12 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable
 from functools import partial
+from typing import Any
 
 from jwtaudit.subjects import Span
 
 _NEWLINE = re.compile("\n")
+_LAST: list[Any] = [None, None]  # [text, its index]: the text is held, so identity cannot be reused
 
 
 class LineIndex:
@@ -23,6 +25,15 @@ class LineIndex:
 
     def __init__(self, text: str) -> None:
         self._starts = [0, *[m.end() for m in _NEWLINE.finditer(text)]]
+
+    @classmethod
+    def of(cls, text: str) -> LineIndex:
+        """The index of `text`, shared by everything that asks about the same text in turn (the
+        file analysis, the document parser, the detectors): built once per file, not three times."""
+        if _LAST[0] is not text:
+            _LAST[:] = [text, cls(text)]
+        index: LineIndex = _LAST[1]
+        return index
 
     @property
     def line_count(self) -> int:

@@ -132,7 +132,7 @@ def parse_json_with_spans(text: str, *, max_depth: int = MAX_DEPTH) -> tuple[Any
     """
     from json.decoder import scanstring
 
-    index = LineIndex(text)
+    index = LineIndex.of(text)
     spans: Spans = {}
     length = len(text)
     pos = 1 if text.startswith("\ufeff") else 0
@@ -345,7 +345,7 @@ def _parse_yaml(text: str) -> tuple[Any, Spans]:
         raise StructuredError("invalid YAML") from exc
     finally:
         loader.dispose()
-    index = LineIndex(text)
+    index = LineIndex.of(text)
     spans: Spans = {}
     seen: set[int] = set()
     if len(nodes) == 1:
@@ -481,7 +481,7 @@ def _parse_toml(text: str) -> tuple[Any, Spans]:
         data = tomllib.loads(text.lstrip("\ufeff"))
     except tomllib.TOMLDecodeError as exc:
         raise StructuredError("invalid TOML") from exc
-    index = LineIndex(text)
+    index = LineIndex.of(text)
     spans: Spans = {}
     table: Any = data
     table_pointer = ""
@@ -550,7 +550,7 @@ _ENV_LINE = re.compile(r"[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.\-]*)[ \t]
 
 
 def _parse_env(text: str) -> tuple[Any, Spans]:
-    index = LineIndex(text)
+    index = LineIndex.of(text)
     data: dict[str, str] = {}
     spans: Spans = {}
     pos = 1 if text.startswith("\ufeff") else 0
@@ -616,7 +616,7 @@ _INI_SECTION = re.compile(r"[ \t]*\[([^\]\n]+)\][ \t]*(?:[#;].*)?\r?$")
 
 
 def _parse_ini(text: str) -> tuple[Any, Spans]:
-    index = LineIndex(text)
+    index = LineIndex.of(text)
     data: dict[str, Any] = {}
     spans: Spans = {}
     section: dict[str, Any] = data

@@ -288,7 +288,7 @@ class _Context:
     @property
     def index(self) -> LineIndex:
         if self._index is None:
-            self._index = LineIndex(self.text)
+            self._index = LineIndex.of(self.text)
         return self._index
 
     def line_text(self, line: int) -> str:
