@@ -325,6 +325,18 @@ def test_keyword_gate_never_hides_a_keyword_match(line: str, rel_path: str) -> N
         assert ds._may_name_a_secret(line, groups), (line, rel_path)
 
 
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.one_of(LINE_PIECES, st.sampled_from(["database_password", "client_key", "my_secret_value", "[",
+                                                        "]", "'x'", "\t", "DB_PASS=", "apikey"])), max_size=16)
+       .map("".join),
+       st.sampled_from(["a.json", "a.py", "a.yaml", "a.js", "a.go", "a.md", "a.env", "a.ini", "a.txt", "a.java"]))
+def test_keyword_patterns_tried_where_a_name_starts_find_what_the_detector_finds(line: str, rel_path: str) -> None:
+    groups = ds._keyword_regexes(rel_path)
+    detector = ds.plugin("SEC111")
+    assert ds._keyword_values(detector, line, groups) == \
+        list(detector.analyze_string(line, denylist_regex_to_group=groups)), (line, rel_path)
+
+
 def test_keyword_gate_skips_prose() -> None:
     groups = ds._keyword_regexes("service-2.json")
     assert ds._keyword_gate(groups) is not None, "detect-secrets' patterns changed: the shortcut is off"
