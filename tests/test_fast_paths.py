@@ -541,3 +541,28 @@ def test_url_query_search_from_the_separators_matches_the_pattern(text: str) -> 
     assert spans(text_module.url_query_matches(text)) == spans(text_module._URL_QUERY.finditer(text))
     padded = text + " " * 40 * len(text)  # sparse: the separators are searched, not the pattern's scan
     assert spans(text_module.url_query_matches(padded)) == spans(text_module._URL_QUERY.finditer(padded))
+
+
+WORD_PIECES = st.sampled_from([*text_module.ALL_WORDS, "awsecret", "passecret", "akcs-", "contrasecret", "asiapikey",
+                               "a3token", "jwt", "clientsecret", "authorization", "jsonwebtoken", "xenioo", " ", "x",
+                               "\n", "=", "_", "-", "/", ":"])
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(WORD_PIECES, max_size=12).map("".join))
+def test_trigger_words_answered_from_the_word_pass_as_substring_tests(text: str) -> None:
+    ctx = text_module._Context("a.txt", text, None)
+    ctx.low = text.lower()
+    ctx.positions = text_module.word_positions(ctx.low)
+    ctx.present = frozenset(ctx.positions)
+    for word in text_module.ALL_WORDS:
+        assert ctx.has(word) == (word in ctx.low), (word, text)
+    assert text_module._names_code_words(ctx) == any(word in ctx.low for word in text_module.CODE_WORDS)
+
+
+def test_the_word_pass_can_miss_an_overlapped_word_and_has_still_finds_it() -> None:
+    low = "awsecret"  # "aws" is matched first and the pass resumes inside "secret"
+    ctx = text_module._Context("a.txt", low, None)
+    ctx.low, ctx.positions = low, text_module.word_positions(low)
+    ctx.present = frozenset(ctx.positions)
+    assert "secret" not in ctx.present and ctx.has("secret")

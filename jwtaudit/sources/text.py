@@ -113,6 +113,7 @@ CLIENT_CODE_SUFFIXES = (".java", ".kt", ".swift", ".dart", ".vue", ".svelte", ".
                         ".md", ".markdown", ".sh", ".bash", ".zsh")
 CODE_WORDS = ("jwt", "jws", "jose", "botoptions", "clientsecret", "client_secret", "kore", "xenioo",
               "apikey", "jsonwebtoken", "authorization")
+_PLAIN_CODE_WORDS = ("jwt", "jws", "jose", "botoptions", "kore", "xenioo")  # no trigger word inside
 _SECRET_KEY_PARTS = ("secret", "password", "passwd", "pwd", "apikey", "token", "privatekey", "signingkey",
                      "jwtkey", "hmackey", "clientkey", "accesskey", "authkey", "credential", "apisecret")
 
@@ -265,6 +266,13 @@ class _Context:
         self.context_words: tuple[str, ...] | None = None
         self.gated: set[str] = set()  # codes of the detectors whose file-level words are present
 
+    def has(self, word: str) -> bool:
+        """`word in self.low` for a trigger word, answered from the word pass: the pass misses an
+        occurrence only where an earlier match runs into it (`_OVERLAP_RISKS`), and only then is
+        the text searched again."""
+        present = self.present
+        return word in present or (not present.isdisjoint(_OVERLAP_RISKS[word]) and word in self.low)
+
     def word_lines(self, word: str) -> set[int]:
         """1-based lines holding `word` in the lowercased text (ordinary words inside a base64
         blob do not count)."""
@@ -339,12 +347,12 @@ def analyse_text(rel_path: str, text: str, options: ScanOptions | None = None, *
         out.tokens.append(subject)
         out.sensitive.append(found.raw)
         out.sensitive.extend(p for p in found.raw.split(".")[2:] if p)
-    is_code = rel_path.lower().endswith((*CODE_SUFFIXES, *CLIENT_CODE_SUFFIXES))
-    if options.code_subjects and is_code and any(w in low for w in CODE_WORDS):
-        out.subjects.extend(_code_subjects(rel_path, text, commit))
     ctx.low = low
     ctx.positions = word_positions(low)
     ctx.present = frozenset(ctx.positions)
+    is_code = rel_path.lower().endswith((*CODE_SUFFIXES, *CLIENT_CODE_SUFFIXES))
+    if options.code_subjects and is_code and _names_code_words(ctx):
+        out.subjects.extend(_code_subjects(rel_path, text, commit))
     ctx.gated = ds.file_words_present(low)
     if not ctx.present and not ctx.gated:
         return out
@@ -401,6 +409,32 @@ def word_positions(low: str) -> dict[str, list[int]]:
         for word, offset in inside[match.group()]:
             out.setdefault(word, []).append(start + offset)
     return out
+
+
+def _overlap_risks(words: tuple[str, ...]) -> dict[str, frozenset[str]]:
+    """For each trigger word, the words whose match can run into one of its occurrences (a
+    proper suffix of theirs is a proper prefix of it): the pass, which resumes after each match,
+    can miss the occurrence only when one of those was found."""
+    return {word: frozenset(other for other in words
+                            if any(word.startswith(other[k:]) and len(other) - k < len(word)
+                                   for k in range(1, len(other))))
+            for word in words}
+
+
+_OVERLAP_RISKS = _overlap_risks(ALL_WORDS)
+# Code words that contain a trigger word: absent whenever that trigger word is absent.
+_CODE_WORDS_BY_TRIGGER = (("secret", ("clientsecret", "client_secret")), ("token", ("jsonwebtoken",)),
+                          ("auth", ("authorization",)), ("apikey", ("apikey",)))
+
+
+def _names_code_words(ctx: _Context) -> bool:
+    """`any(word in ctx.low for word in CODE_WORDS)`, with the code words that contain a trigger
+    word looked for only when the word pass saw that trigger word."""
+    low = ctx.low
+    if any(word in low for word in _PLAIN_CODE_WORDS):
+        return True
+    return any(ctx.has(trigger) and any(word in low for word in words)
+               for trigger, words in _CODE_WORDS_BY_TRIGGER)
 
 
 def _token_subject(ctx: _Context, found: FoundToken, options: ScanOptions) -> TokenSubject:
@@ -658,7 +692,7 @@ def _assignments(ctx: _Context, low: str) -> list[Assignment]:
             offset = start + match.start(4)
             location = ctx.location(offset, offset + len(value), ctx.pointer_at(line, match.start(4) + 1))
             add(Assignment(key=key, value=value, location=location, scope=f"line:{line}"))
-    if "cs-" in low or "secret" in low or "apikey" in low or "api_key" in low:
+    if ctx.has("cs-") or ctx.has("secret") or ctx.has("apikey") or ctx.has("api_key"):
         for begin, finish in kore_secret_spans(text):
             value = text[begin:finish]
             if not is_kore_secret(value):
@@ -670,7 +704,7 @@ def _assignments(ctx: _Context, low: str) -> list[Assignment]:
             add(Assignment(key=key_before(prefix), value=value,
                            location=ctx.location(begin, finish, ctx.pointer_at(line, column)),
                            scope=f"line:{line}"))
-    if "://" in text:
+    if ctx.has("://"):
         for match in url_query_matches(text):
             line, column = ctx.index.position(match.start())
             prefix = ctx.line_text(line)[:column - 1]
@@ -698,7 +732,7 @@ def _assignments(ctx: _Context, low: str) -> list[Assignment]:
             line, column = ctx.index.position(match.start())
             add(Assignment(key=label, value=value, scope=scope,
                            location=ctx.location(match.start(), match.end(), ctx.pointer_at(line, column))))
-    if "kty" in low and doc is not None and _has_jwk(doc.data):
+    if ctx.has("kty") and doc is not None and _has_jwk(doc.data):
         # the document itself may be the JWK (a lone `jwk.json`), not only a member of `keys`
         for pointer, value in itertools.chain((("", doc.data),), _walk(doc.data, "", 0)):
             if isinstance(value, dict) and isinstance(value.get("kty"), str):
