@@ -20,6 +20,7 @@ from jwtaudit.engine import RunContext
 from jwtaudit.model import Confidence, Hit, Location, Severity
 from jwtaudit.redact import short_hash
 from jwtaudit.rules.registry import rule
+from jwtaudit.sources.text import lowered
 from jwtaudit.subjects import CodeDocumentSubject, CodeSubject, DocumentSubject, pointer_join
 
 MAX_WALK_DEPTH = 64
@@ -180,7 +181,7 @@ def _searchable_lower(subject: DocumentSubject) -> str | None:
         text = subject.text
         if (subject.format in _PARSED_FORMATS and bool(text) and "\u017f" not in text
                 and ("\\" not in text or _LETTER_ESCAPE.search(text) is None)):
-            _VERBATIM[:] = [subject, text.lower(), subject.format == "json"]
+            _VERBATIM[:] = [subject, lowered(text), subject.format == "json"]
         else:
             _VERBATIM[:] = [subject, _dumped_lower(subject.data), True]
     low: str | None = _VERBATIM[1]

@@ -45,6 +45,18 @@ _B64URL_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0
 _KORE_SECRET_END = re.compile(r"=(?<=(?<![A-Za-z0-9+/_\-])[A-Za-z0-9+/]{43}=)(?![A-Za-z0-9+/=])")
 
 
+def lowered(text: str) -> str:
+    """`text.lower()`, computed once for the file the analysis and the document rules look at in
+    turn (the text is held, so its identity cannot be reused)."""
+    if _LOWERED[0] is not text:
+        _LOWERED[:] = [text, text.lower()]
+    low: str = _LOWERED[1]
+    return low
+
+
+_LOWERED: list[Any] = [None, ""]
+
+
 def kore_secret_spans(text: str) -> Iterator[tuple[int, int]]:
     """(start, end) of every client-secret-shaped run, in order."""
     for match in _KORE_SECRET_END.finditer(text):
@@ -339,7 +351,7 @@ def analyse_text(rel_path: str, text: str, options: ScanOptions | None = None, *
             out.subjects.append(ctx.document)
             # names only: client ids are tried per token (its own appId/iss), not scan-wide
             out.context_words = tuple(w for w in _context_words(ctx) if not CLIENT_ID_RE.fullmatch(w))
-    low = text.lower()
+    low = lowered(text)
     tokens = find_tokens(text)
     for found in tokens:
         subject = _token_subject(ctx, found, options)
