@@ -118,7 +118,8 @@ def test_pointer_join_escapes_as_rfc6901(key: object) -> None:
 @settings(max_examples=2000)
 @given(st.lists(st.one_of(st.sampled_from(["xxxxx", "XXXXX", "****", "...", "<a>", "${", "{{", "%(", "CHANGE-me",
                                            "Example", "dummy", "your-", "Fake", "sample", "todo", "foo", "my_secret",
-                                           "TEST", "null", "\u017f", "k3y", "abcdefghij", "0123456789", "\u0130"]),
+                                           "TEST", "null", "\u017f", "k3y", "abcdefghij", "0123456789", "\u0130", "aaaa",
+                                           "abab", "'", " "]),
                           st.text(max_size=6)), max_size=6))
 def test_placeholder_prefilter_never_hides_a_match(parts: list[str]) -> None:
     value = "".join(parts)
@@ -127,6 +128,10 @@ def test_placeholder_prefilter_never_hides_a_match(parts: list[str]) -> None:
     assert ds._may_be_placeholder(value) == hinted  # one pattern for the hints, as the substring tests
     assert ds._is_sequential(value) == any(len(value.lower()) >= 8 and value.lower() in alphabet * 3
                                            for alphabet in ds._ALPHABETS)
+    stripped = value.strip("'\"` ")  # the plain definition of a placeholder
+    plain = len(stripped) < 6 or bool(ds._PLACEHOLDER.search(stripped)) or len(set(stripped.lower())) <= 3 \
+        or ds._is_sequential(stripped)
+    assert ds.is_placeholder.__wrapped__(value) == plain
 
 
 def test_entropy_floor_is_below_every_limit() -> None:

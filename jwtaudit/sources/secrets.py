@@ -399,9 +399,10 @@ def is_placeholder(value: str) -> bool:
     stripped = value.strip("'\"` ")
     if len(stripped) < 6 or (_may_be_placeholder(stripped) and _PLACEHOLDER.search(stripped)):
         return True
-    if len(set(stripped.lower())) <= 3:
+    low = stripped.lower()
+    if len(set(low[:8])) <= 3 and len(set(low)) <= 3:  # most values show four distinct characters early
         return True
-    return _is_sequential(stripped)
+    return _is_sequential_lower(low)
 
 
 # Every branch of _PLACEHOLDER needs one of these (lowercase) substrings: ASCII values without
@@ -427,8 +428,11 @@ _SEQUENCES = tuple(alphabet * 3 for alphabet in _ALPHABETS)  # a run may wrap ar
 def _is_sequential(value: str) -> bool:
     if len(value) < 8:  # lowercasing never shortens a string: no shorter value can qualify
         return False
-    lower = value.lower()
-    return any(lower in sequence for sequence in _SEQUENCES)
+    return _is_sequential_lower(value.lower())
+
+
+def _is_sequential_lower(low: str) -> bool:
+    return len(low) >= 8 and any(low in sequence for sequence in _SEQUENCES)
 
 
 def looks_benign(value: str, line: str, column: int, spec: PluginSpec) -> bool:
