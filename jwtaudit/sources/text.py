@@ -283,7 +283,11 @@ class _Context:
         occurrence only where an earlier match runs into it (`_OVERLAP_RISKS`), and only then is
         the text searched again."""
         present = self.present
-        return word in present or (not present.isdisjoint(_OVERLAP_RISKS[word]) and word in self.low)
+        if word in present:
+            return True
+        if not _OVERLAP_RISKS:  # worked out on first use: import time matters to the pre-commit hook
+            _OVERLAP_RISKS.update(_overlap_risks(ALL_WORDS))
+        return not present.isdisjoint(_OVERLAP_RISKS[word]) and word in self.low
 
     def word_lines(self, word: str) -> set[int]:
         """1-based lines holding `word` in the lowercased text (ordinary words inside a base64
@@ -433,7 +437,7 @@ def _overlap_risks(words: tuple[str, ...]) -> dict[str, frozenset[str]]:
             for word in words}
 
 
-_OVERLAP_RISKS = _overlap_risks(ALL_WORDS)
+_OVERLAP_RISKS: dict[str, frozenset[str]] = {}  # `_overlap_risks(ALL_WORDS)`, filled on first use
 # Code words that contain a trigger word: absent whenever that trigger word is absent.
 _CODE_WORDS_BY_TRIGGER = (("secret", ("clientsecret", "client_secret")), ("token", ("jsonwebtoken",)),
                           ("auth", ("authorization",)), ("apikey", ("apikey",)))
