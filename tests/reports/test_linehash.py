@@ -94,6 +94,26 @@ def test_matches_reference_loop(text):
     assert linehash.line_hashes(text) == reference(text)
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab \t\r\n;é\uffff\x00\U0001F511")), max_size=600), st.data())
+def test_hashes_of_chosen_lines_match_the_whole_file_computation(text, data):
+    every = linehash.line_hashes(text)
+    wanted = data.draw(st.sets(st.integers(min_value=-1, max_value=len(every) + 2), max_size=8))
+    assert linehash.hashes_of_lines(text, wanted) == {n: every[n - 1] for n in wanted if 1 <= n <= len(every)}
+
+
+@pytest.mark.parametrize(("text", "expected"), VECTORS)
+def test_github_vectors_line_by_line(text, expected):
+    assert linehash.hashes_of_lines(text, range(1, len(expected) + 1)) == dict(enumerate(expected, 1))
+
+
+def test_repeated_windows_are_counted_in_line_order():
+    text = "a repeated line\n" * 30 + "end\n"
+    every = linehash.line_hashes(text)
+    assert every[4].endswith(":5") and every[20].endswith(":21")  # the reference counts repeats
+    assert linehash.hashes_of_lines(text, [5, 21, 31]) == {5: every[4], 21: every[20], 31: every[30]}
+
+
 def test_blank_between_cr_and_lf_makes_two_lines():
     assert linehash.line_hashes("a\r \nb") == reference("a\r \nb")
     assert len(linehash.line_hashes("a\r \nb")) == 3
@@ -121,3 +141,9 @@ def test_sarif_properties_keys_by_version_and_line():
 def test_sarif_properties_skips_unknown_text():
     assert linehash.sarif_properties([finding("TOK002")], lambda loc: None) == {
         "line_hashes": {}, "utf16_columns": {}}
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab é\ud800\U0001F511\uffff")), max_size=30), st.integers(0, 35))
+def test_utf16_column_counts_one_more_unit_per_character_outside_the_bmp(line, column):
+    before = line[: max(column - 1, 0)]
+    assert linehash.utf16_column(line, column) == column + sum(1 for ch in before if ord(ch) > 0xFFFF)
