@@ -99,7 +99,7 @@ class Redactor:
     def __init__(self) -> None:
         self._values: set[str] = set()
         self._pattern: re.Pattern[str] | None = None
-        self._by_atom: dict[str, list[str]] = {}
+        self._by_atom: dict[bytes, list[str]] = {}
         self._loose: set[str] = set()
 
     def add(self, *values: str | None) -> None:
@@ -130,7 +130,7 @@ class Redactor:
         if self._pattern is None:
             self._pattern, self._by_atom, self._loose = _index(self._values)
         by_atom = self._by_atom
-        found = {v for atom in _atoms(text) if atom in by_atom for v in by_atom[atom]}
+        found = {v for atom in _atom_runs(text) & by_atom.keys() for v in by_atom[atom]}
         if not found and not self._loose:
             return text
         pattern = _trie_pattern(found | self._loose) if found else self._pattern
@@ -142,23 +142,28 @@ _ATOM_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01
 _NOT_ATOM_TO_SPACE = bytes(c if c in _ATOM_BYTES else 32 for c in range(256))
 
 
+def _atom_runs(text: str) -> set[bytes]:
+    """Every maximal run of atom characters in the text (of any length), as ASCII bytes: atom
+    characters are ASCII, so in the UTF-8 bytes every other byte becomes a space and the rest
+    splits, in C. The runs of eight or more are `_ATOM.findall(text)`; the index keys are such runs."""
+    return set(text.encode("utf-8", "surrogatepass").translate(_NOT_ATOM_TO_SPACE).split())
+
+
 def _atoms(text: str) -> set[str]:
-    """`set(_ATOM.findall(text))`, four times faster on a large report: atom characters are
-    ASCII, so in the UTF-8 bytes every other byte becomes a space and the rest splits."""
-    runs = text.encode("utf-8", "surrogatepass").translate(_NOT_ATOM_TO_SPACE).split()
-    return {run.decode("ascii") for run in runs if len(run) >= 8}
+    """`set(_ATOM.findall(text))`."""
+    return {run.decode("ascii") for run in _atom_runs(text) if len(run) >= 8}
 
 
-def _index(values: set[str]) -> tuple[re.Pattern[str], dict[str, list[str]], set[str]]:
+def _index(values: set[str]) -> tuple[re.Pattern[str], dict[bytes, list[str]], set[str]]:
     """Index values by their longest alphanumeric run ("atom"), so that a scrub regex is built
     only from the few values whose atom occurs in the text; values without such a run (short,
     punctuation-heavy passwords) are always part of it."""
-    by_atom: dict[str, list[str]] = {}
+    by_atom: dict[bytes, list[str]] = {}
     loose: set[str] = set()
     for value in values:
         atoms = _ATOM.findall(value)
         if atoms:
-            by_atom.setdefault(max(atoms, key=len), []).append(value)
+            by_atom.setdefault(max(atoms, key=len).encode("ascii"), []).append(value)
         else:
             loose.add(value)
     return _trie_pattern(loose) if loose else re.compile(r"(?!)"), by_atom, loose

@@ -76,7 +76,8 @@ def _scalar(value: Any) -> str | None:
 
 def _write(value: Any, out: list[str], newline: str, default: Callable[[Any], Any] | None,
            open_ids: set[int]) -> None:
-    text = _scalar(value)
+    kind = type(value)
+    text = None if kind is dict or kind is list else _scalar(value)
     if text is not None:
         out.append(text)
         return
@@ -88,7 +89,9 @@ def _write(value: Any, out: list[str], newline: str, default: Callable[[Any], An
         marker = _enter(value, open_ids)
         separator = "[" + inner
         for item in value:
-            text = _encode_str(item) if type(item) is str else _scalar(item)
+            kind = type(item)
+            text = _encode_str(item) if kind is str \
+                else None if kind is dict or kind is list else _scalar(item)
             if text is None:
                 out.append(separator)
                 _write(item, out, inner, default, open_ids)
@@ -112,7 +115,8 @@ def _write(value: Any, out: list[str], newline: str, default: Callable[[Any], An
             if kind is str:
                 out.append(head + _encode_str(item))
                 continue
-            text = int.__repr__(item) if kind is int else "null" if item is None else _scalar(item)
+            text = int.__repr__(item) if kind is int else None if kind is dict or kind is list \
+                else "null" if item is None else _scalar(item)
             if text is None:
                 out.append(head)
                 _write(item, out, inner, default, open_ids)
