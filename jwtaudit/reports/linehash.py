@@ -162,21 +162,22 @@ def sarif_properties(
         wanted.setdefault((loc.path, loc.commit or ""), set()).add(loc.line or 1)
     hashes: dict[str, str] = {}
     columns: dict[str, list[int]] = {}
-    cache: dict[tuple[str, str], tuple[dict[int, str], list[str]] | None] = {}
+    cache: dict[tuple[str, str], tuple[dict[int, str], list[str] | None] | None] = {}
     for finding in findings:
         for loc in (finding.location, *finding.related):
             ident = (loc.path, loc.commit or "")
             if ident not in cache:
                 text = text_of(loc)
-                cache[ident] = None if text is None else \
-                    (hashes_of_lines(text, wanted.get(ident, ())), split_lines(text))
+                # in ASCII text UTF-16 columns are the columns: no lines needed to convert them
+                lines = None if text is None or text.isascii() else split_lines(text)
+                cache[ident] = None if text is None else (hashes_of_lines(text, wanted.get(ident, ())), lines)
             known = cache[ident]
             if known is None:
                 continue
             file_hashes, lines = known
             if loc is finding.location and (loc.line or 1) in file_hashes:
                 hashes[line_key(loc)] = file_hashes[loc.line or 1]
-            region = _utf16_region(lines, loc)
+            region = None if lines is None else _utf16_region(lines, loc)
             if region is not None:
                 columns[column_key(loc)] = region
     return {"line_hashes": hashes, "utf16_columns": columns}
