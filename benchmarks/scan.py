@@ -23,6 +23,7 @@ import resource
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -38,12 +39,45 @@ def children_cpu() -> float:
 
 def timed(cmd: list[str], cwd: Path | None = None
           ) -> tuple[float, float, float, subprocess.CompletedProcess[bytes]]:
-    """(wall s, CPU s, peak RSS MB of the largest child so far, process) for one command."""
+    """(wall s, CPU s, peak RSS MB of the largest process of the command's tree, process).
+
+    The peak is each process's high-water mark (VmHWM) read from /proc while the command runs.
+    `getrusage(RUSAGE_CHILDREN).ru_maxrss` is not used: Linux hands a process its parent's
+    children-maximum at fork, so it reports whatever the invoking shell ran before, if larger."""
     cpu0, wall0 = children_cpu(), time.perf_counter()
-    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, check=False)
+    with subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as popen:
+        peak = [0]
+        watcher = threading.Thread(target=_watch_peak, args=(popen.pid, peak), daemon=True)
+        watcher.start()
+        out, err = popen.communicate()
+        watcher.join()
+    proc = subprocess.CompletedProcess(cmd, popen.returncode, out, err)
     wall, cpu = time.perf_counter() - wall0, children_cpu() - cpu0
-    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return wall, cpu, rss, proc
+    return wall, cpu, peak[0] / 1024, proc
+
+
+def _watch_peak(pid: int, peak: list[int]) -> None:
+    """Largest VmHWM (kB) of `pid` and its descendants, sampled every 20 ms until `pid` exits."""
+    while os.path.exists(f"/proc/{pid}"):
+        pending, seen = [pid], set()
+        while pending:
+            current = pending.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            try:
+                status = Path(f"/proc/{current}/status").read_text()
+                children = " ".join(Path(task, "children").read_text()
+                                    for task in Path(f"/proc/{current}/task").iterdir())
+            except OSError:
+                continue
+            if "State:\tZ" in status:
+                continue
+            for line in status.splitlines():
+                if line.startswith("VmHWM:"):
+                    peak[0] = max(peak[0], int(line.split()[1]))
+            pending.extend(int(child) for child in children.split())
+        time.sleep(0.02)
 
 
 def score(hits: set[tuple[str, int]], truth: list[dict[str, object]]) -> dict[str, str]:
