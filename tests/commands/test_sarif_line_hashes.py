@@ -32,3 +32,36 @@ def test_no_hashing_without_a_sarif_report(tmp_path) -> None:
     (tmp_path / "a.txt").write_text(token)
     result = CliRunner().invoke(cli, ["scan", str(tmp_path), "--now", str(NOW), "--format", "json"])
     assert "line_hashes" not in result.output
+
+
+def test_line_facts_worked_out_in_two_processes_give_the_same_sarif(tmp_path, monkeypatch) -> None:
+    import jwtaudit.cli as cli_module
+
+    token = make_token({"alg": "none"}, good_payload(), None)
+    for index in range(6):  # several files, one with characters outside the BMP, repeated lines
+        prefix = "😀 " * index
+        (tmp_path / f"doc{index}.md").write_text(f"# {index}\n{prefix}token: {token}\nsame\nsame\n"
+                                                 f"{prefix}again: {token}\n", encoding="utf-8")
+
+    def sarif(name: str) -> dict:
+        out = tmp_path / name
+        result = CliRunner().invoke(cli, ["scan", str(tmp_path), "--now", str(NOW), "--format", "sarif",
+                                          "-o", str(out), "--select", "TOK002", "--jobs", "1"])
+        assert result.exit_code == 1, result.output
+        data = json.loads(out.read_text())
+        out.unlink()
+        return data
+
+    serial = sarif("serial.sarif")
+    from jwtaudit.commands import workers
+
+    forks: list[int] = []
+    real = workers.ordered_results
+    monkeypatch.setattr(workers, "ordered_results", lambda *args: forks.append(1) or real(*args))
+    monkeypatch.setattr(cli_module, "_PARALLEL_LINE_FACTS", 1)
+    monkeypatch.setattr(cli_module.os, "cpu_count", lambda: 2)
+    parallel = sarif("parallel.sarif")
+    assert forks == [1]  # the two-process path ran
+    assert parallel == serial
+    results = serial["runs"][0]["results"]
+    assert len(results) == 12 and all("primaryLocationLineHash" in r["partialFingerprints"] for r in results)
