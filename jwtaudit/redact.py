@@ -142,6 +142,19 @@ _ATOM_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01
 _NOT_ATOM_TO_SPACE = bytes(c if c in _ATOM_BYTES else 32 for c in range(256))
 
 
+class RecordingRedactor(Redactor):
+    """A redactor that also remembers, in order, the values rules reported (a scan worker, or a
+    forked half of the scan-wide checks, sends them home in `seen`)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[str] = []
+
+    def add(self, *values: str | None) -> None:
+        self.seen.extend(v for v in values if v)
+        super().add(*values)
+
+
 def _atom_runs(text: str) -> set[bytes]:
     """Every maximal run of atom characters in the text (of any length), as ASCII bytes: atom
     characters are ASCII, so in the UTF-8 bytes every other byte becomes a space and the rest

@@ -21,7 +21,7 @@ from jwtaudit import engine, suppressions
 from jwtaudit.commands.scan_wide import scan_wide_findings
 from jwtaudit.config import Config
 from jwtaudit.model import Finding, InputError, Location, Result
-from jwtaudit.redact import Redactor, scrubbable
+from jwtaudit.redact import RecordingRedactor, Redactor, scrubbable
 from jwtaudit.sources.files import FileEntry, collect, is_unreadable, read_file, scan_root
 from jwtaudit.sources.text import FileAnalysis, ScanOptions, analyse_text, decode_bytes
 from jwtaudit.subjects import Assignment, SkippedFile, TextSubject, TokenSubject
@@ -76,7 +76,7 @@ def _context() -> engine.RunContext:
     ctx = _WORKER.get("ctx")
     if ctx is None:
         ctx = engine.RunContext(config=_WORKER["config"], now=_WORKER["now"], wordlist=_WORKER["wordlist"],
-                                redactor=_Collector())
+                                redactor=RecordingRedactor())
         _WORKER["ctx"] = ctx
     return ctx
 
@@ -94,24 +94,9 @@ def analyse_entry(entry: FileEntry) -> FileOutcome:
     return outcome
 
 
-class _Collector(Redactor):
-    """A redactor that also remembers, in order, the values rules reported (to send them home)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.seen: list[str] = []
-
-    def add(self, *values: str | None) -> None:
-        self.seen.extend(v for v in values if v)
-        super().add(*values)
-
-    def values(self) -> list[str]:
-        return list(self.seen)
-
-
 def outcome_of(analysis: FileAnalysis, ctx: engine.RunContext) -> FileOutcome:
     """Run the per-file rules on one file's subjects."""
-    collector = _Collector()
+    collector = RecordingRedactor()
     ctx.redactor = collector
     findings: list[Finding] = []
     for subject in analysis.subjects:
@@ -321,7 +306,7 @@ def run_scan(request: ScanRequest, config: Config) -> tuple[Result, Redactor]:
             words.update(dict.fromkeys(outcome.context_words))
     finally:
         progress.close()
-    ctx.redactor = _Collector()
+    ctx.redactor = RecordingRedactor()
     findings.extend(scan_wide_findings(tokens, secrets, public_keys, ctx,
                                        context_words=tuple(sorted(words))[:MAX_CONTEXT_WORDS], jobs=jobs))
     redactor.add_all(ctx.redactor.seen)  # type: ignore[attr-defined]

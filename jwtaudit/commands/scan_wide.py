@@ -77,18 +77,10 @@ def _no_setup() -> None:
 
 def _half(part: int) -> tuple[list[Finding], list[str], bool]:
     """One half in a forked process: (findings, values to redact, SEC009 ran out of budget)."""
-    from jwtaudit.redact import Redactor
-
-    class _Seen(Redactor):
-        def __init__(self) -> None:
-            super().__init__()
-            self.seen: list[str] = []
-
-        def add(self, *values: str | None) -> None:
-            self.seen.extend(v for v in values if v)
+    from jwtaudit.redact import RecordingRedactor
 
     ctx: engine.RunContext = _SHARED["ctx"]
-    ctx.redactor = seen = _Seen()
+    ctx.redactor = seen = RecordingRedactor()
     subject: ScanSubject = _SHARED["subject"]
     if part == 0:
         findings = engine.check_subject(subject, ctx)

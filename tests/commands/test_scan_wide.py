@@ -9,9 +9,9 @@ import pytest
 
 from jwtaudit import engine, tokens
 from jwtaudit.commands import scan_wide
-from jwtaudit.commands.scan import _Collector
 from jwtaudit.config import Config
 from jwtaudit.model import Location
+from jwtaudit.redact import RecordingRedactor
 from jwtaudit.rules import registry
 from jwtaudit.subjects import Assignment, TokenSubject
 from tests.helpers import NOW, make_token
@@ -39,7 +39,7 @@ def _material() -> tuple[list[TokenSubject], list[Assignment], tuple[str, ...]]:
 def _run(jobs: int) -> tuple[list[tuple[str, str, int | None, str]], set[str], bool]:
     registry.load_for("token", "scan")
     subjects, secrets, words = _material()
-    ctx = engine.RunContext(config=Config(), now=NOW, redactor=_Collector())
+    ctx = engine.RunContext(config=Config(), now=NOW, redactor=RecordingRedactor())
     findings = scan_wide.scan_wide_findings(subjects, secrets, [], ctx, context_words=words, jobs=jobs)
     rows = [(f.rule, f.location.path, f.location.line, f.message) for f in findings]
     return rows, set(ctx.redactor.seen), bool(ctx.extras.get("sec009_limited"))  # type: ignore[attr-defined]
