@@ -37,19 +37,14 @@ def _float(value: float) -> str:
 
 
 def _key(key: Any) -> str:
+    """A member name: a string as it is; a number, true, false or null as the text of that value,
+    in quotes; anything else fails (the standard library's rules for keys)."""
     if isinstance(key, str):
         return _encode_str(key)
-    if isinstance(key, float):
-        return _encode_str(_float(key))
-    if key is True:
-        return '"true"'
-    if key is False:
-        return '"false"'
-    if key is None:
-        return '"null"'
-    if isinstance(key, int):
-        return _encode_str(int.__repr__(key))
-    raise TypeError(f"keys must be str, int, float, bool or None, not {type(key).__name__}")
+    text = _scalar(key)
+    if text is None:
+        raise TypeError(f"keys must be str, int, float, bool or None, not {type(key).__name__}")
+    return _encode_str(text)
 
 
 def _scalar(value: Any) -> str | None:
