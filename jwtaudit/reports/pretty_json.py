@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from itertools import repeat
 from typing import Any
 
 _encode_str: Callable[[str], str] = json.encoder.encode_basestring  # type: ignore[attr-defined]
@@ -47,6 +48,10 @@ def _key(key: Any) -> str:
     return _encode_str(text)
 
 
+def _label(key: Any) -> str:
+    return (_encode_str(key) if type(key) is str else _key(key)) + ": "
+
+
 def _scalar(value: Any) -> str | None:
     """The text of a value that holds no other value, or None for a container or an unknown type."""
     kind = type(value)
@@ -77,47 +82,30 @@ def _write(value: Any, out: list[str], newline: str, default: Callable[[Any], An
         out.append(text)
         return
     if isinstance(value, (list, tuple)):
+        opener, closer, members = "[", "]", zip(repeat(""), value)
+    elif isinstance(value, dict):
+        opener, closer, members = "{", "}", zip(map(_label, value), value.values(), strict=True)
+    else:
+        members = None
+    if members is not None:
         if not value:
-            out.append("[]")
+            out.append(opener + closer)
             return
         inner = newline + "  "
         marker = _enter(value, open_ids)
-        separator = "[" + inner
-        for item in value:
-            kind = type(item)
-            text = _encode_str(item) if kind is str \
-                else None if kind is dict or kind is list else _scalar(item)
-            if text is None:
-                out.append(separator)
-                _write(item, out, inner, default, open_ids)
-            else:
-                out.append(separator + text)
-            separator = "," + inner
-        out.append(newline + "]")
-        open_ids.discard(marker)
-        return
-    if isinstance(value, dict):
-        if not value:
-            out.append("{}")
-            return
-        inner = newline + "  "
-        marker = _enter(value, open_ids)
-        separator = "{" + inner
-        for key, item in value.items():
-            head = separator + (_encode_str(key) if type(key) is str else _key(key)) + ": "
+        separator = opener + inner
+        for label, item in members:
+            head = separator + label
             separator = "," + inner
             kind = type(item)
-            if kind is str:
-                out.append(head + _encode_str(item))
-                continue
-            text = int.__repr__(item) if kind is int else None if kind is dict or kind is list \
-                else "null" if item is None else _scalar(item)
+            text = _encode_str(item) if kind is str else int.__repr__(item) if kind is int \
+                else None if kind is dict or kind is list else "null" if item is None else _scalar(item)
             if text is None:
                 out.append(head)
                 _write(item, out, inner, default, open_ids)
             else:
                 out.append(head + text)
-        out.append(newline + "}")
+        out.append(newline + closer)
         open_ids.discard(marker)
         return
     if default is None:
