@@ -9,6 +9,7 @@ SEC003 and SEC006 live in `sec_frontend.py`.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any
@@ -19,11 +20,15 @@ from jwtaudit.model import Confidence, Hit, Location, Severity
 from jwtaudit.redact import keyed_hash, short_hash, token_preview
 from jwtaudit.rules.registry import rule
 from jwtaudit.sources import secrets as ds
-from jwtaudit.sources.text import is_kore_secret, is_secret_key, normalise_key
+from jwtaudit.sources.text import holds_no_secret, is_kore_secret, is_secret_key, normalise_key
 from jwtaudit.subjects import Assignment, ScanSubject, TextSubject, TokenSubject
 
 CLIENT_ID_WINDOW = 3  # lines either side in which a cs- client id binds a bare secret
 _TEMPLATE_MARKS = ("{{", "${", "%(", "process.env", "os.environ", "getenv", "<%", "#{", "%7b")
+# A URL's value that is a regex (`token=[A-Za-z0-9\\-]+` in an API description's pattern) or a
+# placeholder variable (`secret=$Base32String`, `key=:apiKey`): a URL credential is never written so
+# (brackets, braces and backslashes are escaped in a real URL).
+_URL_PATTERN_OR_VARIABLE = re.compile(r"[\[\]{}\\]|^[$:][A-Za-z_]")
 
 
 def _iso(epoch: int) -> str:
@@ -304,7 +309,8 @@ def secret_in_url(subject: TextSubject, ctx: RunContext) -> Iterator[Hit]:
     - https://owasp.org/www-community/vulnerabilities/Information_exposure_through_query_strings_in_url
     """
     for item in subject.assignments:
-        if item.scope not in ("url-query", "url-userinfo") or not is_literal(item.value):
+        if item.scope not in ("url-query", "url-userinfo") or not is_literal(item.value) \
+                or _URL_PATTERN_OR_VARIABLE.search(item.value):
             continue
         if item.value.startswith("eyJ") and item.scope == "url-query":
             place = f"query parameter `{item.key}` (a token; see SEC001)"
@@ -671,8 +677,9 @@ def _segments(line: str, spec: ds.PluginSpec) -> list[tuple[int, str]]:
 def _generic_hit(spec: ds.PluginSpec, subject: TextSubject, line: int, column: int,
                  value: str) -> Iterator[Hit]:
     pointer = _pointer_at(subject, line, column + 1)
-    if pointer and ("/outputs/" in pointer or ds.EXAMPLE_POINTER.search(pointer)):
-        return  # notebook output (images, logs) or an API description's example value
+    if pointer and ("/outputs/" in pointer or ds.EXAMPLE_POINTER.search(pointer)
+                    or holds_no_secret(pointer.rsplit("/", 1)[-1])):
+        return  # notebook output (images, logs), an API description's example value, a pattern …
     location = replace(subject.location, line=line, column=column + 1, end_line=line,
                        end_column=column + 1 + len(value), pointer=pointer)
     prefix = "Probable " if spec.confidence != "high" else ""

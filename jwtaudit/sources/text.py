@@ -247,11 +247,23 @@ def is_secret_key(key: str) -> bool:
     if not norm:
         return False
     if any(part in norm for part in _SECRET_KEY_PARTS):
-        if norm.endswith("token") and norm.startswith(_NOT_CREDENTIAL_TOKENS):
+        if _is_cursor(norm):
             return False  # pagination and request tokens: `nextToken`, `output_token`
         return not norm.endswith(("url", "uri", "endpoint", "path", "file", "name", "type", "id", "enabled",
                                   "expiry", "ttl", "header", "env", "length", "size"))
     return norm in ("key", "auth", "pass")
+
+
+def holds_no_secret(key: str) -> bool:
+    """A member whose value is never a credential: a pattern (`pattern` in JSON Schema, OpenAPI
+    and AWS API descriptions), documentation prose, or a pagination / request token
+    (`NextToken`, `continuationToken`)."""
+    norm = normalise_key(key)
+    return norm in ("pattern", "regex", "regexp", "documentation") or _is_cursor(norm)
+
+
+def _is_cursor(norm: str) -> bool:
+    return norm.endswith("token") and norm.startswith(_NOT_CREDENTIAL_TOKENS)
 
 
 _NOT_CREDENTIAL_TOKENS = ("next", "page", "pagination", "continuation", "resum", "sync", "cursor", "input",
