@@ -288,6 +288,8 @@ def secret_in_url(subject: TextSubject, ctx: RunContext) -> Iterator[Hit]:
 
     Flags a URL that carries a literal credential: in its query (`token=`, `api_key=`, `apikey=`,
     `access_token=`, `secret=`, `key=` …) or in its user-info (`https://user:pass@host/`).
+    Templates, placeholders, regular expressions (`token=[A-Za-z0-9\\-]+` in an API
+    description's pattern) and placeholder variables (`secret=$Base32String`) are not literals.
 
     **Why is this bad?**
 
@@ -560,8 +562,10 @@ _GENERIC_DOC = """**What it does**
 
 Runs detect-secrets' `{plugin}` ({title}) on the lines of a file where its trigger words
 appear, and flags what it finds after jwtaudit's false-positive filters (templates,
-placeholders, UUIDs, SRI and git hashes, data URIs, notebook outputs, lock files). Where a
-specific rule (SEC001–SEC008) reports the same place, this generic finding is dropped.
+placeholders, UUIDs, SRI and git hashes, data URIs, notebook outputs, lock files, and in
+structured files the values of `pattern`, `documentation` and pagination-token members such
+as `NextToken`). Where a specific rule (SEC001–SEC008) reports the same place, this generic
+finding is dropped.
 
 **Why is this bad?**
 
