@@ -152,7 +152,6 @@ def tuned_collector() -> Iterator[None]:
         gc.unfreeze()
 
 
-
 def _chunks(items: Sequence[FileEntry], size: int, sizes: dict[str, int] | None = None
             ) -> Iterator[list[FileEntry]]:
     """Runs of up to `size` files, a run closed early once it holds CHUNK_BYTES: with the

@@ -260,11 +260,11 @@ def _keyword_values(detector: Any, line: str, groups: Any) -> list[str]:
     gate = _keyword_gate(groups)
     if gate is None or not line.isascii() or getattr(detector, "keyword_exclude", None) is not None:
         return list(detector.analyze_string(line, denylist_regex_to_group=groups))
-    names = gate[0]
+    names, denylist = gate
     places: list[int] | None = None
     out: list[str] = []
     for regex, group in groups.items():
-        if regex.pattern.startswith(_DENYLIST_GROUP[0]):
+        if regex.pattern.startswith(denylist.pattern):
             if places is None:
                 places = _name_places(line.lower(), names)
             match = None
@@ -277,9 +277,6 @@ def _keyword_values(detector: Any, line: str, groups: Any) -> list[str]:
         if match is not None:
             out.append(match.group(group))
     return out
-
-
-_DENYLIST_GROUP: list[str] = []  # detect-secrets' denylist alternation, read when first needed
 
 
 def _name_places(low: str, names: tuple[str, ...]) -> list[int]:
@@ -303,7 +300,6 @@ def _keyword_gate(groups: Any) -> tuple[tuple[str, ...], Any] | None:
         return cached[1]
     from detect_secrets.plugins.keyword import DENYLIST, DENYLIST_REGEX
 
-    _DENYLIST_GROUP[:] = [DENYLIST_REGEX]
     gate: tuple[tuple[str, ...], Any] | None = None
     if all(regex.pattern.startswith(DENYLIST_REGEX) or regex.pattern.endswith(DENYLIST_REGEX)
            for regex in groups):
