@@ -162,11 +162,6 @@ def _atom_runs(text: str) -> set[bytes]:
     return set(text.encode("utf-8", "surrogatepass").translate(_NOT_ATOM_TO_SPACE).split())
 
 
-def _atoms(text: str) -> set[str]:
-    """`set(_ATOM.findall(text))`."""
-    return {run.decode("ascii") for run in _atom_runs(text) if len(run) >= 8}
-
-
 def _index(values: set[str]) -> tuple[re.Pattern[str], dict[bytes, list[str]], set[str]]:
     """Index values by their longest alphanumeric run ("atom"), so that a scrub regex is built
     only from the few values whose atom occurs in the text; values without such a run (short,

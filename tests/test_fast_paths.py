@@ -528,9 +528,9 @@ ATOM_RE = re.compile(r"[A-Za-z0-9_\-]{8,}")  # the redactor's index key, as a pa
                                            "\ud800", "😀", "K", ":", "\"", "eyJhbGciOi", "/"]),
                           st.text(max_size=6)), max_size=30).map("".join))
 def test_redactor_atoms_split_from_bytes_match_the_pattern(text: str) -> None:
-    from jwtaudit.redact import _atoms
+    from jwtaudit.redact import _atom_runs
 
-    assert _atoms(text) == set(ATOM_RE.findall(text))
+    assert {run.decode("ascii") for run in _atom_runs(text) if len(run) >= 8} == set(ATOM_RE.findall(text))
 
 
 QUERY_PIECES = st.sampled_from(["?", "&", "&&", "token=", "api_key=", "Key=", "secret=abcdef123", "https://h/p",
