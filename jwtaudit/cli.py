@@ -202,36 +202,21 @@ def with_line_hashes(result: Result, pairs: list[tuple[str, str | None]], root: 
     if len(findings) < _PARALLEL_LINE_FACTS or "fork" not in multiprocessing.get_all_start_methods() \
             or (os.cpu_count() or 1) < 2:
         return replace(result, properties={**result.properties, **sarif_properties(findings, text_of)})
-    from jwtaudit.commands.workers import ordered_results
+    from jwtaudit.commands.workers import in_forked_processes
 
     # Two forked processes, each for the findings of half the files (a file's findings stay
     # together, so each file is hashed once): reading and hashing ten thousand files is serial
     # work at the end of the run otherwise.
     paths = sorted({f.location.path for f in findings})
     second_half = set(paths[len(paths) // 2:])
-    _LINE_FACTS.update(text_of=text_of, groups=(
-        [f for f in findings if f.location.path not in second_half],
-        [f for f in findings if f.location.path in second_half]))
-    try:
-        halves = list(ordered_results(_line_facts_of, [0, 1], 2, _no_setup, (), "fork"))
-    finally:
-        _LINE_FACTS.clear()
+    groups = ([f for f in findings if f.location.path not in second_half],
+              [f for f in findings if f.location.path in second_half])
+    halves = in_forked_processes([functools.partial(sarif_properties, group, text_of) for group in groups])
     merged = {key: {**halves[0][key], **halves[1][key]} for key in halves[0]}
     return replace(result, properties={**result.properties, **merged})
 
 
 _PARALLEL_LINE_FACTS = 2000  # findings; below this a fork costs more than it saves
-_LINE_FACTS: dict[str, Any] = {}  # what the forked halves read: set just before the fork
-
-
-def _line_facts_of(part: int) -> dict[str, Any]:
-    from jwtaudit.reports.linehash import sarif_properties
-
-    return sarif_properties(_LINE_FACTS["groups"][part], _LINE_FACTS["text_of"])
-
-
-def _no_setup() -> None:
-    """The forked halves inherit everything they need."""
 
 
 def with_sarif_options(result: Result, include_suppressed: bool) -> Result:

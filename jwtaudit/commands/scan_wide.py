@@ -15,7 +15,6 @@ from jwtaudit.model import Finding, Location
 from jwtaudit.subjects import Assignment, ScanSubject, TokenSubject
 
 PARALLEL_MIN_TOKENS = 500  # below this the fork costs more than the half it saves
-_SHARED: dict[str, Any] = {}  # what the forked halves read: set just before the fork
 
 
 def scan_wide_findings(tokens: list[TokenSubject], secrets: list[Assignment], public_keys: list[Assignment],
@@ -39,13 +38,11 @@ def scan_wide_findings(tokens: list[TokenSubject], secrets: list[Assignment], pu
     if jobs < 2 or not context_words or len(tokens) < PARALLEL_MIN_TOKENS \
             or "fork" not in multiprocessing.get_all_start_methods():
         return engine.check_subject(subject, ctx) + _context_findings(subject, context_words, ctx)
-    from jwtaudit.commands.workers import ordered_results
+    from functools import partial
 
-    _SHARED.update(subject=subject, words=context_words, ctx=ctx)
-    try:
-        halves = list(ordered_results(_half, [0, 1], 2, _no_setup, (), "fork"))
-    finally:
-        _SHARED.clear()
+    from jwtaudit.commands.workers import in_forked_processes
+
+    halves = in_forked_processes([partial(_half, part, subject, context_words, ctx) for part in (0, 1)])
     findings: list[Finding] = []
     for half_findings, values, limited in halves:
         findings.extend(half_findings)
@@ -71,19 +68,14 @@ def _context_findings(subject: ScanSubject, words: tuple[str, ...], ctx: engine.
     return findings
 
 
-def _no_setup() -> None:
-    """The forked halves inherit everything they need."""
-
-
-def _half(part: int) -> tuple[list[Finding], list[str], bool]:
+def _half(part: int, subject: ScanSubject, words: tuple[str, ...], ctx: engine.RunContext
+          ) -> tuple[list[Finding], list[str], bool]:
     """One half in a forked process: (findings, values to redact, SEC009 ran out of budget)."""
     from jwtaudit.redact import RecordingRedactor
 
-    ctx: engine.RunContext = _SHARED["ctx"]
     ctx.redactor = seen = RecordingRedactor()
-    subject: ScanSubject = _SHARED["subject"]
     if part == 0:
         findings = engine.check_subject(subject, ctx)
     else:
-        findings = _context_findings(subject, _SHARED["words"], ctx)
+        findings = _context_findings(subject, words, ctx)
     return findings, seen.seen, bool(ctx.extras.get("sec009_limited"))
