@@ -20,7 +20,14 @@ from jwtaudit.model import Confidence, Hit, Location, Severity
 from jwtaudit.redact import keyed_hash, short_hash, token_preview
 from jwtaudit.rules.registry import rule
 from jwtaudit.sources import secrets as ds
-from jwtaudit.sources.text import holds_no_secret, is_kore_secret, is_secret_key, normalise_key
+from jwtaudit.sources.text import (
+    holds_no_secret,
+    is_kore_secret,
+    is_secret_key,
+    key_before,
+    names_a_stand_in,
+    normalise_key,
+)
 from jwtaudit.subjects import Assignment, ScanSubject, TextSubject, TokenSubject
 
 CLIENT_ID_WINDOW = 3  # lines either side in which a cs- client id binds a bare secret
@@ -497,11 +504,16 @@ def _strong(item: Assignment) -> bool:
     if is_kore_secret(value):
         return True
     return (len(value) >= 16 and ds.shannon_entropy(value) >= 3.0 and ds.looks_like_secret_value(value)
-            and normalise_key(item.key) != "key")
+            and normalise_key(item.key) != "key" and not names_a_stand_in(item.key)
+            and not holds_no_secret(item.key))
 
 
 def _environment(item: Assignment) -> str:
-    return f"{item.location.path}\0{item.location.commit or ''}\0{item.scope}"
+    """The file, and within it the section or app (`/dev`, `/jwtApps/1`) a value belongs to; the
+    lines of code or text outside any section are one environment (a test file repeating one
+    expected value is not reuse)."""
+    scope = "" if item.scope.startswith("line:") else item.scope
+    return f"{item.location.path}\0{item.location.commit or ''}\0{scope}"
 
 
 @rule(code="SEC010", name="secret-reused", severity=Severity.MEDIUM, confidence=Confidence.MEDIUM,
@@ -511,7 +523,8 @@ def secret_reused(subject: ScanSubject, ctx: RunContext) -> Iterator[Hit]:
 
     Compares every secret found in the scan by keyed hash and flags a value that appears in
     more than one file, or under different environments or apps of one file (`dev` and `prod`
-    sections, two `jwtApps`).
+    sections, two `jwtApps`). Lines of one file outside any section are one environment: a test
+    module that repeats its signing key in each test is not reuse.
 
     **Why is this bad?**
 
@@ -562,10 +575,16 @@ _GENERIC_DOC = """**What it does**
 
 Runs detect-secrets' `{plugin}` ({title}) on the lines of a file where its trigger words
 appear, and flags what it finds after jwtaudit's false-positive filters (templates,
-placeholders, UUIDs, SRI and git hashes, data URIs, notebook outputs, lock files, and in
-structured files the values of `pattern`, `documentation` and pagination-token members such
-as `NextToken`). Where a specific rule (SEC001–SEC008) reports the same place, this generic
-finding is dropped.
+placeholders, UUIDs, SRI and git hashes, data URIs, notebook outputs, lock files, CSRF tokens,
+and in structured files the values of `pattern`, `documentation` and pagination-token members
+such as `NextToken`). The keyword and entropy detectors also pass over values that stand in
+for a credential: ones that spell `password` or `secret` (`p@ssw0rd`, `superS3cret`), stored
+password hashes (`pbkdf2_sha256$…`), base64 of a readable phrase, numbered names
+(`FROM_CREDS_FILE_2`), values under names about a secret rather than of one
+(`password_field_name`, `token_cache_key`) or that call it a test, fake, dummy, mock or
+example value (`MASKED_TEST_SECRET`), and values whose only secret word is inside the value
+itself. Where a specific rule (SEC001–SEC008) reports the same place, this generic finding
+is dropped.
 
 **Why is this bad?**
 
@@ -614,7 +633,8 @@ def _make_generic(spec: ds.PluginSpec) -> Callable[[TextSubject, RunContext], It
                 text = _line_index(subject, ctx).line_text(subject.text, line)
             for offset, segment in _segments(text, spec):
                 for value, column in ds.detect(spec.code, subject.location.path, segment):
-                    yield from _generic_hit(spec, subject, line, column + offset, value)
+                    yield from _generic_hit(spec, subject, line, column + offset, value,
+                                            segment[:column])
 
     check.__name__ = spec.name.replace("-", "_")
     check.__doc__ = _GENERIC_DOC.format(plugin=spec.plugin, title=spec.title, example=spec.example)
@@ -679,11 +699,14 @@ def _segments(line: str, spec: ds.PluginSpec) -> list[tuple[int, str]]:
 
 
 def _generic_hit(spec: ds.PluginSpec, subject: TextSubject, line: int, column: int,
-                 value: str) -> Iterator[Hit]:
+                 value: str, before: str) -> Iterator[Hit]:
     pointer = _pointer_at(subject, line, column + 1)
     if pointer and ("/outputs/" in pointer or ds.EXAMPLE_POINTER.search(pointer)
                     or holds_no_secret(pointer.rsplit("/", 1)[-1])):
         return  # notebook output (images, logs), an API description's example value, a pattern …
+    key = pointer.rsplit("/", 1)[-1] if pointer else key_before(before)
+    if spec.by_name and (key == value or (key and names_a_stand_in(key))):
+        return  # a member name, not a value; `password_field_name = "…"`, `TEST_SECRET = "…"`
     location = replace(subject.location, line=line, column=column + 1, end_line=line,
                        end_column=column + 1 + len(value), pointer=pointer)
     prefix = "Probable " if spec.confidence != "high" else ""

@@ -42,6 +42,12 @@ class PluginSpec:
     words: tuple[str, ...] = ()
     all_words: tuple[str, ...] = ()
     file_words: tuple[str, ...] = ()
+
+    @property
+    def by_name(self) -> bool:
+        """Whether the plugin judges a value by the name it sits under (keywords, entropy), not
+        by a format an issuer gives its credentials (`AKIA…`, `ghp_…`)."""
+        return self.plugin == "KeywordDetector" or self.module == "high_entropy_strings"
     example: str = ""
 
 
@@ -149,8 +155,17 @@ _SRI = re.compile(r"sha(?:256|384|512)-$")
 _HASH_CONTEXT = re.compile(
     r"commit|\bsha\d*\b|sha1|sha256|sha512|\brev(?:ision)?\b|\bhash|digest|checksum|etag|integrity|"
     r"fingerprint|\bmd5\b|\bref\b|\bcid\b", re.IGNORECASE)
+# Anti-forgery tokens in saved pages and forms (`<meta name="csrf-token" content="…">`): per-session
+# nonces, not credentials. A CSRF *secret* (the server's key for them) is still one.
+_ANTI_FORGERY = re.compile(r"(?:csrf|xsrf)[-_]?(?:middleware)?token|authenticity_token", re.IGNORECASE)
+# PEM armour is five hyphens (RFC 7468); the SSH2 format writes "---- BEGIN SSH2 … ----".
+_BAD_ARMOUR = re.compile(r"(?<!-)(?:-{1,4}|-{6,})\s*$")
 _CODE_REFERENCE = re.compile(
     r"^(?:process\.env|os\.environ|os\.getenv|env\(|getenv|config\.|settings\.|self\.|this\.|ENV\[)")
+
+
+def is_anti_forgery_line(line: str) -> bool:
+    return _ANTI_FORGERY.search(line) is not None
 
 
 def is_lock_file(rel_path: str) -> bool:
@@ -442,7 +457,12 @@ def looks_benign(value: str, line: str, column: int, spec: PluginSpec) -> bool:
         return True
     if value.startswith(("$", "%", "@")) or "{{" in line[column:column + len(value) + 4]:
         return True
+    if _ANTI_FORGERY.search(line):
+        return True  # a CSRF token in a saved page or form: a per-session nonce, not a credential
     if spec.module == "high_entropy_strings":
+        outside = f"{before} {line[column + len(value):column + len(value) + 80]}".lower()
+        if not any(word in outside for word in spec.words):
+            return True  # the only secret word on the line is inside the value (`"…SecretName…"`)
         if _HEX.match(value) and (len(value) in (32, 40, 64) and _HASH_CONTEXT.search(line)):
             return True
         if _HASH_CONTEXT.search(before):
@@ -450,9 +470,11 @@ def looks_benign(value: str, line: str, column: int, spec: PluginSpec) -> bool:
         if value.startswith("eyJ"):
             return True  # a JWT: SEC001 and the TOK rules judge it
     if spec.plugin == "PrivateKeyDetector":
+        if _BAD_ARMOUR.search(before) and "SSH2" not in value:
+            return True  # "---- BEGIN RSA PRIVATE KEY ----": not a key's armour
         rest = line[column + len(value):]
         return bool(re.search(r"<[^<>]{0,80}>|\.\.\.|…", rest[:120]))  # "-----BEGIN … KEY-----<your key>"
-    if spec.plugin == "KeywordDetector" or spec.module == "high_entropy_strings":
+    if spec.by_name:
         if not looks_like_secret_value(value):
             return True
     if spec.plugin == "KeywordDetector":
@@ -464,7 +486,9 @@ def looks_benign(value: str, line: str, column: int, spec: PluginSpec) -> bool:
 
 
 _WHITESPACE = re.compile(r"\s")
-_NAME_LIKE = re.compile(r"[A-Za-z]+(?:[_\-.:/][A-Za-z]+)*")
+# Words (in any script) joined by separators, each word perhaps numbered: a name, not a secret
+# (`AWS_SECRET_ACCESS_KEY`, `FROM_CREDS_FILE_2`, `password1`, `françois`, `access_key/20140101/…`).
+_NAME_LIKE = re.compile(r"[^\W\d_]+\d*(?:[_\-.:/](?:[^\W\d_]+\d*|\d+))*")
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?")
 EXAMPLE_POINTER = re.compile(r"/(?:examples?|samples?|x-examples?|x-samples?)(?:/|$)", re.IGNORECASE)
 
@@ -479,4 +503,43 @@ def looks_like_secret_value(value: str) -> bool:
         return False
     if value.startswith(("arn:", "^", "http://", "https://", "/")) or "*" in value or "(?" in value:
         return False  # resource names, patterns, URLs and paths (credentials in URLs are SEC007)
-    return not (_HEX.match(value) and len(value) < 32)  # short hex: an id or a file hash
+    if _HEX.match(value) and len(value) < 32:
+        return False  # short hex: an id or a file hash
+    return not is_stand_in_value(value)
+
+
+# Password hashes as Django (`pbkdf2_sha256$…`) and LDAP (`{SSHA}…`) store them: the verifier of a
+# password, not a credential (modular crypt `$2b$…`, `$6$…` already starts with `$`).
+_PASSWORD_HASH = re.compile(
+    r"^(?:pbkdf2_sha(?:1|256|512)|argon2|bcrypt(?:_sha256)?|scrypt|crypt|unsalted_(?:md5|sha1)|sha1|md5)\$"
+    r"|^\{(?:S?SHA(?:256|384|512)?|S?MD5|CRYPT|PBKDF2(?:-SHA\d+)?|ARGON2)\}", re.IGNORECASE)
+_BASE64_TEXT = re.compile(r"[A-Za-z0-9+/]{10,}={0,2}")
+# Leetspeak folded back to letters, so `p@ssw0rd`, `s3cr3t` and `53cr37` read as what they spell.
+_UNLEET = str.maketrans("@4310!$57", "aaeioisst")
+_SELF_NAMING = ("password", "passwd", "secret")
+
+
+def is_stand_in_value(value: str) -> bool:
+    """A value that names itself instead of being a credential: one that spells `password` or
+    `secret` (`password1`, `superS3cret`, `p@ssword`), a stored password hash, or base64 of a
+    readable phrase (`YSBzZWNyZXQ=` is "a secret"). Real credentials are random or issued."""
+    if _PASSWORD_HASH.match(value):
+        return True
+    folded = value.lower().translate(_UNLEET)
+    if any(word in folded for word in _SELF_NAMING):
+        return True
+    return _encodes_a_phrase(value)
+
+
+def _encodes_a_phrase(value: str) -> bool:
+    if not _BASE64_TEXT.fullmatch(value) or len(value) % 4:
+        return False
+    import base64
+    import binascii
+
+    try:
+        raw = base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    printable = all(32 <= byte < 127 or byte in (9, 10, 13) for byte in raw)
+    return printable and b" " in raw

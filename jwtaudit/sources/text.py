@@ -247,19 +247,40 @@ def is_secret_key(key: str) -> bool:
     if not norm:
         return False
     if any(part in norm for part in _SECRET_KEY_PARTS):
-        if _is_cursor(norm):
-            return False  # pagination and request tokens: `nextToken`, `output_token`
-        return not norm.endswith(("url", "uri", "endpoint", "path", "file", "name", "type", "id", "enabled",
-                                  "expiry", "ttl", "header", "env", "length", "size"))
+        if _is_cursor(norm) or "cache" in norm:
+            return False  # pagination and request tokens (`nextToken`), cache keys (digests)
+        return not norm.endswith(_ABOUT_A_SECRET)
     return norm in ("key", "auth", "pass")
+
+
+# A name that ends so holds something about a secret (where it is, what it is called, how it
+# starts), not the secret: `password_field_name`, `SECRET_KEY_INSECURE_PREFIX`, `token_url`.
+_ABOUT_A_SECRET = ("url", "uri", "endpoint", "path", "file", "name", "type", "id", "enabled", "expiry", "ttl",
+                   "header", "env", "length", "size", "prefix", "suffix", "startswith", "endswith", "field",
+                   "label")
+_STAND_IN_WORDS = frozenset(("test", "tests", "testing", "fake", "dummy", "mock", "example", "sample",
+                             "masked", "placeholder", "bogus", "stub"))
+_KEY_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+
+
+def names_a_stand_in(key: str) -> bool:
+    """A name that says its value is not a live credential: one about a secret rather than of
+    one (`password1_field_name`, `token_cache_key`), or one that calls the value a test,
+    fake, dummy, mock, example or masked value (`MASKED_TEST_SECRET`, `fakeApiKey`)."""
+    name = key.rsplit("/", 1)[-1]
+    norm = normalise_key(name)
+    if any(part in norm for part in _SECRET_KEY_PARTS) and not is_secret_key(name):
+        return True
+    return any(word.lower() in _STAND_IN_WORDS for word in _KEY_WORDS.findall(name))
 
 
 def holds_no_secret(key: str) -> bool:
     """A member whose value is never a credential: a pattern (`pattern` in JSON Schema, OpenAPI
-    and AWS API descriptions), documentation prose, or a pagination / request token
-    (`NextToken`, `continuationToken`)."""
+    and AWS API descriptions), documentation prose, a pagination / request token
+    (`NextToken`, `continuationToken`), or an anti-forgery nonce (`csrf_token`, `XSRF-TOKEN`)."""
     norm = normalise_key(key)
-    return norm in ("pattern", "regex", "regexp", "documentation") or _is_cursor(norm)
+    return (norm in ("pattern", "regex", "regexp", "documentation") or _is_cursor(norm)
+            or (("csrf" in norm or "xsrf" in norm) and norm.endswith("token")) or norm == "authenticitytoken")
 
 
 def _is_cursor(norm: str) -> bool:
@@ -726,9 +747,10 @@ def _assignments(ctx: _Context, low: str) -> list[Assignment]:
             if not is_kore_secret(value):
                 continue
             line, column = ctx.index.position(begin)
-            prefix = ctx.line_text(line)[:column - 1]
-            if re.search(r"sha(?:256|384|512)-$|base64,$", prefix):
-                continue
+            whole = ctx.line_text(line)
+            prefix = whole[:column - 1]
+            if re.search(r"sha(?:256|384|512)-$|base64,$", prefix) or ds.is_anti_forgery_line(whole):
+                continue  # an SRI hash, a data URI, a CSRF token
             add(Assignment(key=key_before(prefix), value=value,
                            location=ctx.location(begin, finish, ctx.pointer_at(line, column)),
                            scope=f"line:{line}"))

@@ -1,0 +1,92 @@
+"""What the generic detectors take for a credential: values and names that stand in for one in
+tests and documentation are not reported; issued and random values are."""
+from __future__ import annotations
+
+import base64
+import random
+
+import pytest
+
+from jwtaudit.sources import secrets as ds
+from jwtaudit.sources.text import holds_no_secret, is_secret_key, names_a_stand_in
+
+
+@pytest.mark.parametrize("value", [
+    "password1", "superS3cret", "p@ssw0rd", "EXPRESS_53cr37", "my-test-secret-value",
+    "pbkdf2_sha256$30000$Vo0VlMnkR4Bk$qEvtdyZRWTcOsCnI/oQ7fVOu1XAURIZYoOZ3iq8Dr4M=",
+    "bcrypt$$2b$12$abcdefghijklmnopqrstuv", "{SSHA}W6ph5Mm5Pz8GgiULbPgzG37mj9g=",
+    "YSBzZWNyZXQ=",  # base64 of "a secret"
+    "eW91J3JlIG5vdCBzdXBwb3NlZCB0byBkZWNvZGUgdGhpcyE=",  # "you're not supposed to decode this!"
+])
+def test_values_that_name_themselves_are_stand_ins(value: str) -> None:
+    assert ds.is_stand_in_value(value)
+    assert not ds.looks_like_secret_value(value)
+
+
+@pytest.mark.parametrize("value", [
+    "FROM_CREDS_FILE_2", "FORBIDDEN_VALUE2", "françois", "access_key/20140101/myregion/myservice/aws4_request",
+])
+def test_numbered_names_in_any_script_are_not_secret_values(value: str) -> None:
+    assert not ds.looks_like_secret_value(value)
+
+
+@pytest.mark.parametrize("value", [
+    "Wq8#zT4kmK2pLx9v", "OtxrzxIsfpFjA7SwPzILwy8Bw21TLhquhboDYROV", "hunter2-Prod-6JC5kV",
+    "dXNlcjpwYXNzd29yZA==",  # base64 of "user:password": a Basic credential, no phrase
+    "sk_live_4eC39HqLyjWDarjtT1zdp7dc",
+])
+def test_issued_and_random_values_are_not_stand_ins(value: str) -> None:
+    assert not ds.is_stand_in_value(value)
+
+
+def test_random_keys_are_never_stand_ins() -> None:
+    rng = random.Random(20261205)
+    for _ in range(3000):
+        raw = bytes(rng.getrandbits(8) for _ in range(rng.choice((16, 24, 32, 48))))
+        for value in (base64.b64encode(raw).decode(), base64.urlsafe_b64encode(raw).decode().rstrip("="),
+                      raw.hex()):
+            assert not ds.is_stand_in_value(value), value
+
+
+@pytest.mark.parametrize("key", [
+    "password1_field_name", "SECRET_KEY_INSECURE_PREFIX", "password__startswith", "token_cache_key",
+    "self.cached_token_key", "MASKED_TEST_SECRET2", "fakeApiKey", "dummy-password", "EXAMPLE_TOKEN",
+    "mockClientSecret", "apiKeyLabel",
+])
+def test_names_about_a_secret_or_of_a_stand_in(key: str) -> None:
+    assert names_a_stand_in(key)
+
+
+@pytest.mark.parametrize("key", [
+    "password", "db_password", "clientSecret", "AWS_SECRET_ACCESS_KEY", "latestApiKey", "attestation_token",
+    "contestSecret", "credentials/apikey", "JWT_SIGNING_KEY",
+])
+def test_names_of_secrets_are_not_stand_ins(key: str) -> None:
+    assert not names_a_stand_in(key)
+    assert is_secret_key(key)
+
+
+@pytest.mark.parametrize(("key", "holds_none"), [
+    ("csrf_token", True), ("XSRF-TOKEN", True), ("csrfmiddlewaretoken", True), ("authenticity_token", True),
+    ("csrfSecret", False), ("CSRF_SIGNING_KEY", False), ("token", False),
+])
+def test_anti_forgery_nonces_hold_no_secret_but_csrf_secrets_do(key: str, holds_none: bool) -> None:
+    assert holds_no_secret(key) is holds_none
+
+
+@pytest.mark.parametrize(("line", "benign"), [
+    ("---- BEGIN RSA PRIVATE KEY ----", True),
+    ("--BEGIN PRIVATE KEY--", True),
+    ("-----BEGIN RSA PRIVATE KEY-----", False),
+    ("---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----", False),
+    ('key = "BEGIN OPENSSH PRIVATE KEY"', False),
+])
+def test_private_key_markers_need_pem_or_ssh2_armour(line: str, benign: bool) -> None:
+    found = ds.detect("SEC115", "keys.txt", line)
+    assert (not found) is benign
+
+
+def test_a_secret_word_only_inside_the_value_is_no_secret_name() -> None:
+    value = "q0Z8m3Vt4Yc1Rk9WTokenAbCdEf12xyzPq7Lw"
+    assert ds.detect("SEC124", "service-2.json", f'"shape": "{value}",') == []
+    assert ds.detect("SEC124", "service-2.json", f'"authToken": "{value}",') == [(value, 14)]
