@@ -319,7 +319,7 @@ def secret_in_url(subject: TextSubject, ctx: RunContext) -> Iterator[Hit]:
     """
     for item in subject.assignments:
         if item.scope not in ("url-query", "url-userinfo") or not is_literal(item.value) \
-                or _URL_PATTERN_OR_VARIABLE.search(item.value):
+                or _URL_PATTERN_OR_VARIABLE.search(item.value) or ds.is_stand_in_value(item.value):
             continue
         if item.value.startswith("eyJ") and item.scope == "url-query":
             place = f"query parameter `{item.key}` (a token; see SEC001)"

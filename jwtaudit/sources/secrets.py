@@ -157,11 +157,17 @@ _HASH_CONTEXT = re.compile(
     r"fingerprint|\bmd5\b|\bref\b|\bcid\b", re.IGNORECASE)
 # Anti-forgery tokens in saved pages and forms (`<meta name="csrf-token" content="…">`): per-session
 # nonces, not credentials. A CSRF *secret* (the server's key for them) is still one.
+_FORMAT_FIELD = re.compile(r"\{[A-Za-z_][\w.]*\}")
 _ANTI_FORGERY = re.compile(r"(?:csrf|xsrf)[-_]?(?:middleware)?token|authenticity_token", re.IGNORECASE)
 # PEM armour is five hyphens (RFC 7468); the SSH2 format writes "---- BEGIN SSH2 … ----".
 _BAD_ARMOUR = re.compile(r"(?<!-)(?:-{1,4}|-{6,})\s*$")
 _CODE_REFERENCE = re.compile(
     r"^(?:process\.env|os\.environ|os\.getenv|env\(|getenv|config\.|settings\.|self\.|this\.|ENV\[)")
+
+
+def is_name_like(value: str) -> bool:
+    """Words joined by separators (`module_utils`, `FROM_CREDS_FILE_2`): a name, not a secret."""
+    return _NAME_LIKE.fullmatch(value) is not None
 
 
 def is_anti_forgery_line(line: str) -> bool:
@@ -457,6 +463,10 @@ def looks_benign(value: str, line: str, column: int, spec: PluginSpec) -> bool:
         return True
     if value.startswith(("$", "%", "@")) or "{{" in line[column:column + len(value) + 4]:
         return True
+    if _FORMAT_FIELD.fullmatch(value):
+        return True  # an f-string or str.format field: `{ENCODED_PASSWORD}`
+    if spec.plugin == "BasicAuthDetector" and is_stand_in_value(value):
+        return True  # `https://username:password12345@…`, as SEC007 judges it
     if _ANTI_FORGERY.search(line):
         return True  # a CSRF token in a saved page or form: a per-session nonce, not a credential
     if spec.module == "high_entropy_strings":
@@ -499,7 +509,7 @@ def looks_like_secret_value(value: str) -> bool:
     sentence, or a value too short to matter."""
     if len(value) < 8 or _WHITESPACE.search(value):
         return False
-    if _NAME_LIKE.fullmatch(value) or _TIMESTAMP.match(value) or _UUID.match(value):
+    if is_name_like(value) or _TIMESTAMP.match(value) or _UUID.match(value):
         return False
     if value.startswith(("arn:", "^", "http://", "https://", "/")) or "*" in value or "(?" in value:
         return False  # resource names, patterns, URLs and paths (credentials in URLs are SEC007)
@@ -514,9 +524,8 @@ _PASSWORD_HASH = re.compile(
     r"^(?:pbkdf2_sha(?:1|256|512)|argon2|bcrypt(?:_sha256)?|scrypt|crypt|unsalted_(?:md5|sha1)|sha1|md5)\$"
     r"|^\{(?:S?SHA(?:256|384|512)?|S?MD5|CRYPT|PBKDF2(?:-SHA\d+)?|ARGON2)\}", re.IGNORECASE)
 _BASE64_TEXT = re.compile(r"[A-Za-z0-9+/]{10,}={0,2}")
-# Leetspeak folded back to letters, so `p@ssw0rd`, `s3cr3t` and `53cr37` read as what they spell.
-_UNLEET = str.maketrans("@4310!$57", "aaeioisst")
-_SELF_NAMING = ("password", "passwd", "secret")
+# `password`, `passwd` and `secret`, also in leetspeak (`p@ssw0rd`, `pa33w0rd`, `s3cr3t`, `53cr37`).
+_SELF_NAMING = re.compile(r"p[a@4][s$5z3]{2}w(?:[o0]r)?d|[s$5][e3][ck(]r[e3][t7+]", re.IGNORECASE)
 
 
 def is_stand_in_value(value: str) -> bool:
@@ -525,8 +534,7 @@ def is_stand_in_value(value: str) -> bool:
     readable phrase (`YSBzZWNyZXQ=` is "a secret"). Real credentials are random or issued."""
     if _PASSWORD_HASH.match(value):
         return True
-    folded = value.lower().translate(_UNLEET)
-    if any(word in folded for word in _SELF_NAMING):
+    if _SELF_NAMING.search(value):
         return True
     return _encodes_a_phrase(value)
 

@@ -430,10 +430,11 @@ def analyse_text(rel_path: str, text: str, options: ScanOptions | None = None, *
 
 
 def _worth_redacting(value: str) -> bool:
-    """Values the redactor must know: secret-shaped ones. A short or low-entropy value under a
-    secret-like name (`key: export-90`) would only mangle ordinary words and paths in reports."""
+    """Values the redactor must know: secret-shaped ones. A short, low-entropy or name-like value
+    under a secret-like name (`key: export-90`, `key: module_utils`) would only mangle ordinary
+    words and paths in reports."""
     return is_kore_secret(value) or (len(value) >= 12 and ds.shannon_entropy(value) >= 3.0
-                                     and not ds.is_placeholder(value))
+                                     and not ds.is_placeholder(value) and not ds.is_name_like(value))
 
 
 KEYWORD_LINE_WORDS = ("secret", "password", "passwd", "pwd", "apikey", "api_key", "api-key", "token", "key",

@@ -153,3 +153,16 @@ def test_encodings_never_crash(tmp_path: Path) -> None:
     result, _ = run_scan(ScanRequest(paths=(str(root),), jobs=1, now=NOW), Config.blank().with_overrides(select=("SEC001",)))
     assert [(f.location.path, f.location.line) for f in result.findings] == [("latin1.txt", 2), ("utf16.txt", 1)]
     assert result.files_scanned == 3
+
+
+def test_a_name_under_a_key_named_key_does_not_mangle_report_paths(tmp_path: Path) -> None:
+    """`- {key: module_utils}` in a settings file must not make the redactor scrub every path
+    through a `module_utils` directory."""
+    root = write(tmp_path / "repo", {
+        "config/base.yml": "ini:\n  - {key: module_utils, section: defaults}\n",
+        "lib/module_utils/auth.env": f"KORE_CLIENT_ID={CLIENT_ID}\nKORE_CLIENT_SECRET={STRONG_SECRET}\n",
+    })
+    code, out, err = invoke(str(root), "--format", "json", "--select", "SEC002", "--jobs", "1")
+    assert code == 1, err
+    assert findings(out) == [("SEC002", "lib/module_utils/auth.env", 2)]
+    assert STRONG_SECRET not in out

@@ -12,7 +12,8 @@ from jwtaudit.sources.text import holds_no_secret, is_secret_key, names_a_stand_
 
 
 @pytest.mark.parametrize("value", [
-    "password1", "superS3cret", "p@ssw0rd", "EXPRESS_53cr37", "my-test-secret-value",
+    "password1", "superS3cret", "p@ssw0rd", "EXPRESS_53cr37", "my-test-secret-value", "03#pa33w0rd",
+    "$ecret k3y", "passwd",
     "pbkdf2_sha256$30000$Vo0VlMnkR4Bk$qEvtdyZRWTcOsCnI/oQ7fVOu1XAURIZYoOZ3iq8Dr4M=",
     "bcrypt$$2b$12$abcdefghijklmnopqrstuv", "{SSHA}W6ph5Mm5Pz8GgiULbPgzG37mj9g=",
     "YSBzZWNyZXQ=",  # base64 of "a secret"
@@ -90,3 +91,12 @@ def test_a_secret_word_only_inside_the_value_is_no_secret_name() -> None:
     value = "q0Z8m3Vt4Yc1Rk9WTokenAbCdEf12xyzPq7Lw"
     assert ds.detect("SEC124", "service-2.json", f'"shape": "{value}",') == []
     assert ds.detect("SEC124", "service-2.json", f'"authToken": "{value}",') == [(value, 14)]
+
+
+@pytest.mark.parametrize(("line", "found"), [
+    ('url = "https://username:password12345@foo.com/login/"', False),
+    ('url = f"http://{ENCODED_USER}:{ENCODED_PASSWORD}@request.com/url.html"', False),
+    ('url = "https://deploy:_aJQ9c3HWzmRR4knBNyx@gitlab.com/group/repo"', True),
+])
+def test_basic_auth_passes_over_self_naming_passwords_and_format_fields(line: str, found: bool) -> None:
+    assert bool(ds.detect("SEC104", "test_urls.py", line)) is found
