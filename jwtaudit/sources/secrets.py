@@ -513,8 +513,9 @@ def looks_like_secret_value(value: str) -> bool:
         return False
     if value.startswith(("arn:", "^", "http://", "https://", "/")) or "*" in value or "(?" in value:
         return False  # resource names, patterns, URLs and paths (credentials in URLs are SEC007)
-    if _HEX.match(value) and len(value) < 32:
-        return False  # short hex: an id or a file hash
+    digits = value.replace("-", "") if "-" in value else value
+    if _HEX.match(digits) and len(digits) < 32:
+        return False  # short hex, perhaps grouped like a UUID's tail (`a06b-c462cffae87a`): an id or a hash
     return not is_stand_in_value(value)
 
 

@@ -26,8 +26,9 @@ def test_values_that_name_themselves_are_stand_ins(value: str) -> None:
 
 @pytest.mark.parametrize("value", [
     "FROM_CREDS_FILE_2", "FORBIDDEN_VALUE2", "françois", "access_key/20140101/myregion/myservice/aws4_request",
+    "a06b-c462cffae87a",  # short hex grouped like the tail of a UUID: an id
 ])
-def test_numbered_names_in_any_script_are_not_secret_values(value: str) -> None:
+def test_numbered_names_and_short_hex_ids_are_not_secret_values(value: str) -> None:
     assert not ds.looks_like_secret_value(value)
 
 
