@@ -519,11 +519,13 @@ def looks_like_secret_value(value: str) -> bool:
     return not is_stand_in_value(value)
 
 
-# Password hashes as Django (`pbkdf2_sha256$…`) and LDAP (`{SSHA}…`) store them: the verifier of a
-# password, not a credential (modular crypt `$2b$…`, `$6$…` already starts with `$`).
+# Password hashes as Django (`pbkdf2_sha256$…`), LDAP (`{SSHA}…`) and crypt(3) (`$6$rounds=…`,
+# `$2b$12$…`) store them: the verifier of a password, not a credential.
 _PASSWORD_HASH = re.compile(
     r"^(?:pbkdf2_sha(?:1|256|512)|argon2|bcrypt(?:_sha256)?|scrypt|crypt|unsalted_(?:md5|sha1)|sha1|md5)\$"
-    r"|^\{(?:S?SHA(?:256|384|512)?|S?MD5|CRYPT|PBKDF2(?:-SHA\d+)?|ARGON2)\}", re.IGNORECASE)
+    r"|^\{(?:S?SHA(?:256|384|512)?|S?MD5|CRYPT|PBKDF2(?:-SHA\d+)?|ARGON2)\}"
+    r"|^\$(?:1|2[abxy]?|5|6|7|y|gy|apr1|md5|sha1|argon2(?:id|i|d)|scrypt|pbkdf2(?:-sha\d+)?)\$",
+    re.IGNORECASE)
 _BASE64_TEXT = re.compile(r"[A-Za-z0-9+/]{10,}={0,2}")
 # `password`, `passwd` and `secret`, also in leetspeak (`p@ssw0rd`, `pa33w0rd`, `s3cr3t`, `53cr37`).
 _SELF_NAMING = re.compile(r"p[a@4][s$5z3]{2}w(?:[o0]r)?d|[s$5][e3][ck(]r[e3][t7+]", re.IGNORECASE)

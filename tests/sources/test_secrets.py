@@ -16,6 +16,8 @@ from jwtaudit.sources.text import holds_no_secret, is_secret_key, names_a_stand_
     "$ecret k3y", "passwd",
     "pbkdf2_sha256$30000$Vo0VlMnkR4Bk$qEvtdyZRWTcOsCnI/oQ7fVOu1XAURIZYoOZ3iq8Dr4M=",
     "bcrypt$$2b$12$abcdefghijklmnopqrstuv", "{SSHA}W6ph5Mm5Pz8GgiULbPgzG37mj9g=",
+    "$6$rounds=656000$TT4O7jz2M57npccl$33LF6FcUMSW11qrESXL1HX0BS.bsiT6aenFLLiVpsQh6hDtI9pJh5iY7x8J7ePkN4fP8h",
+    "$2b$12$KIXQJQm8FZ9l6x0f2mYJhOvQbq7a1S9c3Z2e4R5t6Y7u8I9o0P1a2",
     "YSBzZWNyZXQ=",  # base64 of "a secret"
     "eW91J3JlIG5vdCBzdXBwb3NlZCB0byBkZWNvZGUgdGhpcyE=",  # "you're not supposed to decode this!"
 ])
