@@ -213,7 +213,7 @@ def looks_like_kore_app_id(value: Any) -> bool:
         lowered.startswith("<") and lowered.endswith(">"))
 
 
-_FOREIGN_IDP_CLAIMS = ("tid", "oid", "appidacr", "azpacr", "xms_tcdt")
+FOREIGN_IDP_CLAIMS = ("tid", "oid", "appidacr", "azpacr", "xms_tcdt")
 
 
 def issued_by_other_idp(claims: dict[str, Any]) -> bool:
@@ -222,7 +222,7 @@ def issued_by_other_idp(claims: dict[str, Any]) -> bool:
     iss = claims.get("iss")
     if isinstance(iss, str) and iss.startswith(("https://", "http://")) and "kore" not in iss.lower():
         return True
-    return any(name in claims for name in _FOREIGN_IDP_CLAIMS)
+    return any(name in claims for name in FOREIGN_IDP_CLAIMS)
 
 
 def kore_app_id_variants(claims: dict[str, Any]) -> list[str]:

@@ -17,6 +17,7 @@ from jwtaudit.model import Confidence, Hit, Location, Severity
 from jwtaudit.redact import short_hash
 from jwtaudit.rules.registry import rule
 from jwtaudit.subjects import CodeCall, CodeClaim, CodeSubject, Span
+from jwtaudit.tokens import FOREIGN_IDP_CLAIMS
 
 SDK_ALGORITHMS = ("HS256", "HS512", "RS256", "RS512")
 DATE_CLAIMS = ("iat", "exp", "nbf")
@@ -49,10 +50,21 @@ def _claim_names(call: CodeCall) -> set[str]:
     return {c.name for c in call.claims or ()}
 
 
-def _kore_claim(subject: CodeSubject, claim: CodeClaim) -> bool:
-    """Kore context for an appId-like claim: the file mentions Kore, or the value is a client id.
-    (`appid` alone is also Azure AD's claim, and `appId` Bot Framework's.)"""
-    return subject.kore_context or bool(_KORE_VALUE.search(claim.value_hint))
+def _kore_claim(subject: CodeSubject, call: CodeCall, claim: CodeClaim) -> bool:
+    """An appId-like claim of a Kore API token, as the token profiles decide it (rules.md): exact
+    `appId` always; a miscased one (`appid`, `app_id`) unless the payload is visibly another
+    identity provider's (Azure AD's `appid` beside `tid`/`oid`, an `iss` URL that is not Kore's)
+    in a file that does not mention Kore and with a value that is not a client id."""
+    if claim.name == "appId" or subject.kore_context or _KORE_VALUE.search(claim.value_hint):
+        return True
+    names = _claim_names(call)
+    if any(name in names for name in FOREIGN_IDP_CLAIMS):
+        return False
+    issuer = next((c.value_hint for c in call.claims or () if c.name == "iss"), "")
+    return not _FOREIGN_ISSUER.search(issuer)
+
+
+_FOREIGN_ISSUER = re.compile(r"https?://(?!(?:[\w.-]*\.)?kore)", re.IGNORECASE)
 
 
 def _is_sdk_payload(names: set[str]) -> bool:
@@ -76,8 +88,10 @@ def miscased_claim_in_code(subject: CodeSubject, ctx: RunContext) -> Iterator[Hi
     `jws.sign`, `jwt-simple` `encode`, jsrsasign `JWS.sign`, jwcrypto `JWT(claims=...)`,
     authlib/joserfc `jwt.encode`) whose client-id key
     is spelled like `appId` but not exactly (`appid`, `AppId`, `app_id`, `APPID`, `appID`), when
-    no exact `appId` key is present and the token is for Kore (the file mentions Kore or a
-    `cs-` client id, or the value is a client id; Azure AD's own `appid` is not Kore). The
+    no exact `appId` key is present. Such a payload is a Kore API token's, as the token
+    profiles decide it, unless it is visibly another identity provider's (Azure AD's own
+    `appid` beside `tid`/`oid`, an `iss` URL that is not Kore's) in a file that does not
+    mention Kore or a `cs-` client id. The
     payload is followed through simple data flow: a dict built a few lines earlier,
     `payload["appid"] = ...`, spreads of known objects.
 
@@ -106,7 +120,7 @@ def miscased_claim_in_code(subject: CodeSubject, ctx: RunContext) -> Iterator[Hi
         if "appId" in names:
             continue
         for claim in call.claims or ():
-            if _is_app_id_variant(claim.name) and _kore_claim(subject, claim):
+            if _is_app_id_variant(claim.name) and _kore_claim(subject, call, claim):
                 yield _hit(subject, call, claim.span,
                            f"Payload key '{claim.name[:40]}' is a miscased appId: the Kore platform "
                            "reads exactly `appId` and refuses the token; rename the key to `appId`",
@@ -118,8 +132,9 @@ def miscased_claim_in_code(subject: CodeSubject, ctx: RunContext) -> Iterator[Hi
 def api_token_algorithm_in_code(subject: CodeSubject, ctx: RunContext) -> Iterator[Hit]:
     """**What it does**
 
-    Flags a signing call whose payload has `appId` (a Kore public-API token: the file mentions
-    Kore or the value is a client id) and whose algorithm is anything but HS256; for an SDK token
+    Flags a signing call whose payload has `appId` (a Kore public-API token, as the token
+    profiles decide it; a miscased `appid` too unless the payload is visibly another identity
+    provider's) and whose algorithm is anything but HS256; for an SDK token
     payload (`isAnonymous`, `kore_*` claims) anything outside HS256/HS512/RS256/RS512. The
     algorithm is resolved through constants and options objects; a call that passes no algorithm
     uses the library default (HS256 for PyJWT, python-jose, jsonwebtoken and jwt-simple) and is
@@ -149,7 +164,7 @@ def api_token_algorithm_in_code(subject: CodeSubject, ctx: RunContext) -> Iterat
     for call in _calls(subject, "sign"):
         names = _claim_names(call)
         sdk = _is_sdk_payload(names)
-        api = any((c.name == "appId" or _is_app_id_variant(c.name)) and _kore_claim(subject, c)
+        api = any((c.name == "appId" or _is_app_id_variant(c.name)) and _kore_claim(subject, call, c)
                   for c in call.claims or ())
         if not (sdk or api) or not call.algorithms:
             continue
