@@ -38,6 +38,9 @@ _TEMPLATE_MARKS = ("{{", "${", "%(", "process.env", "os.environ", "getenv", "<%"
 _URL_PATTERN_OR_VARIABLE = re.compile(r"[\[\]{}\\]|^[$:][A-Za-z_]")
 
 
+_NAMES_A_DIGEST = re.compile(r"(?:hash|sha1|sha256|sha384|sha512|md5|digest|fingerprint|checksum|hmac)$")
+
+
 def _iso(epoch: int) -> str:
     return dt.datetime.fromtimestamp(epoch, dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -185,6 +188,8 @@ def kore_client_secret(subject: TextSubject, ctx: RunContext) -> Iterator[Hit]:
             continue
         if not is_kore_secret(item.value) or not is_literal(item.value):
             continue
+        if item.key and _NAMES_A_DIGEST.search(normalise_key(item.key)):
+            continue  # `clientSecretSha256`: a hash to compare with (export-format.md), 44 chars too
         client_id = _client_id_near(subject, item)
         bound = _client_secret_key(item.key)
         if not bound and client_id is None:

@@ -111,7 +111,7 @@ def _query_starts(text: str, char: str) -> list[int]:
     return out
 
 
-_URL_USERINFO = re.compile(r"://([^/\s:@\"'<>`]{1,128}):([^/\s@\"'<>`]{3,256})@[A-Za-z0-9.\-]")
+_URL_USERINFO = re.compile(r"://([^/\s:@\"'<>`]{0,128}):([^/\s@\"'<>`]{3,256})@[A-Za-z0-9.\-]")
 _PEM = re.compile(r"-----BEGIN ([A-Z0-9 ]{0,40}(?:PRIVATE|PUBLIC) KEY(?: BLOCK)?)-----")
 _PEM_END = re.compile(r"-----END [A-Z0-9 ]{0,40}KEY(?: BLOCK)?-----")
 _JWK_PRIVATE = ("d", "p", "q", "dp", "dq", "qi")
@@ -254,10 +254,12 @@ def is_secret_key(key: str) -> bool:
 
 
 # A name that ends so holds something about a secret (where it is, what it is called, how it
-# starts), not the secret: `password_field_name`, `SECRET_KEY_INSECURE_PREFIX`, `token_url`.
+# starts, a hash to compare it with), not the secret: `password_field_name`, `token_url`,
+# `SECRET_KEY_INSECURE_PREFIX`, `clientSecretSha256` (export-format.md's way to compare).
 _ABOUT_A_SECRET = ("url", "uri", "endpoint", "path", "file", "name", "type", "id", "enabled", "expiry", "ttl",
                    "header", "env", "length", "size", "prefix", "suffix", "startswith", "endswith", "field",
-                   "label")
+                   "label", "region", "policy", "scope", "scopes", "hash", "sha1", "sha256", "sha384",
+                   "sha512", "md5", "digest", "fingerprint", "checksum")
 _STAND_IN_WORDS = frozenset(("test", "tests", "testing", "fake", "dummy", "mock", "example", "sample",
                              "masked", "placeholder", "bogus", "stub"))
 _KEY_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
