@@ -51,6 +51,14 @@ def is_literal(value: str) -> bool:
     return not any(mark in lower for mark in _TEMPLATE_MARKS) and not ds.is_placeholder(value)
 
 
+def _is_issued_key(value: str) -> bool:
+    """A literal that can be a key the platform issued: not a placeholder, and not words joined by
+    separators (`account-api-key`, `bot_api_secret`), which name a key instead of being one."""
+    if not is_literal(value):
+        return False
+    return not (("-" in value or "_" in value) and ds.is_name_like(value))
+
+
 def _secret_evidence(item: Assignment, **extra: Any) -> dict[str, Any]:
     evidence: dict[str, Any] = {"key": item.key[:80], "length": len(item.value),
                                 "sha256_prefix": short_hash(item.value)}
@@ -234,7 +242,7 @@ def xenioo_account_key(subject: TextSubject, ctx: RunContext) -> Iterator[Hit]:
     - https://cwe.mitre.org/data/definitions/798.html
     """
     for item in subject.assignments:
-        if normalise_key(item.key).endswith("accountapikey") and is_literal(item.value):
+        if normalise_key(item.key).endswith("accountapikey") and _is_issued_key(item.value):
             yield Hit(message=f"Xenioo account API key stored in the file under `{item.key}`.",
                       evidence=_secret_evidence(item), value=item.value, location=item.location,
                       anchor=item.location.pointer or item.key)
@@ -284,7 +292,7 @@ def xenioo_bot_credentials(subject: TextSubject, ctx: RunContext) -> Iterator[Hi
         elif not (bots_list and item.key in ("APIKey", "APISecret") and (item.location.pointer or "")
                   .startswith("/Result/")):
             continue
-        if is_literal(item.value):
+        if _is_issued_key(item.value):
             yield Hit(message=f"Xenioo bot credential stored in the file under `{item.key}`.",
                       evidence=_secret_evidence(item), value=item.value, location=item.location,
                       anchor=item.location.pointer or item.key)
@@ -324,7 +332,8 @@ def secret_in_url(subject: TextSubject, ctx: RunContext) -> Iterator[Hit]:
     """
     for item in subject.assignments:
         if item.scope not in ("url-query", "url-userinfo") or not is_literal(item.value) \
-                or _URL_PATTERN_OR_VARIABLE.search(item.value) or ds.is_stand_in_value(item.value):
+                or _URL_PATTERN_OR_VARIABLE.search(item.value) \
+                or ds.is_fixture_stand_in(item.value, item.location.path):
             continue
         if item.value.startswith("eyJ") and item.scope == "url-query":
             place = f"query parameter `{item.key}` (a token; see SEC001)"
@@ -510,7 +519,7 @@ def _strong(item: Assignment) -> bool:
         return True
     return (len(value) >= 16 and ds.shannon_entropy(value) >= 3.0 and ds.looks_like_secret_value(value)
             and normalise_key(item.key) != "key" and not names_a_stand_in(item.key)
-            and not holds_no_secret(item.key))
+            and not holds_no_secret(item.key) and not ds.is_fixture_stand_in(value, item.location.path))
 
 
 def _environment(item: Assignment) -> str:

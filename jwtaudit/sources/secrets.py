@@ -145,10 +145,14 @@ LOCK_FILE_NAMES = frozenset({
 
 _PLACEHOLDER = re.compile(
     r"x{5,}|\*{4,}|\.{3}|…|<[^<>]{0,60}>|\$\{|\{\{|%\(|\bchange[-_ ]?me\b|example|dummy|placeholder|"
-    r"your[-_ ]|\bfake|\bsample|redacted|\btodo\b|\bfoo(?:bar)?\b|\bmy[-_]?(?:secret|password|key|token)"
+    r"your[-_ ]|\bfake|\bsample|redacted|\btodo\b|\bfoo(?:bar)?\b"
+    r"|\bmy[-_]?(?:api[-_]?|access[-_]?|client[-_]?)?(?:secret|password|key|token)"
+    r"|\breplace[-_ ]?(?:me|this|with|it)\b|\binsert[-_ ]|\benter[-_ ](?:your|the|a|an)\b|[-_ ]here$"
+    r"|^abc-?123"
     r"|^(?:test|secret|password|token|none|null|undefined|true|false)$",
     re.IGNORECASE,
 )
+_CONSTANT_NAME = re.compile(r"[A-Z]+[0-9]*(?:_[A-Z]+[0-9]*)+")  # case-sensitive: SCREAMING_SNAKE only
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
 _HEX = re.compile(r"^[0-9a-fA-F]+$")
 _SRI = re.compile(r"sha(?:256|384|512)-$")
@@ -406,6 +410,8 @@ def detect(code: str, rel_path: str, line: str) -> list[tuple[str, int]]:
         seen.add(value)
         if column < 0 or looks_benign(value, line, column, spec):
             continue
+        if (spec.by_name or spec.plugin == "BasicAuthDetector") and is_fixture_stand_in(value, rel_path):
+            continue
         found.append((value, column))
     return found
 
@@ -416,6 +422,8 @@ def is_placeholder(value: str) -> bool:
     stripped = value.strip("'\"` ")
     if len(stripped) < 6 or (_may_be_placeholder(stripped) and _PLACEHOLDER.search(stripped)):
         return True
+    if _CONSTANT_NAME.fullmatch(stripped):
+        return True  # `API_KEY`, `ACCOUNT_API_KEY`: the name of a setting written where its value goes
     low = stripped.lower()
     if len(set(low[:8])) <= 3 and len(set(low)) <= 3:  # most values show four distinct characters early
         return True
@@ -426,7 +434,8 @@ def is_placeholder(value: str) -> bool:
 # any are answered without the pattern, which tries each of its branches at every position.
 _PLACEHOLDER_HINTS = ("xxxxx", "****", "...", "<", "${", "{{", "%(", "change", "example", "dummy",
                       "placeholder", "your", "fake", "sample", "redacted", "todo", "foo", "my", "test",
-                      "secret", "password", "token", "none", "null", "undefined", "true", "false")
+                      "secret", "password", "token", "none", "null", "undefined", "true", "false", "replace",
+                      "insert", "enter", "here", "abc")
 
 
 _ANY_HINT = re.compile("|".join(re.escape(hint) for hint in _PLACEHOLDER_HINTS))  # one C call, not 27
@@ -465,8 +474,6 @@ def looks_benign(value: str, line: str, column: int, spec: PluginSpec) -> bool:
         return True
     if _FORMAT_FIELD.fullmatch(value):
         return True  # an f-string or str.format field: `{ENCODED_PASSWORD}`
-    if spec.plugin == "BasicAuthDetector" and is_stand_in_value(value):
-        return True  # `https://username:password12345@…`, as SEC007 judges it
     if _ANTI_FORGERY.search(line):
         return True  # a CSRF token in a saved page or form: a per-session nonce, not a credential
     if spec.module == "high_entropy_strings":
@@ -532,14 +539,30 @@ _SELF_NAMING = re.compile(r"p[a@4][s$5z3]{2}w(?:[o0]r)?d|[s$5][e3][ck(]r[e3][t7+
 
 
 def is_stand_in_value(value: str) -> bool:
-    """A value that names itself instead of being a credential: one that spells `password` or
-    `secret` (`password1`, `superS3cret`, `p@ssword`), a stored password hash, or base64 of a
-    readable phrase (`YSBzZWNyZXQ=` is "a secret"). Real credentials are random or issued."""
-    if _PASSWORD_HASH.match(value):
-        return True
-    if _SELF_NAMING.search(value):
-        return True
-    return _encodes_a_phrase(value)
+    """A value that is not a credential wherever it is written: a stored password hash, or base64
+    of a readable phrase (`YSBzZWNyZXQ=` is "a secret"). Real credentials are random or issued."""
+    return _PASSWORD_HASH.match(value) is not None or _encodes_a_phrase(value)
+
+
+def is_fixture_stand_in(value: str, rel_path: str) -> bool:
+    """A value that spells its own kind (`password1`, `superS3cret`, `p@ssword`, `53cr37`) in a
+    test or a document: a fixture. The same value in application code or configuration is a
+    real (weak) hard-coded password and stays reported."""
+    return _SELF_NAMING.search(value) is not None and is_test_or_doc_path(rel_path)
+
+
+_FIXTURE_DIRS = frozenset(("test", "tests", "testing", "__tests__", "spec", "specs", "fixtures", "testdata",
+                           "test_data", "docs", "doc"))
+_TEST_FILE = re.compile(r"^(?:test_|conftest\.)|[._-](?:test|tests|spec)\.[a-z0-9]+$")
+_DOC_SUFFIXES = (".md", ".markdown", ".rst", ".txt", ".adoc")
+
+
+def is_test_or_doc_path(rel_path: str) -> bool:
+    """A test module, a file under a test, fixture or documentation directory, or a document."""
+    parts = rel_path.lower().split("/")
+    name = parts[-1]
+    return (any(part in _FIXTURE_DIRS for part in parts[:-1]) or _TEST_FILE.search(name) is not None
+            or name.endswith(_DOC_SUFFIXES))
 
 
 def _encodes_a_phrase(value: str) -> bool:

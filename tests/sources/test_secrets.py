@@ -12,8 +12,6 @@ from jwtaudit.sources.text import holds_no_secret, is_secret_key, names_a_stand_
 
 
 @pytest.mark.parametrize("value", [
-    "password1", "superS3cret", "p@ssw0rd", "EXPRESS_53cr37", "my-test-secret-value", "03#pa33w0rd",
-    "$ecret k3y", "passwd",
     "pbkdf2_sha256$30000$Vo0VlMnkR4Bk$qEvtdyZRWTcOsCnI/oQ7fVOu1XAURIZYoOZ3iq8Dr4M=",
     "bcrypt$$2b$12$abcdefghijklmnopqrstuv", "{SSHA}W6ph5Mm5Pz8GgiULbPgzG37mj9g=",
     "$6$rounds=656000$TT4O7jz2M57npccl$33LF6FcUMSW11qrESXL1HX0BS.bsiT6aenFLLiVpsQh6hDtI9pJh5iY7x8J7ePkN4fP8h",
@@ -21,9 +19,28 @@ from jwtaudit.sources.text import holds_no_secret, is_secret_key, names_a_stand_
     "YSBzZWNyZXQ=",  # base64 of "a secret"
     "eW91J3JlIG5vdCBzdXBwb3NlZCB0byBkZWNvZGUgdGhpcyE=",  # "you're not supposed to decode this!"
 ])
-def test_values_that_name_themselves_are_stand_ins(value: str) -> None:
+def test_password_hashes_and_encoded_phrases_are_stand_ins_anywhere(value: str) -> None:
     assert ds.is_stand_in_value(value)
     assert not ds.looks_like_secret_value(value)
+
+
+SELF_NAMING = ["password1", "superS3cret", "p@ssw0rd", "EXPRESS_53cr37", "my-test-secret-value", "03#pa33w0rd",
+               "$ecret k3y", "passwd", "P@ssw0rd2024!"]
+
+
+@pytest.mark.parametrize("value", SELF_NAMING)
+@pytest.mark.parametrize("path", ["tests/test_views.py", "src/app/tests/conftest.py", "docs/topics/multi-db.txt",
+                                  "README.md", "pkg/auth_test.go", "web/login.spec.ts", "spec/fixtures/users.yml"])
+def test_values_that_spell_their_kind_are_fixtures_in_tests_and_docs(value: str, path: str) -> None:
+    assert ds.is_fixture_stand_in(value, path)
+
+
+@pytest.mark.parametrize("value", SELF_NAMING)
+@pytest.mark.parametrize("path", ["settings.py", "config/production.yaml", ".env", "src/latest/db.js",
+                                  "contest/app.py", "protest.py"])
+def test_the_same_values_in_application_code_are_reported(value: str, path: str) -> None:
+    assert not ds.is_fixture_stand_in(value, path)
+    assert not ds.is_stand_in_value(value)
 
 
 @pytest.mark.parametrize("value", [
@@ -96,10 +113,11 @@ def test_a_secret_word_only_inside_the_value_is_no_secret_name() -> None:
     assert ds.detect("SEC124", "service-2.json", f'"authToken": "{value}",') == [(value, 14)]
 
 
-@pytest.mark.parametrize(("line", "found"), [
-    ('url = "https://username:password12345@foo.com/login/"', False),
-    ('url = f"http://{ENCODED_USER}:{ENCODED_PASSWORD}@request.com/url.html"', False),
-    ('url = "https://deploy:_aJQ9c3HWzmRR4knBNyx@gitlab.com/group/repo"', True),
+@pytest.mark.parametrize(("path", "line", "found"), [
+    ("tests/test_urls.py", 'url = "https://username:password12345@foo.com/login/"', False),
+    ("app/urls.py", 'url = "https://username:password12345@foo.com/login/"', True),
+    ("app/urls.py", 'url = f"http://{ENCODED_USER}:{ENCODED_PASSWORD}@request.com/url.html"', False),
+    ("tests/test_urls.py", 'url = "https://deploy:_aJQ9c3HWzmRR4knBNyx@gitlab.com/group/repo"', True),
 ])
-def test_basic_auth_passes_over_self_naming_passwords_and_format_fields(line: str, found: bool) -> None:
-    assert bool(ds.detect("SEC104", "test_urls.py", line)) is found
+def test_basic_auth_passes_over_fixture_passwords_and_format_fields(path: str, line: str, found: bool) -> None:
+    assert bool(ds.detect("SEC104", path, line)) is found
