@@ -9,6 +9,7 @@ SEC003 and SEC006 live in `sec_frontend.py`.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import replace
@@ -38,11 +39,17 @@ _TEMPLATE_MARKS = ("{{", "${", "%(", "process.env", "os.environ", "getenv", "<%"
 _URL_PATTERN_OR_VARIABLE = re.compile(r"[\[\]{}\\]|^[$:][A-Za-z_]")
 
 
+# An `exp` beyond this (about the year 5138) is a millisecond or "max date" value: the platform reads
+# `exp` as seconds, so such a token never expires (TOK012 says why).
+NEVER_EXPIRES_AFTER = 10**11
 _NAMES_A_DIGEST = re.compile(r"(?:hash|sha1|sha256|sha384|sha512|md5|digest|fingerprint|checksum|hmac)$")
 
 
 def _iso(epoch: int) -> str:
-    return dt.datetime.fromtimestamp(epoch, dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    try:
+        return dt.datetime.fromtimestamp(epoch, dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except (OverflowError, OSError, ValueError):  # outside what a date can show
+        return f"epoch {epoch}"
 
 
 def is_literal(value: str) -> bool:
@@ -116,19 +123,22 @@ def committed_token(subject: TokenSubject, ctx: RunContext) -> Iterator[Hit]:
     token = subject.token
     if not subject.stored or not (token.is_jwe or token.signed):
         return
+    if isinstance(token.alg, str) and token.alg.lower() == "none":
+        return  # unsigned whatever its last segment holds: TOK002 only
     claims = token.claims
     exp = claims.get("exp")
     severity = None
     if token.is_jwe:
         validity = "its expiry is encrypted"
-    elif isinstance(exp, (int, float)) and not isinstance(exp, bool):
-        seconds = int(exp / 1000) if exp > 10**11 else int(exp)
+    elif isinstance(exp, (int, float)) and not isinstance(exp, bool) and math.isfinite(exp) \
+            and exp <= NEVER_EXPIRES_AFTER:
+        seconds = int(exp)
         if seconds < ctx.now - ctx.config.clock_skew:
             validity = f"expired on {_iso(seconds)}"
             severity = Severity.LOW
         else:
             validity = f"valid until {_iso(seconds)}"
-    else:
+    else:  # no usable `exp`, or one in milliseconds (`Date.now()`): read as seconds, it never comes
         validity = "it never expires"
     kind = "JWE" if token.is_jwe else "signed JWT"
     yield Hit(
