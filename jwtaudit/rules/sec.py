@@ -42,6 +42,7 @@ _URL_PATTERN_OR_VARIABLE = re.compile(r"[\[\]{}\\]|^[$:][A-Za-z_]")
 # An `exp` beyond this (about the year 5138) is a millisecond or "max date" value: the platform reads
 # `exp` as seconds, so such a token never expires (TOK012 says why).
 NEVER_EXPIRES_AFTER = 10**11
+_TOKEN_SHAPE = re.compile(r"ey[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]+\.")
 _NAMES_A_DIGEST = re.compile(r"(?:hash|sha1|sha256|sha384|sha512|md5|digest|fingerprint|checksum|hmac)$")
 
 
@@ -525,6 +526,8 @@ def _strong(item: Assignment) -> bool:
     value = item.value
     if ds.EXAMPLE_POINTER.search(item.location.pointer or ""):
         return False
+    if _TOKEN_SHAPE.match(value):
+        return False  # a committed JWS/JWE: SEC001 reports it at every place it is stored
     if is_kore_secret(value):
         return True
     return (len(value) >= 16 and ds.shannon_entropy(value) >= 3.0 and ds.looks_like_secret_value(value)
@@ -548,7 +551,8 @@ def secret_reused(subject: ScanSubject, ctx: RunContext) -> Iterator[Hit]:
     Compares every secret found in the scan by keyed hash and flags a value that appears in
     more than one file, or under different environments or apps of one file (`dev` and `prod`
     sections, two `jwtApps`). Lines of one file outside any section are one environment: a test
-    module that repeats its signing key in each test is not reuse.
+    module that repeats its signing key in each test is not reuse. A committed token is not
+    compared: SEC001 reports it at every place it is stored.
 
     **Why is this bad?**
 
