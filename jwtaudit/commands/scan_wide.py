@@ -1,5 +1,6 @@
 """The scan-wide checks, run once every file has been analysed: SEC009/SEC010 over every secret and
-token of the scan, and TOK015 (with TOK024) for tokens signed with a name from another file.
+token of the scan (with TOK024 for the keys SEC009 proves), and TOK015 (with TOK024) for tokens
+signed with a name from another file.
 
 The two halves are independent and each takes a few tenths of a second on a large scan, while the
 rest of the machine's cores sit idle; with `--jobs` above one they run side by side in forked
@@ -37,7 +38,7 @@ def scan_wide_findings(tokens: list[TokenSubject], secrets: list[Assignment], pu
 
     if jobs < 2 or not context_words or len(tokens) < PARALLEL_MIN_TOKENS \
             or "fork" not in multiprocessing.get_all_start_methods():
-        return engine.check_subject(subject, ctx) + _context_findings(subject, context_words, ctx)
+        return _secret_findings(subject, ctx) + _context_findings(subject, context_words, ctx)
     from functools import partial
 
     from jwtaudit.commands.workers import in_forked_processes
@@ -49,6 +50,26 @@ def scan_wide_findings(tokens: list[TokenSubject], secrets: list[Assignment], pu
         ctx.redactor.add(*values)
         if limited:
             ctx.extras["sec009_limited"] = True
+    return findings
+
+
+def _secret_findings(subject: ScanSubject, ctx: engine.RunContext) -> list[Finding]:
+    """SEC009/SEC010, then TOK024 for each token whose signing key SEC009 proved: the key is
+    known, so its length can be judged (as when TOK015 guesses it)."""
+    from jwtaudit.rules import registry
+    from jwtaudit.rules.sec import PROVEN_KEYS
+
+    findings = engine.check_subject(subject, ctx)
+    rule = registry.loaded().get("TOK024")
+    proven = ctx.extras.pop(PROVEN_KEYS, [])
+    if rule is None or not engine.is_selected("TOK024", ctx.config):
+        return findings
+    from jwtaudit.rules.tok import short_key_hit
+
+    for token, secret in proven:
+        hit = short_key_hit(token, secret)
+        if hit is not None:
+            findings.append(engine.make_finding(rule.info, hit, token, ctx.config))
     return findings
 
 
@@ -75,7 +96,7 @@ def _half(part: int, subject: ScanSubject, words: tuple[str, ...], ctx: engine.R
 
     ctx.redactor = seen = RecordingRedactor()
     if part == 0:
-        findings = engine.check_subject(subject, ctx)
+        findings = _secret_findings(subject, ctx)
     else:
         findings = _context_findings(subject, words, ctx)
     return findings, seen.seen, bool(ctx.extras.get("sec009_limited"))

@@ -437,10 +437,12 @@ def secret_signs_token(subject: ScanSubject, ctx: RunContext) -> Iterator[Hit]:
         secrets.setdefault(item.value, item)
     hmac_tokens = [t for t in subject.tokens if t.token.alg in tk.HMAC_HASHES and t.token.signature]
     matches = _signing_secrets(hmac_tokens, secrets, ctx)
+    proven: list[tuple[TokenSubject, str]] = ctx.extras.setdefault(PROVEN_KEYS, [])
     for token_subject in hmac_tokens:
         token = token_subject.token
         match = matches.get((token.signing_input, token.signature))
         if match is not None:
+            proven.append((token_subject, match))  # TOK024 judges the key's length (scan_wide)
             source = secrets[match]
             yield Hit(
                 message=f"The secret at {_where(source.location)} (`{source.key[:60]}`) verifies this "
@@ -465,6 +467,7 @@ def secret_signs_token(subject: ScanSubject, ctx: RunContext) -> Iterator[Hit]:
                     break
 
 
+PROVEN_KEYS = "sec009_proven_keys"  # ctx.extras: (token subject, the secret that verifies it)
 MAX_SEC009_PAIRS = 50_000  # HMAC checks per scan (about half a second on a slow core); closest pairs first
 
 

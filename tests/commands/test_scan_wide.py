@@ -59,3 +59,19 @@ def test_two_processes_give_what_one_gives(monkeypatch: pytest.MonkeyPatch, budg
     assert ("SEC009" in rules) == (budget > 300)  # and the rules half, unless its budget ran out first
     assert bool(one[1]) == (budget > 300)  # SEC009 reports the secret: the redactor must know it
     assert one[2] == (budget == 300)  # the budget note crosses the process boundary
+
+
+@pytest.mark.parametrize(("alg", "expected"), [("HS512", [("SEC009", 4), ("TOK024", 4)]), ("HS256", [("SEC009", 4)])])
+def test_a_key_sec009_proves_is_judged_by_tok024(alg: str, expected: list[tuple[str, int]]) -> None:
+    """A 44-character client secret that verifies an HS512 token is shorter than the 64 bytes the
+    hash needs (TOK024); the same secret is long enough for HS256."""
+    registry.load_for("token", "scan")
+    secret = base64.b64encode(hashlib.sha256(b"sdk app").digest()).decode()
+    raw = make_token({"alg": alg, "typ": "JWT"}, {"sub": "u1", "iss": "cs-1", "iat": NOW}, key=secret)
+    token = TokenSubject(token=tokens.decode_unverified(raw), anchor="token", stored=True,
+                         location=Location(path="fixtures/sts.json", line=4, column=13))
+    item = Assignment(key="KORE_CLIENT_SECRET", value=secret, location=Location(path=".env", line=1), scope="")
+    ctx = engine.RunContext(config=Config.blank().with_overrides(select=("SEC009", "TOK024")), now=NOW,
+                            redactor=RecordingRedactor())
+    findings = scan_wide.scan_wide_findings([token], [item], [], ctx)
+    assert [(f.rule, f.location.line) for f in findings] == expected
