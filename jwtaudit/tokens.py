@@ -22,9 +22,10 @@ from jwtaudit.errors import TokenError
 _WHITESPACE = re.compile(r"\s")  # the characters str.isspace() accepts
 MAX_TOKEN_LENGTH = 1_000_000
 _B64URL = re.compile(r"^[A-Za-z0-9_-]*$")
-_CLIENT_ID = re.compile(
-    r"^cs-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE
-)
+# the platform's prefix is exactly `cs-` (`CS-…` is a copy/format slip); UUID hex digits are
+# case-insensitive on input (RFC 9562 §4), so upper-case hex still names the same id
+_CLIENT_ID = re.compile(r"^cs-[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_CLIENT_ID_ANY_CASE = re.compile(_CLIENT_ID.pattern, re.IGNORECASE)
 HMAC_HASHES = {"HS256": "sha256", "HS384": "sha384", "HS512": "sha512"}
 HMAC_MIN_KEY_BYTES = {"HS256": 32, "HS384": 48, "HS512": 64}
 SDK_CLAIMS = ("isAnonymous", "kore_jti", "kore_iss", "kore_sub", "kore_aud")
@@ -99,6 +100,17 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return seen
 
 
+def _non_json_constant(found: list[str]) -> Any:
+    """Python's json accepts NaN/Infinity/-Infinity; JSON (RFC 8259) does not. Keep the value (so
+    the other rules still see the claims) and remember the literal (TOK001)."""
+
+    def parse_constant(name: str) -> float:
+        found.append(name)
+        return float(name)
+
+    return parse_constant
+
+
 def _decode_json_segment(segment: str, label: str, problems: list[str]) -> dict[str, Any] | None:
     if segment != segment.rstrip("="):
         problems.append(f"{label} segment has base64 padding ('='), which compact JWS forbids")
@@ -112,17 +124,21 @@ def _decode_json_segment(segment: str, label: str, problems: list[str]) -> dict[
     except UnicodeDecodeError:
         problems.append(f"{label} is not UTF-8")
         return None
+    constants: list[str] = []
+    parse_constant = _non_json_constant(constants)
     try:
-        value = json.loads(text, object_pairs_hook=_no_duplicates)
+        value = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=parse_constant)
     except _DuplicateKeys as exc:
         problems.append(f"{label} has a duplicate JSON key {str(exc)[:40]!r}")
         try:
-            value = json.loads(text)
+            value = json.loads(text, parse_constant=parse_constant)
         except (ValueError, RecursionError):
             return None
     except (ValueError, RecursionError):
         problems.append(f"{label} is not JSON")
         return None
+    if constants:
+        problems.append(f"{label} uses {constants[0]}, which is not a JSON value")
     if not isinstance(value, dict):
         problems.append(f"{label} is JSON but not an object")
         return None
@@ -192,7 +208,13 @@ def decode_unverified(raw: str) -> ParsedToken:
 
 
 def is_client_id(value: Any) -> bool:
-    return isinstance(value, str) and bool(_CLIENT_ID.match(value))
+    """The platform's format: `cs-` (lower case) + a UUID."""
+    return isinstance(value, str) and bool(_CLIENT_ID.fullmatch(value))
+
+
+def is_client_id_any_case(value: Any) -> bool:
+    """`cs-` / `CS-` + a UUID: enough to tell a token is meant for Kore, not enough to be valid."""
+    return isinstance(value, str) and bool(_CLIENT_ID_ANY_CASE.fullmatch(value))
 
 
 def app_id_variants(claims: dict[str, Any]) -> list[str]:
@@ -250,7 +272,7 @@ def classify(token: ParsedToken, override: str | None = None) -> str:
         any(name in claims for name in SDK_CLAIMS)
         or any(name.startswith("kore_") for name in claims)
         or is_idproxy_audience(claims.get("aud"))
-        or is_client_id(claims.get("iss"))
+        or is_client_id_any_case(claims.get("iss"))
     )
     if sdk:
         return "kore-sdk"

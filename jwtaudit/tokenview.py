@@ -7,6 +7,7 @@ timestamps get UTC dates and "in 3 h" / "2 days ago" phrases relative to the run
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from typing import Any
 
@@ -15,8 +16,8 @@ from jwtaudit.tokens import ParsedToken
 
 _SECRET_NAME = re.compile(
     r"password|passwd|passphrase|secret|privatekey|apikey|accesskey|refreshtoken|accesstoken|"
-    r"idtoken|creditcard|cardnumber|^pwd$|^pin$|^ssn$|^cvv$|^otp$|^token$|^key$|^k$|^d$|^p$|^q$|"
-    r"^dp$|^dq$|^qi$",
+    r"idtoken|authtoken|bearertoken|sessiontoken|apitoken|creditcard|cardnumber|"
+    r"^pwd$|^pin$|^ssn$|^cvv$|^otp$|^token$|^key$|^k$|^d$|^p$|^q$|^dp$|^dq$|^qi$",
 )
 _SECRET_VALUE = re.compile(
     r"-----BEGIN|(?:(?<![A-Za-z0-9_-])|(?<=%[0-9A-Fa-f]{2}))eyJ[A-Za-z0-9_-]{8,}\.|"
@@ -24,9 +25,29 @@ _SECRET_VALUE = re.compile(
     r"\b[sr]k_live_"
 )
 MAX_SHOWN = 200
+MS_THRESHOLD = 10**11  # above: milliseconds where seconds are meant (TOK012) ...
+BEYOND_MS = 10**14  # ... and above this not even milliseconds (year 5000+)
+FAR = 86400 * 365 * 10_000  # beyond this a relative phrase says nothing useful
+
+
+def finite_number(value: Any) -> bool:
+    """An int, or a float that is not NaN/±Infinity (what hostile JSON like 1e400 turns into)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    return not isinstance(value, float) or math.isfinite(value)
+
+
+def json_safe_number(value: int | float) -> int | float | str:
+    """NaN and ±Infinity as text: JSON has no such numbers, and a report must stay valid JSON."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+    return value
 
 
 def iso(epoch: int | float) -> str | None:
+    """UTC date of epoch seconds; None for what no calendar holds (huge, NaN, ±Infinity)."""
+    if not finite_number(epoch):
+        return None
     try:
         return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
     except (OverflowError, OSError, ValueError):
@@ -34,8 +55,12 @@ def iso(epoch: int | float) -> str | None:
 
 
 def relative(epoch: int | float, now: int) -> str:
+    if not finite_number(epoch):
+        return "not a finite number"
     delta = int(epoch) - now
     amount = abs(delta)
+    if amount >= FAR:
+        return "more than 10000 years ahead" if delta > 0 else "more than 10000 years ago"
     for size, unit in ((86400 * 365, "year"), (86400, "day"), (3600, "h"), (60, "min"), (1, "s")):
         if amount >= size:
             count = amount // size
@@ -62,6 +87,8 @@ def safe_value(name: str, value: Any, depth: int = 0) -> Any:
         return [safe_value(name, v, depth + 1) for v in value[:50]]
     if _SECRET_NAME.search(normal) and value not in (None, True, False):
         return mask(str(value))
+    if isinstance(value, float):
+        return json_safe_number(value)
     return value
 
 
@@ -72,12 +99,14 @@ def build(
     for name in ("iat", "nbf", "exp"):
         value = token.claims.get(name)
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            seconds = value / 1000 if value > 10**11 else value
+            milliseconds = finite_number(value) and MS_THRESHOLD < value <= BEYOND_MS
+            # integer division: a 400-digit integer divided with / overflows a float
+            seconds = (value // 1000 if isinstance(value, int) else value / 1000) if milliseconds else value
             times[name] = {
-                "epoch": value,
+                "epoch": json_safe_number(value),
                 "iso": iso(seconds),
                 "relative": relative(seconds, now),
-                "milliseconds": value > 10**11,
+                "milliseconds": milliseconds,
             }
     return {
         "label": label,

@@ -129,3 +129,24 @@ def test_cached_key_schedule_matches_hmac_for_every_hash_and_key_size() -> None:
         for secret in ("", "short", "k" * 64, "k" * 200, "ünïcødé-ключ"):
             expected = std_hmac.new(secret.encode(), message, getattr(hashlib, name)).digest()
             assert keys.digest(secret, name, message) == expected
+
+
+hostile_numbers = (st.floats(allow_nan=True, allow_infinity=True)
+                   | st.integers(min_value=-(10**400), max_value=10**400)
+                   | st.sampled_from([10**11 + 1, 10**14 + 1, -(10**24), 1e308, 1e-308]))
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow], max_examples=80)
+@given(st.dictionaries(st.sampled_from(["iat", "exp", "nbf", "jti", "p2c"]), hostile_numbers, max_size=5),
+       st.sampled_from([{"sub": "u"}, {"sub": "u", "appId": "cs-3f2a1b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b"},
+                        {"iss": "cs-3f2a1b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b", "isAnonymous": True}]))
+def test_hostile_numeric_claims_never_raise_in_rules_or_view(dates: dict, base: dict) -> None:
+    from jwtaudit import tokenview
+
+    raw = make_token({"alg": "HS256"}, {**base, **dates})  # json.dumps writes NaN/Infinity as given
+    subject = TokenSubject(token=tokens.decode_unverified(raw), location=Location(path="x"))
+    ctx = engine.RunContext(config=Config.blank(), now=NOW)
+    findings = engine.finalize(engine.check_subject(subject, ctx))
+    json.dumps([f.to_dict() for f in findings], allow_nan=False)
+    view = tokenview.build(subject.token, label="t", location={}, profile="generic", now=NOW)
+    json.dumps(view, allow_nan=False)

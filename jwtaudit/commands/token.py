@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from jwtaudit import engine, tokenview
 from jwtaudit.config import Config
@@ -22,8 +22,14 @@ from jwtaudit.redact import Redactor
 from jwtaudit.subjects import AppSettings, TokenSubject
 from jwtaudit.tokens import classify, decode_unverified
 
+if TYPE_CHECKING:
+    from jwtaudit.sources.export_link import LinkedExport
+
 MAX_STDIN_BYTES = 10 * 1024 * 1024
-_BEARER = re.compile(r"^\s*(?:bearer|auth:?|authorization:?)\s+", re.IGNORECASE)
+# a pasted header line: `Authorization: Bearer x`, `auth: x` (the Kore public APIs' header),
+# `Bearer x`, and the same with the name and scheme in any case or without the colon
+_HEADER_NAME = re.compile(r"^(?:authorization|auth)(?:\s*:\s*|\s+)", re.IGNORECASE)
+_SCHEME = re.compile(r"^(?:bearer|jwt)(?:\s*:\s*|\s+)", re.IGNORECASE)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -90,7 +96,11 @@ def read_secret(options: TokenOptions) -> tuple[tuple[str, ...], str | None]:
 
 
 def _clean(raw: str) -> str:
-    return _BEARER.sub("", raw.strip()).strip().strip("'\"")
+    """The token out of a pasted line: quotes, a header name and an auth scheme come off."""
+    text = raw.strip().strip("'\"").strip()
+    text = _HEADER_NAME.sub("", text, count=1)
+    text = _SCHEME.sub("", text, count=1)
+    return text.strip().strip("'\"").strip()
 
 
 def collect_inputs(options: TokenOptions, stdin: IO[str] | None) -> list[tuple[str, Location]]:
@@ -133,14 +143,70 @@ def app_for(claims: dict[str, object], options: TokenOptions, secrets: tuple[str
     )
 
 
-def load_export_apps(path: str | None) -> dict[str, AppSettings]:
+@dataclass(frozen=True, kw_only=True)
+class ExportContext:
+    """What `--export` tells about the tokens: app settings by client id, the names a weak
+    secret may be made of (TOK015), and the secrets the export holds (for the redactor)."""
+
+    apps: dict[str, AppSettings]
+    words: tuple[str, ...] = ()
+    sensitive: tuple[str, ...] = ()
+
+
+# the keys whose values `scan` takes as names from the scanned context (sources/text.py)
+_NAME_KEYS = frozenset({"name", "appname", "botname", "app", "bot", "env", "environment", "accountname"})
+MAX_NAMES_PER_DOCUMENT = 50
+MAX_EXPORT_WORDS = 400
+
+
+def load_export(path: str | None) -> ExportContext:
     if not path:
-        return {}
+        return ExportContext(apps={})
     try:
-        from jwtaudit.sources.export import app_settings_from_export
+        from jwtaudit.sources.export import load
+        from jwtaudit.sources.export_link import link
     except ImportError:
         raise UsageError("--export is not available in this build") from None
-    return app_settings_from_export(Path(path))
+    linked = link(load(Path(path)))
+    return ExportContext(apps=linked.app_settings, words=export_words(linked),
+                         sensitive=tuple(linked.sensitive))
+
+
+def export_words(linked: LinkedExport) -> tuple[str, ...]:
+    """App, bot and account names, client ids and environment names from an export: the same
+    names `scan` tries on a token found beside the export's files."""
+    words: list[str] = []
+    account = linked.account
+    if account is not None:
+        words.append(account.name or "")
+        for app in account.apps:
+            words.extend((app.client_id, app.name or ""))
+        words.extend(bot.name or "" for bot in account.bots)
+    for settings in linked.app_settings.values():
+        words.extend((settings.client_id or "", settings.name or ""))
+    words.extend(bot.name or "" for bot in linked.bot_exports)
+    for document in linked.documents:
+        words.extend(_name_values(document.data))
+    unique = dict.fromkeys(w for w in words if isinstance(w, str) and 2 < len(w) <= 64)
+    return tuple(unique)[:MAX_EXPORT_WORDS]
+
+
+def _name_values(data: object) -> list[str]:
+    """Values under name keys (`name`, `appName`, `botName`, `env` …), document order, bounded."""
+    found: list[str] = []
+    stack: list[object] = [data]
+    while stack and len(found) < MAX_NAMES_PER_DOCUMENT:
+        node = stack.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if isinstance(value, str):
+                    if re.sub(r"[^a-z0-9]", "", str(key).lower()) in _NAME_KEYS:
+                        found.append(value)
+                elif isinstance(value, (dict, list)):
+                    stack.append(value)
+        elif isinstance(node, list):
+            stack.extend(item for item in reversed(node) if isinstance(item, (dict, list)))
+    return found[:MAX_NAMES_PER_DOCUMENT]
 
 
 def run_token_command(
@@ -149,9 +215,11 @@ def run_token_command(
     redactor = Redactor()
     secrets, source = read_secret(options)
     redactor.add_all(secrets)
-    exported = load_export_apps(options.export_path)
+    export = load_export(options.export_path)
+    exported = export.apps
     for app in exported.values():
         redactor.add_all(app.secrets)
+    redactor.add_all(export.sensitive)
     wordlist = load_wordlist(config.wordlist)
     ctx = engine.RunContext(config=config, now=parse_now(options.now), redactor=redactor, wordlist=wordlist)
     inputs = collect_inputs(options, stdin)
@@ -171,6 +239,7 @@ def run_token_command(
             anchor=f"#{index}",
             profile=config.profile,
             app=app_for(token.claims, options, secrets, source, exported),
+            context_words=export.words,
         ))
     findings = engine.run(subjects, ctx)
     views = tuple(_views(subjects, config, ctx.now))

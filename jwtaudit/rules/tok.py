@@ -7,6 +7,7 @@ so); the generic ones to every token.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
@@ -44,9 +45,13 @@ _SENSITIVE_VALUE = (
     ("Stripe secret key", re.compile(r"\b[sr]k_live_[A-Za-z0-9]{16,}")),
     ("JSON Web Token", re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}")),
 )
+# a bearer credential of another system carried inside this token's readable payload
+_BEARER_TOKEN_KINDS = frozenset({"access", "refresh", "id", "auth", "bearer", "session", "api", "oauth"})
+_NAME_WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 _NOT_SECRET_SUFFIX = re.compile(
     r"(at|on|date|time|expiry|expires|expiresin|length|policy|required|set|changed|reset|type|id|ids|"
-    r"hint|question|questionanswered|enabled|configured|present|strength|version|name|url|uri)$"
+    r"hint|question|questionanswered|enabled|configured|present|strength|version|name|url|uri|"
+    r"hash|scope|scopes)$"
 )
 _KID_PROBLEMS = (
     ("path traversal", re.compile(r"\.\.[/\\]|[/\\]\.\.")),
@@ -67,14 +72,60 @@ def profile_of(subject: TokenSubject, ctx: RunContext) -> str:
     return tk.classify(subject.token, subject.profile or ctx.config.profile)
 
 
+def _forced_generic(subject: TokenSubject, ctx: RunContext) -> bool:
+    """`--profile generic` (or `profile = "generic"` in config) overrides what the claims, the
+    header or an export suggest: the Kore-specific rules stay silent (rules.md, token profiles)."""
+    return (subject.profile or ctx.config.profile) == "generic"
+
+
 def _is_kore(subject: TokenSubject, ctx: RunContext) -> bool:
+    if _forced_generic(subject, ctx):
+        return False
     return profile_of(subject, ctx) in KORE_PROFILES or subject.app is not None
 
 
 def _kore_context(subject: TokenSubject, ctx: RunContext) -> bool:
     """The token is known to be for Kore from outside its claims (option, header, URL, export)."""
+    if _forced_generic(subject, ctx):
+        return False
     return (subject.profile or ctx.config.profile) in KORE_PROFILES or subject.public_api or (
         subject.app is not None)
+
+
+def _has_jti(claims: dict[str, Any]) -> bool:
+    """A `jti` / `kore_jti` that identifies something: null or an empty string is no id at all."""
+    for name in ("jti", "kore_jti"):
+        value = claims.get(name)
+        if value is None or isinstance(value, str) and not value.strip():
+            continue
+        return True
+    return False
+
+
+def _alg_problem(header: dict[str, Any] | None) -> str | None:
+    """Why the header's `alg` is unusable (missing, null, not a string, empty), or None."""
+    if header is None:
+        return None
+    if "alg" not in header:
+        return "header has no 'alg'"
+    alg = header["alg"]
+    if not isinstance(alg, str):
+        return f"header 'alg' is {_json_type(alg)}, not a string"
+    if not alg.strip():
+        return "header 'alg' is empty"
+    return None
+
+
+def _json_type(value: Any) -> str:
+    if isinstance(value, float) and not math.isfinite(value):
+        return "not a finite number"
+    return {"str": "a string", "float": "a float", "bool": "a boolean", "NoneType": "null",
+            "dict": "an object", "list": "an array", "int": "an integer"}.get(type(value).__name__,
+                                                                                type(value).__name__)
+
+
+def _finite(value: Any) -> bool:
+    return not isinstance(value, float) or math.isfinite(value)
 
 
 def _hit(subject: TokenSubject, message: str, severity: Severity | None = None, *, part: str = "",
@@ -187,8 +238,9 @@ def malformed_token(subject: TokenSubject, ctx: RunContext) -> Iterator[Hit]:
     """**What it does**
 
     Flags text shaped like a JWT whose segments are not valid base64url, whose header or payload
-    is not a JSON object, that contains characters outside base64url, or whose JSON has duplicate
-    keys.
+    is not a JSON object (or uses `NaN` / `Infinity`, which JSON does not have), that contains
+    characters outside base64url, whose JSON has duplicate keys, or whose `alg` is missing or not
+    a string.
 
     **Why is this bad?**
 
@@ -213,8 +265,9 @@ def malformed_token(subject: TokenSubject, ctx: RunContext) -> Iterator[Hit]:
     """
     token = subject.token
     problems = list(token.problems)
-    if token.kind == "jws" and token.header is not None and "alg" not in token.header:
-        problems.append("header has no 'alg'")
+    alg_problem = _alg_problem(token.header)
+    if alg_problem is not None and (token.kind == "jws" or "alg" in (token.header or {})):
+        problems.append(alg_problem)
     if token.is_jwe and token.header is not None:
         if "enc" not in token.header:
             problems.append("JWE header has no 'enc'")
@@ -229,8 +282,8 @@ def malformed_token(subject: TokenSubject, ctx: RunContext) -> Iterator[Hit]:
 def unsigned_token(subject: TokenSubject, ctx: RunContext) -> Iterator[Hit]:
     """**What it does**
 
-    Flags a JWS whose `alg` is `none` in any letter case (`none`, `None`, `NONE`, `nOnE`), or
-    whose signature segment is empty although `alg` names an algorithm.
+    Flags a JWS or JWE whose `alg` is `none` in any letter case (`none`, `None`, `NONE`, `nOnE`),
+    or a JWS whose signature segment is empty although `alg` names an algorithm.
 
     **Why is this bad?**
 
@@ -254,12 +307,13 @@ def unsigned_token(subject: TokenSubject, ctx: RunContext) -> Iterator[Hit]:
     - CVE-2015-9235 (jsonwebtoken alg none)
     """
     token = subject.token
-    if token.kind != "jws":
-        return
     alg = token.alg
-    if alg is not None and alg.lower() == "none":
+    if alg is not None and alg.lower() == "none" and token.is_jwe:
+        yield _hit(subject, f"Unprotected JWE: 'alg' is '{alg[:10]}'; no key protects it, anyone can "
+                   "forge it.")
+    elif alg is not None and alg.lower() == "none":
         yield _hit(subject, f"Unsigned token: 'alg' is '{alg[:10]}'; anyone can forge it.")
-    elif alg and not token.signature_text:
+    elif token.kind == "jws" and alg and not token.signature_text:
         yield _hit(subject, f"Unsigned token: 'alg' is {alg[:20]} but the signature segment is empty.")
 
 
@@ -269,7 +323,8 @@ def api_token_algorithm(subject: TokenSubject, ctx: RunContext) -> Iterator[Hit]
     """**What it does**
 
     Flags a Kore public-API token (kore-api profile) whose `alg` is not HS256, and a Kore SDK
-    token (kore-sdk profile) whose `alg` is not one of HS256, HS512, RS256, RS512.
+    token (kore-sdk profile) whose `alg` is not one of HS256, HS512, RS256, RS512 — including an
+    `alg` that is missing, `null` or not a string.
 
     **Why is this bad?**
 
@@ -293,9 +348,16 @@ def api_token_algorithm(subject: TokenSubject, ctx: RunContext) -> Iterator[Hit]
     """
     token = subject.token
     alg = token.alg
-    if token.kind != "jws" or not alg or alg.lower() == "none":
+    if token.kind != "jws" or token.header is None or alg is not None and alg.lower() == "none":
         return
     profile = profile_of(subject, ctx)
+    if not alg or not alg.strip():  # missing, null, not a string, empty: no algorithm the platform takes
+        if profile in KORE_PROFILES:
+            problem = _alg_problem(token.header) or "header 'alg' is unusable"
+            accepted = "HS256" if profile == "kore-api" else "HS256, HS512, RS256 or RS512"
+            yield _hit(subject, f"Kore {'API' if profile == 'kore-api' else 'SDK'} token: {problem}; "
+                       f"the platform accepts {accepted}.", profile=profile)
+        return
     if profile == "kore-api" and alg != "HS256":
         yield _hit(subject, f"Kore API token signed with {alg[:20]}; the platform accepts only HS256.",
                    profile=profile)
@@ -334,7 +396,7 @@ def app_id_claim_miscased(subject: TokenSubject, ctx: RunContext) -> Iterator[Hi
     - https://developer.kore.ai/docs/bots/api-guide/apis/
     """
     claims = subject.token.claims
-    if "appId" in claims:
+    if "appId" in claims or _forced_generic(subject, ctx):
         return
     variants = tk.kore_app_id_variants(claims)
     if not variants and _kore_context(subject, ctx):
@@ -372,7 +434,7 @@ def app_id_claim_missing(subject: TokenSubject, ctx: RunContext) -> Iterator[Hit
     - https://developer.kore.ai/docs/bots/api-guide/apis/
     """
     token = subject.token
-    if not _readable(subject):
+    if not _readable(subject) or _forced_generic(subject, ctx):
         return
     explicit = (subject.profile or ctx.config.profile) == "kore-api"
     known = explicit or subject.public_api or bool(subject.app and subject.app.api_scopes)
@@ -390,8 +452,8 @@ def app_id_format(subject: TokenSubject, ctx: RunContext) -> Iterator[Hit]:
     """**What it does**
 
     Flags an `appId` claim (or, for SDK tokens, an `iss`/`kore_iss` that starts like a client id)
-    that is not `cs-` followed by a UUID, or that is a documentation placeholder such as
-    `add-Client-ID-here`.
+    that is not `cs-` (lower case) followed by a UUID, or that is a documentation placeholder such
+    as `add-Client-ID-here`.
 
     **Why is this bad?**
 
@@ -414,6 +476,8 @@ def app_id_format(subject: TokenSubject, ctx: RunContext) -> Iterator[Hit]:
     """
     claims = subject.token.claims
     profile = profile_of(subject, ctx)
+    if profile not in KORE_PROFILES:
+        return
     checks: list[tuple[str, Any]] = []
     if "appId" in claims:
         checks.append(("appId", claims["appId"]))
@@ -427,8 +491,14 @@ def app_id_format(subject: TokenSubject, ctx: RunContext) -> Iterator[Hit]:
             yield _hit(subject, f"'{name}' holds a documentation placeholder, not a real client id.",
                        claim=name, part=name)
         elif not tk.is_client_id(value):
-            shape = "a bot id (st-…)" if isinstance(value, str) and value.startswith("st-") else (
-                f"a {type(value).__name__}" if not isinstance(value, str) else "not cs-<uuid>")
+            if not isinstance(value, str):
+                shape = _json_type(value)
+            elif value.lower().startswith("st-"):
+                shape = "a bot id (st-…)"
+            elif tk.is_client_id_any_case(value):
+                shape = f"prefix '{value[:3]}'; the platform's client ids start with lower-case 'cs-'"
+            else:
+                shape = "not cs-<uuid>"
             yield _hit(subject, f"'{name}' is not a Kore client id ({shape}).", claim=name, part=name)
 
 
@@ -437,8 +507,9 @@ def app_id_format(subject: TokenSubject, ctx: RunContext) -> Iterator[Hit]:
 def jti_missing(subject: TokenSubject, ctx: RunContext) -> Iterator[Hit]:
     """**What it does**
 
-    Flags a Kore token with no `jti` claim (and, for SDK tokens, no `kore_jti`). Severity rises to
-    high when the app is known to enforce JTI (`--enforce-jti`, or `jtiClaimEnforced` in an export).
+    Flags a Kore token with no `jti` claim (and, for SDK tokens, no `kore_jti`); a `jti` that is
+    `null` or an empty string identifies nothing and counts as missing. Severity rises to high
+    when the app is known to enforce JTI (`--enforce-jti`, or `jtiClaimEnforced` in an export).
 
     **Why is this bad?**
 
@@ -458,13 +529,12 @@ def jti_missing(subject: TokenSubject, ctx: RunContext) -> Iterator[Hit]:
     - Kore.ai XO Platform: JWT app settings, Enforce JTI Claim
     - RFC 7519 §4.1.7
     """
-    if not _readable(subject):
+    if not _readable(subject) or _forced_generic(subject, ctx):
         return
     enforced = bool(subject.app and subject.app.jti_enforced)
     if not enforced and profile_of(subject, ctx) not in KORE_PROFILES:
         return
-    claims = subject.token.claims
-    if "jti" in claims or "kore_jti" in claims:
+    if _has_jti(subject.token.claims):
         return
     if enforced:
         yield _hit(subject, "Token has no 'jti' but the app enforces JTI: the platform rejects it.",
@@ -502,11 +572,11 @@ def jti_lifetime_too_long(subject: TokenSubject, ctx: RunContext) -> Iterator[Hi
     if not _readable(subject):
         return
     claims = subject.token.claims
-    if not ("jti" in claims or "kore_jti" in claims):
+    if not _has_jti(claims):
         return
     if not (_is_kore(subject, ctx)):
         return
-    if "exp" not in claims:
+    if claims.get("exp") is None:  # absent, or null: no expiry either way (TOK013 names the null)
         yield _hit(subject, "Token has 'jti' but no 'exp'; the platform requires exp at most 1 hour ahead.")
         return
     exp = _int_date(claims, "exp")
@@ -515,9 +585,9 @@ def jti_lifetime_too_long(subject: TokenSubject, ctx: RunContext) -> Iterator[Hi
     iat = _int_date(claims, "iat")
     lifetime = exp - iat if iat is not None else exp - ctx.now
     if lifetime > JTI_MAX_LIFETIME:
-        hours = lifetime / 3600
         basis = "iat" if iat is not None else "now"
-        text = f"{hours:.1f} h" if hours < 10**6 else "far too long"
+        # compare as integers first: a 400-digit lifetime divided with / overflows a float
+        text = f"{lifetime / 3600:.1f} h" if lifetime < 10**6 * 3600 else "far too long"
         yield _hit(subject, f"Token has 'jti' and expires {text} after {basis}; the platform allows "
                    "at most 1 hour.", lifetime_seconds=lifetime)
 
@@ -578,6 +648,8 @@ def expired_token(subject: TokenSubject, ctx: RunContext) -> Iterator[Hit]:
     if not _readable(subject):
         return
     exp = _seconds_date(subject.token.claims, "exp")
+    if exp is None and (raw := _int_date(subject.token.claims, "exp")) is not None and raw < -MS_THRESHOLD:
+        exp = raw  # far before 1970 whether seconds or milliseconds: long expired either way
     if exp is not None and exp < ctx.now - ctx.config.clock_skew:
         yield _hit(subject, "Token expired.", expired_at=_iso(exp))
 
@@ -650,10 +722,16 @@ def millisecond_timestamp(subject: TokenSubject, ctx: RunContext) -> Iterator[Hi
         return
     claims = subject.token.claims
     names = [n for n in DATE_CLAIMS if (v := _int_date(claims, n)) is not None and v > MS_THRESHOLD]
+    # NaN compares false; +Infinity (JSON 1e400 or the non-JSON Infinity) is above any bound
     names += [n for n in DATE_CLAIMS if isinstance(claims.get(n), float) and claims[n] > MS_THRESHOLD]
     if names:
-        yield _hit(subject, f"'{names[0]}' is in milliseconds, not seconds"
-                   + (": the token never expires." if "exp" in names else "."), claims=names)
+        first = claims[names[0]]
+        never = ": the token never expires." if "exp" in names else "."
+        if _finite(first) and first <= MS_THRESHOLD * 1000:
+            yield _hit(subject, f"'{names[0]}' is in milliseconds, not seconds{never}", claims=names)
+        else:  # not even milliseconds: year 3000000+, or Infinity
+            yield _hit(subject, f"'{names[0]}' is beyond any date (neither seconds nor milliseconds){never}",
+                       claims=names)
 
 
 @rule(code="TOK013", name="non-integer-numeric-date", severity=Severity.LOW, confidence=Confidence.HIGH,
@@ -661,7 +739,8 @@ def millisecond_timestamp(subject: TokenSubject, ctx: RunContext) -> Iterator[Hi
 def non_integer_numeric_date(subject: TokenSubject, ctx: RunContext) -> Iterator[Hit]:
     """**What it does**
 
-    Flags `iat`, `exp` or `nbf` holding a float, a string, a boolean or anything but an integer.
+    Flags `iat`, `exp` or `nbf` holding a float, a string, a boolean, `null`, a number no double
+    holds (`1e400`) or anything but an integer.
 
     **Why is this bad?**
 
@@ -685,9 +764,7 @@ def non_integer_numeric_date(subject: TokenSubject, ctx: RunContext) -> Iterator
     claims = subject.token.claims
     for name in DATE_CLAIMS:
         if name in claims and _int_date(claims, name) is None:
-            kind = type(claims[name]).__name__
-            label = {"str": "a string", "float": "a float", "bool": "a boolean", "NoneType": "null",
-                     "dict": "an object", "list": "an array"}.get(kind, kind)
+            label = _json_type(claims[name])
             yield _hit(subject, f"'{name}' is {label}, not an integer number of seconds.", claim=name,
                        part=name)
 
@@ -990,8 +1067,9 @@ def sensitive_claims(subject: TokenSubject, ctx: RunContext) -> Iterator[Hit]:
     """**What it does**
 
     Flags a readable (JWS) payload with claims named like secrets (`password`, `secret`,
-    `clientSecret`, `apikey`, `privateKey` …) or values a secret detector recognises (private
-    keys, cloud and SaaS tokens, nested JWTs).
+    `clientSecret`, `apikey`, `privateKey` …) or like bearer tokens of another system
+    (`access_token`, `refresh_token`, `id_token`, `apiToken` …), or values a secret detector
+    recognises (private keys, cloud and SaaS tokens, nested JWTs).
 
     **Why is this bad?**
 
@@ -1017,7 +1095,8 @@ def sensitive_claims(subject: TokenSubject, ctx: RunContext) -> Iterator[Hit]:
         name = path.rsplit("/", 1)[-1]
         normal = re.sub(r"[^a-z]", "", name.lower())
         shown = _claim_name(path.lstrip("/"))
-        if _SENSITIVE_NAME.search(normal) and not _NOT_SECRET_SUFFIX.search(normal) and _secret_like(value):
+        secret_name = _SENSITIVE_NAME.search(normal) or _names_bearer_token(name)
+        if secret_name and not _NOT_SECRET_SUFFIX.search(normal) and _secret_like(value):
             yield _hit(subject, f"Payload claim '{shown}' looks like a secret; JWS payloads are readable "
                        "by anyone.", claim=shown, part=path)
             continue
@@ -1148,7 +1227,8 @@ def weak_jwe_parameters(subject: TokenSubject, ctx: RunContext) -> Iterator[Hit]
     alg, enc = header.get("alg"), header.get("enc")
     if alg in ("RSA1_5", "dir"):
         yield _hit(subject, f"JWE uses alg {alg}, which is weak.", parameter="alg", part="alg")
-    kore = (subject.profile or ctx.config.profile) in KORE_PROFILES or subject.app is not None
+    kore = not _forced_generic(subject, ctx) and (
+        (subject.profile or ctx.config.profile) in KORE_PROFILES or subject.app is not None)
     if kore and isinstance(enc, str) and enc not in KORE_JWE_ENC:
         yield _hit(subject, f"JWE enc {enc[:20]} is not one the platform accepts "
                    "(A128CBC-HS256, A128GCM, A256GCM).", parameter="enc", part="enc")
@@ -1238,8 +1318,8 @@ def _iso(epoch: int) -> str:
 
     try:
         return dt.datetime.fromtimestamp(epoch, dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    except (OverflowError, OSError, ValueError):
-        return str(epoch)
+    except (OverflowError, OSError, ValueError, TypeError):
+        return str(epoch)[:40]
 
 
 def _duration(seconds: int) -> str:
@@ -1253,6 +1333,18 @@ def _duration(seconds: int) -> str:
 def _safe_kid(kid: str) -> str:
     shown = kid.replace("\r", "\\r").replace("\n", "\\n").replace("\x00", "\\0")
     return shown if len(shown) <= 60 else shown[:57] + "..."
+
+
+def _names_bearer_token(name: str) -> bool:
+    """`access_token`, `refreshToken`, `id_token`, `APIToken`, `accesstoken` … but not
+    `valid_token` or `paidtoken`: the word before `token` must name a kind of bearer token."""
+    words = [word.lower() for word in _NAME_WORDS.findall(name)]
+    for index, word in enumerate(words):
+        if word == "token" and index and words[index - 1] in _BEARER_TOKEN_KINDS:
+            return True
+        if word.endswith("token") and word[:-5] in _BEARER_TOKEN_KINDS:
+            return True
+    return False
 
 
 def _is_template(value: Any) -> bool:

@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 
+import pytest
 from click.testing import CliRunner
 
 from jwtaudit.cli import cli
@@ -221,3 +222,128 @@ def test_internal_error_exits_2_without_traceback(monkeypatch) -> None:
     assert result.exit_code == 2
     assert result.output.startswith("jwtaudit: error: internal error (ValueError at ")
     assert "Traceback" not in result.output and "secret-value" not in result.output
+
+
+# --- regressions from the black-box sweep -----------------------------------------------------
+
+
+def rows_of(result) -> list[tuple[str, str, int | None]]:
+    data = json.loads(result.output, parse_constant=lambda name: pytest.fail(f"report holds {name}"))
+    return [(f["rule"], f["location"]["path"], f["location"]["line"]) for f in data["findings"]]
+
+
+def raw_payload_token(payload_text: str) -> str:
+    import base64
+    import hashlib
+    import hmac
+
+    def b64(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+    head = b64(b'{"alg":"HS256","typ":"JWT"}')
+    body = b64(payload_text.encode())
+    sig = hmac.new(STRONG_SECRET.encode(), f"{head}.{body}".encode(), hashlib.sha256).digest()
+    return f"{head}.{body}.{b64(sig)}"
+
+
+@pytest.mark.parametrize(("value", "expect"), [
+    ("999999999999999999999999999999", ["TOK012"]),
+    ("1e400", ["TOK012", "TOK013"]),
+    ("Infinity", ["TOK001", "TOK012", "TOK013"]),
+    ("NaN", ["TOK001", "TOK013"]),
+    (str(NOW + 600), []),
+])
+def test_huge_and_non_finite_dates_never_crash_any_format(value: str, expect: list[str]) -> None:
+    token = raw_payload_token(f'{{"sub":"u","iat":{NOW - 60},"exp":{value}}}')
+    assert rows_of(run("--format", "json", token)) == [(code, "<argument>", None) for code in expect]
+    for fmt in ("text", "json", "sarif", "markdown", "html"):
+        result = run("--format", fmt, token)
+        assert result.exit_code == (1 if expect else 0), (fmt, result.output[-300:])
+        assert "internal error" not in result.output and "Traceback" not in result.output
+        assert token not in result.output and token.split(".")[2] not in result.output
+    both = raw_payload_token(f'{{"sub":"u","iat":{value},"exp":{value},"nbf":{value}}}')
+    assert run("--format", "json", both).exit_code in (0, 1)
+
+
+def test_text_view_shows_non_finite_exp_safely() -> None:
+    output = run(raw_payload_token('{"sub":"u","exp":Infinity}')).output
+    assert "  exp: Infinity (not a finite number)\n" in output
+    assert '"exp": "Infinity"' in output
+
+
+def test_alg_null_gets_malformed_and_api_algorithm() -> None:
+    token = make_token({"alg": None, "typ": "JWT"}, good_payload())
+    assert rows_of(run("--format", "json", token)) == [("TOK001", "<argument>", None),
+                                                       ("TOK003", "<argument>", None)]
+
+
+def test_jwt_io_current_default_secret_is_weak() -> None:
+    token = make_token({"alg": "HS256", "typ": "JWT"}, {"sub": "u", "exp": NOW + 600},
+                       "a-string-secret-at-least-256-bits-long")
+    assert rows_of(run("--format", "json", token)) == [("TOK015", "<argument>", None)]
+    near = make_token({"alg": "HS256", "typ": "JWT"}, {"sub": "u", "exp": NOW + 600},
+                      "a-string-secret-at-least-256-bits-longer")
+    assert rows_of(run("--format", "json", near)) == []
+
+
+def test_profile_generic_turns_off_miscased_app_id() -> None:
+    token = make_token({"alg": "HS256"}, good_payload(appId=..., appid=CLIENT_ID))
+    assert rows_of(run("--format", "json", token)) == [("TOK004", "<argument>", None)]
+    assert rows_of(run("--format", "json", "--profile", "generic", token)) == []
+
+
+WEAK = make_token({"alg": "HS256", "typ": "JWT"}, {"sub": "u", "exp": NOW + 600}, "secret")
+
+
+@pytest.mark.parametrize("template", [
+    "Authorization: Bearer {}", "authorization:bearer {}", "AUTHORIZATION: BEARER {}", "auth: {}",
+    "Bearer {}", '"Authorization: Bearer {}"', "  auth:{}  ",
+])
+def test_pasted_header_line_on_stdin_and_as_argument(template: str) -> None:
+    line = template.format(WEAK)
+    from_stdin = run("--format", "json", "-", input=line + "\n")
+    assert rows_of(from_stdin) == [("TOK015", "<stdin>", 1), ("TOK024", "<stdin>", 1)]
+    as_argument = run("--format", "json", line)
+    assert rows_of(as_argument) == [("TOK015", "<argument>", None), ("TOK024", "<argument>", None)]
+    for result in (from_stdin, as_argument):
+        assert WEAK not in result.output and WEAK.split(".")[2] not in result.output
+
+
+def test_pasted_header_line_near_misses() -> None:
+    assert run("-", input=f"Authorization: Bearer {GOOD}\n").exit_code == 0
+    other_scheme = run("Authorization: Basic dXNlcjpwYXNz")
+    assert other_scheme.exit_code == 2 and "not a compact JWS or JWE" in other_scheme.output
+
+
+ACCOUNT_EXPORT = f"""\
+format: jwtaudit-account-export/v1
+host: https://platform.kore.ai
+account: {{accountId: 6661e128d3203924648c10bf, name: Acme Support}}
+apps:
+  - {{clientId: {CLIENT_ID}, name: ci-exporter, createdIn: admin_console, algorithm: HS256}}
+bots:
+  - {{_id: st-0b0b0000-0000-4000-8000-000000000001, accountId: 6661e128d3203924648c10bf, name: Helpdesk,
+     status: published, jwtApps: [{{clientId: {CLIENT_ID}}}]}}
+"""
+
+
+@pytest.mark.parametrize("name", ["ci-exporter", "Acme Support", "acme-support", "Helpdesk"])
+def test_export_names_are_weak_secret_candidates(tmp_path, name: str) -> None:
+    export = tmp_path / "acct.yaml"
+    export.write_text(ACCOUNT_EXPORT)
+    token = make_token({"alg": "HS256", "typ": "JWT"}, good_payload(), name)
+    result = run("--format", "json", "--export", str(export), token)
+    findings = json.loads(result.output)["findings"]
+    assert [(f["rule"], f["location"]["path"]) for f in findings] == [("TOK015", "<argument>"),
+                                                                      ("TOK024", "<argument>")]
+    assert findings[0]["evidence"]["source"] == "names from the scanned context"
+    assert token not in result.output and token.split(".")[2] not in result.output
+
+
+def test_export_names_near_misses(tmp_path) -> None:
+    export = tmp_path / "acct.yaml"
+    export.write_text(ACCOUNT_EXPORT)
+    named = make_token({"alg": "HS256", "typ": "JWT"}, good_payload(), "ci-exporter")
+    assert rows_of(run("--format", "json", named)) == []  # without the export the name is unknown
+    other = make_token({"alg": "HS256", "typ": "JWT"}, good_payload(), "ci-exporter-prod")
+    assert rows_of(run("--format", "json", "--export", str(export), other)) == []
