@@ -9,7 +9,6 @@ SEC003 and SEC006 live in `sec_frontend.py`.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import replace
@@ -46,11 +45,11 @@ _TOKEN_SHAPE = re.compile(r"ey[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]+\.")
 _NAMES_A_DIGEST = re.compile(r"(?:hash|sha1|sha256|sha384|sha512|md5|digest|fingerprint|checksum|hmac)$")
 
 
-def _iso(epoch: int) -> str:
+def _iso(epoch: float) -> str:
     try:
-        return dt.datetime.fromtimestamp(epoch, dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     except (OverflowError, OSError, ValueError):  # outside what a date can show
-        return f"epoch {epoch}"
+        return "a date outside the calendar"
 
 
 def is_literal(value: str) -> bool:
@@ -131,14 +130,13 @@ def committed_token(subject: TokenSubject, ctx: RunContext) -> Iterator[Hit]:
     severity = None
     if token.is_jwe:
         validity = "its expiry is encrypted"
-    elif isinstance(exp, (int, float)) and not isinstance(exp, bool) and math.isfinite(exp) \
-            and exp <= NEVER_EXPIRES_AFTER:
-        seconds = int(exp)
-        if seconds < ctx.now - ctx.config.clock_skew:
-            validity = f"expired on {_iso(seconds)}"
+    elif isinstance(exp, (int, float)) and not isinstance(exp, bool) and exp <= NEVER_EXPIRES_AFTER \
+            and exp == exp:  # NaN is not a time
+        if exp < ctx.now - ctx.config.clock_skew:
+            validity = f"expired on {_iso(exp)}"
             severity = Severity.LOW
         else:
-            validity = f"valid until {_iso(seconds)}"
+            validity = f"valid until {_iso(exp)}"
     else:  # no usable `exp`, or one in milliseconds (`Date.now()`): read as seconds, it never comes
         validity = "it never expires"
     kind = "JWE" if token.is_jwe else "signed JWT"
