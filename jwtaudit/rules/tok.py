@@ -1160,8 +1160,8 @@ def short_hmac_key(subject: TokenSubject, ctx: RunContext) -> Iterator[Hit]:
 
     When the HMAC secret in use is known (it verifies the token: supplied with `--secret-env`,
     `--secret-file` or an export, guessed by TOK015, or found elsewhere in the scan by SEC009),
-    flags it if it is shorter than the hash
-    output: under 32 bytes for HS256, 48 for HS384, 64 for HS512.
+    flags it if it is shorter than the hash output: under 32 bytes for HS256, 48 for HS384, 64
+    for HS512.
 
     **Why is this bad?**
 
