@@ -170,11 +170,31 @@ def finalize(findings: Iterable[Finding]) -> list[Finding]:
 def without_covered_generics(findings: list[Finding]) -> list[Finding]:
     """The findings less each generic SEC1xx one at the place of a specific finding. A worker
     applies it to one file's findings before sending them home (`finalize` would drop those
-    anyway: what a file's own findings cover, all the scan's findings cover)."""
+    anyway: what a file's own findings cover, all the scan's findings cover).
+
+    The place is the same path, line and pointer, or a pointer inside the generic one on the
+    same line: a JSON string holding JSON (a service node's `headers.value`) is one value to the
+    generic detectors (`/headers/value`) and decoded for the specific rules
+    (`/headers/value/Authorization`)."""
     specific = {value_key(f) for f in findings if not _is_generic(f.rule)}
     if not specific:
         return findings
-    return [f for f in findings if not (_is_generic(f.rule) and value_key(f) in specific)]
+    inner: dict[tuple[str, int], list[str]] = {}
+    for path, line, pointer in specific:
+        if line is not None and pointer:
+            inner.setdefault((path, line), []).append(pointer)
+    return [f for f in findings if not (_is_generic(f.rule) and _covered(f, specific, inner))]
+
+
+def _covered(finding: Finding, specific: set[tuple[str, int | None, str | None]],
+             inner: dict[tuple[str, int], list[str]]) -> bool:
+    if value_key(finding) in specific:
+        return True
+    loc = finding.location
+    if loc.line is None or not loc.pointer:
+        return False
+    prefix = loc.pointer.rstrip("/") + "/"
+    return any(p.startswith(prefix) for p in inner.get((loc.path, loc.line), ()))
 
 
 def lines_without_pointer(findings: Iterable[Finding], path: str) -> set[int]:

@@ -9,16 +9,18 @@ that the text and HTML reports show. Secrets and tokens seen are handed to the r
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from jwtaudit import engine
 from jwtaudit.config import Config
-from jwtaudit.model import Finding, Result
+from jwtaudit.errors import InputError
+from jwtaudit.model import Finding, Location, Result
+from jwtaudit.model import InputError as InputErrorRecord
 from jwtaudit.redact import Redactor
 from jwtaudit.sources import export, export_link
-from jwtaudit.subjects import AccountSubject
+from jwtaudit.subjects import AccountSubject, AppSettings, Assignment, SkippedFile, TokenSubject
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -33,7 +35,11 @@ def run_audit_command(options: AuditOptions, config: Config) -> tuple[Result, Re
     from jwtaudit.sources.text import ScanOptions, analyse_text
 
     redactor = Redactor()
-    artefacts = export.load(Path(options.path), max_file_size=config.max_file_size)
+    path = Path(options.path)
+    loaded = export.load_export(path, max_file_size=config.max_file_size)
+    if not loaded.recognised:
+        return _nothing_recognised(path, loaded), redactor
+    artefacts = loaded.artefacts
     linked = export_link.link(artefacts)
     # link() reads the first account container with everything else; a further container (another
     # account, or another snapshot) is audited as an account of its own rather than dropped
@@ -51,27 +57,67 @@ def run_audit_command(options: AuditOptions, config: Config) -> tuple[Result, Re
     subjects.extend(part.account for part in (linked, *extra) if part.account is not None)
     subjects.extend(linked.bot_exports)
     subjects.extend(linked.tokens)
-    secrets, public_keys = [], []
-    for art in artefacts:
-        if art.kind == export.CONTAINER:
-            continue  # jwtaudit's own format: the ACC rules read it with the mappings in view
-        subjects.append(art.document)
-        analysis = analyse_text(art.path, art.document.text, ScanOptions(code_subjects=False))
+    tokens: list[TokenSubject] = list(linked.tokens)
+    secrets: list[Assignment] = []
+    public_keys: list[Assignment] = []
+    texts = [(art.path, art.document.text, art) for art in artefacts]
+    texts += [(item.path, item.text, None) for item in loaded.texts]
+    for rel_path, text, art in texts:
+        analysis = analyse_text(rel_path, text, ScanOptions(code_subjects=False))
+        if art is not None and art.kind != export.CONTAINER:
+            # the container is jwtaudit's own format: the ACC rules read its settings, so the
+            # document rules (CFG) would only repeat them; its text still goes to SEC
+            subjects.append(art.document)
         subjects.extend(s for s in analysis.subjects if s.kind == "text")
+        if art is None:  # a bot-function file: its tokens are found here, not by the linker
+            found = [_with_app(t, linked.app_settings) for t in analysis.tokens]
+            subjects.extend(found)
+            tokens.extend(found)
         secrets.extend(analysis.secrets)
         public_keys.extend(analysis.public_keys)
         redactor.add_all(analysis.sensitive)
+    for skip in loaded.skipped:
+        subjects.append(SkippedFile(location=skip.location or Location(path=skip.path), reason=skip.reason))
     findings = [f for subject in subjects for f in engine.check_subject(subject, ctx)]
-    findings.extend(scan_wide_findings(list(linked.tokens), secrets, public_keys, ctx))
+    findings.extend(scan_wide_findings(tokens, secrets, public_keys, ctx))
     findings = engine.finalize(findings)
     result = Result(
         mode="audit",
         findings=tuple(findings),
-        files_scanned=linked.files,
+        files_scanned=len(artefacts) + len(loaded.texts),
+        errors=tuple(_error(skip) for skip in loaded.skipped),
         rules=engine.rule_infos(findings),
         overview=overview(linked, findings),
     )
     return result, redactor
+
+
+def _error(skip: export.Skip) -> InputErrorRecord:
+    return InputErrorRecord(path=skip.path, message=skip.reason, unreadable=skip.unreadable)
+
+
+def _with_app(token: TokenSubject, settings: Mapping[str, AppSettings]) -> TokenSubject:
+    """A token found in a bot-function file, judged with its app's settings from the export."""
+    claims = token.token.claims
+    client_id = next((c for c in (claims.get("appId"), claims.get("iss"), claims.get("kore_iss"))
+                      if isinstance(c, str) and c in settings), None)
+    return replace(token, app=settings[client_id]) if client_id else token
+
+
+def _nothing_recognised(path: Path, loaded: export.Export) -> Result:
+    """Input with no export artefact in it. A single file is a malformed export (exit 2, naming
+    it and why); a folder or zip has nothing to audit (exit 3), each file it held listed as
+    skipped so the report names them."""
+    names = {a.path for a in loaded.artefacts} | set(loaded.others)
+    if path.is_file() and not loaded.skipped and names == {path.name}:  # one file, not a zip
+        if loaded.artefacts:
+            art = loaded.artefacts[0]
+            raise InputError(f"{art.path}: not a recognised export: {export.why_unrecognised(art.data)}")
+        raise InputError(f"{path.name}: not a recognised export: not a JSON, YAML or zip file")
+    errors = [_error(skip) for skip in loaded.skipped]
+    errors += [InputErrorRecord(path=name, message="not a recognised export artefact")
+               for name in loaded.others]
+    return Result(mode="audit", findings=(), files_scanned=0, errors=tuple(errors))
 
 
 def overview(linked: export_link.LinkedExport, findings: Iterable[Finding]) -> dict[str, Any] | None:

@@ -17,7 +17,7 @@ from jwtaudit.engine import RunContext
 from jwtaudit.model import Confidence, Hit, Location, Severity
 from jwtaudit.redact import short_hash
 from jwtaudit.rules.registry import rule
-from jwtaudit.sources.export_link import is_masked, is_template
+from jwtaudit.sources.export_link import is_withheld
 from jwtaudit.sources.secrets import shannon_entropy
 from jwtaudit.subjects import AccountSubject, ExportApp, ExportBot, ExportNode
 
@@ -482,8 +482,7 @@ def secret_in_export(subject: AccountSubject, ctx: RunContext) -> Iterator[Hit]:
     for app in subject.apps:
         for node in (*app.nodes, *app.duplicates):
             secret = _text(node.get("clientSecret"))
-            if secret is None or is_template(secret) or is_masked(secret) \
-                    or (node.path, node.pointer) in seen:
+            if secret is None or is_withheld(secret) or (node.path, node.pointer) in seen:
                 continue
             seen.add((node.path, node.pointer))
             yield Hit(message=f"The export stores the client secret of {app.client_id} in clear; rotate it.",
@@ -504,7 +503,7 @@ def _xenioo_keys(xenioo: ExportNode) -> Iterator[Hit]:
             continue
         if isinstance(value, dict):
             for key, item in reversed(list(value.items())):
-                if isinstance(item, str) and item and _XENIOO_KEYS.match(str(key)) and not is_template(item):
+                if isinstance(item, str) and item and _XENIOO_KEYS.match(str(key)) and not is_withheld(item):
                     yield Hit(message=f"The export stores a Xenioo {key} in clear; rotate it.",
                               evidence={"key": str(key), "length": len(item), "sha256": short_hash(item)},
                               value=item, location=xenioo.locate(*keys, key))
@@ -566,7 +565,7 @@ def weak_app_secret(subject: AccountSubject, ctx: RunContext) -> Iterator[Hit]:
     for app in subject.apps:
         for node in app.nodes:
             secret = node.get("clientSecret")
-            if isinstance(secret, str) and secret and not is_template(secret) and not is_masked(secret):
+            if isinstance(secret, str) and secret and not is_withheld(secret):
                 verdict = weak_secret_reason(secret, weak)
                 if verdict:
                     reason, guessable = verdict

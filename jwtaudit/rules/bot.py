@@ -16,8 +16,9 @@ from jwtaudit.engine import RunContext
 from jwtaudit.model import Confidence, Hit, Location, Severity
 from jwtaudit.redact import short_hash
 from jwtaudit.rules.registry import rule
-from jwtaudit.sources.export_link import is_template
+from jwtaudit.sources.export_link import is_template, is_withheld
 from jwtaudit.sources.secrets import shannon_entropy
+from jwtaudit.sources.text import is_secret_key
 from jwtaudit.subjects import BotExportSubject, ExportNode, ServiceNode
 
 PLATFORM_CALLBACK = "https://idp.kore.ai/workflows/callback/"
@@ -48,17 +49,47 @@ _LOOPBACK = re.compile(r"^(localhost|127(?:\.\d{1,3}){3}|\[?::1\]?|0\.0\.0\.0)$"
 
 
 def secret_name(name: str) -> bool:
+    if about_a_secret(name):
+        return False
     norm = re.sub(r"[^a-z0-9_]", "", name.lower()).replace("_", "")
-    return bool(_SECRET_NAME.search(norm)) and not _NOT_SECRET_NAME.search(norm)
+    return (bool(_SECRET_NAME.search(norm)) and not _NOT_SECRET_NAME.search(norm)) or is_secret_key(name)
+
+
+def about_a_secret(name: str) -> bool:
+    """A name about a secret, not of one: `PASSWORD_POLICY`, `SECRET_MANAGER_REGION`,
+    `ACCESS_TOKEN_SCOPE`, `TOKEN_URL` — a secret word that `sources.text.is_secret_key` (the
+    scan's judgement, shared) refuses only for what follows it."""
+    return not is_secret_key(name) and is_secret_key(f"{name}_value")
+
+
+# Values no one uses as a credential: cloud regions (`us-east-1`, `westeurope`), OAuth scopes
+# (`read:orders`, `openid profile email`), durations (`3600s`, `24h`).
+_DIRECTION = r"(?:north|south|east|west|central|northeast|northwest|southeast|southwest)"
+_AREA = r"(?:us|eu|europe|asia|uk|uae|india|japan|australia|canada|brazil|korea|france|germany|africa)"
+_VERB = r"(?:read|write|readwrite|delete|create|update|manage|view|list|all|\*)"
+_SCOPE = rf"(?:{_VERB}s?:[a-z0-9_.*/-]+|[a-z][a-z0-9_/-]*[:.]{_VERB}|openid|profile|email|offline_access)"
+_NOT_A_SECRET_VALUE = re.compile(
+    rf"(?:us|eu|ap|sa|ca|me|af|il|mx|cn)(?:-gov)?-{_DIRECTION}-\d"  # AWS
+    rf"|(?:{_AREA}|northamerica|southamerica|me)-{_DIRECTION}\d"  # Google Cloud
+    rf"|{_DIRECTION}{_AREA}\d?|{_AREA}{_DIRECTION}\d?"  # Azure
+    rf"|{_SCOPE}(?:[ ,]{_SCOPE})*"  # OAuth scopes
+    r"|\d+(?:ms|s|m|h|d|w)?", re.IGNORECASE)
+
+
+def plain_value(value: str) -> bool:
+    """A value that is obviously not a secret, whatever its name says."""
+    text = value.strip()
+    return (text.lower() in ("true", "false", "null", "none", "undefined") or text.isdigit()
+            or _NOT_A_SECRET_VALUE.fullmatch(text) is not None)
 
 
 def looks_secret(value: str) -> bool:
     """A value that is a credential by its shape alone: scheme credential, JWT, known key format."""
-    if not value or is_template(value):
+    if not value or is_withheld(value):
         return False
     match = _SCHEME_CREDENTIAL.match(value)
     if match:
-        return not is_template(match.group(2)) and len(match.group(2)) >= 8
+        return not is_withheld(match.group(2)) and len(match.group(2)) >= 8
     return bool(_JWT.search(value) or _KNOWN_SECRET.search(value))
 
 
@@ -81,16 +112,15 @@ def literal_credential(name: str, value: Any) -> bool:
     if not isinstance(value, str):
         return False
     text = value.strip()
-    if not text or is_template(text) or set(text) <= {"*", "x", "X", "\u2022"}:
+    if not text or is_withheld(text):
         return False
     if looks_secret(text):
         return True
     norm = re.sub(r"[^a-z0-9]", "", name.lower())
-    if _NOT_SECRET_NAME.search(norm):
+    if _NOT_SECRET_NAME.search(norm) or about_a_secret(name):
         return False
     if secret_name(name):
-        plain = text.lower() in ("true", "false", "null", "none", "undefined") or text.isdigit()
-        return not plain and len(text) >= 6 and "://" not in text
+        return not plain_value(text) and len(text) >= 6 and "://" not in text
     return random_secret(text)
 
 
@@ -160,8 +190,8 @@ def hardcoded_service_credential(subject: BotExportSubject, ctx: RunContext) -> 
             if _norm_key(field.key) in ("auth", "authorization") and _jwt_in(field.value):
                 continue  # BOT012
             if literal_credential(field.key, field.value):
-                yield Hit(message=f"{_node_label(node)} sends a literal credential in its "
-                                  f"'{field.key[:40]}' header.",
+                header = f"'{field.key[:40]}' header" if field.key else "headers"
+                yield Hit(message=f"{_node_label(node)} sends a literal credential in its {header}.",
                           evidence={"header": field.key[:40], **_describe(field.value)},
                           value=field.value, location=field.location)
         if node.url and node.url_location:
@@ -400,8 +430,7 @@ def secured_variable_with_value(subject: BotExportSubject, ctx: RunContext) -> I
     """
     for node in subject.env_variables:
         value = node.get("value")
-        if _secured(node) and isinstance(value, str) and value.strip() \
-                and not set(value.strip()) <= {"*", "•"} and not is_template(value):
+        if _secured(node) and isinstance(value, str) and value.strip() and not is_withheld(value):
             name = _env_name(node)
             yield Hit(message=f"Secured environment variable '{name[:60]}' still has a value in the export.",
                       evidence={"variable": name[:60], **_describe(value)}, value=value,
@@ -591,7 +620,7 @@ def auth_profile_literal_secret(subject: BotExportSubject, ctx: RunContext) -> I
     for profile in subject.auth_profiles:
         block, keys = _oauth(profile)
         key, secret = _get_ci(block, "clientSecret")
-        if key and isinstance(secret, str) and secret.strip() and not is_template(secret):
+        if key and isinstance(secret, str) and secret.strip() and not is_withheld(secret):
             yield Hit(message=f"{_profile_label(profile)} stores its OAuth client secret in the export.",
                       evidence={"setting": "clientSecret", **_describe(secret)}, value=secret,
                       location=profile.locate(*keys, key))

@@ -3,13 +3,18 @@
 A file, a zip or a folder is read into memory (zips through `archive`, never extracted), every
 JSON/YAML file is parsed with spans, and each is recognised by its content: the account export
 container, a saved Get Bots response, a bot export (`botDefinition.json` + `config.json`), a
-data-table definition, a BotKit config, a saved Xenioo bots list. Linking them into subjects is
-`export_link`'s job. Malformed input raises `InputError("<file>: <problem> at <pointer>")`.
+data-table definition, a BotKit config, a saved Xenioo bots list. The other text files of a bot
+export (bot-function `.js`) are kept as text for the per-file analysis, and a container's
+`bots[].export` paths are followed. Linking them into subjects is `export_link`'s job. Malformed
+input (including wrong types in a container or a Get Bots response) raises
+`InputError("<file>: <problem> at <pointer>")`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import posixpath
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -60,19 +65,213 @@ class Artefact:
         return head
 
 
+@dataclass(frozen=True, kw_only=True)
+class TextFile:
+    """A file of a bot export that is not JSON/YAML (bot-function `.js`, notes): analysed as text."""
+
+    path: str
+    text: str = field(repr=False)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Skip:
+    """A file or path the audit could not use, with why; `location` is where the export names it
+    (a container's `bots[].export`). `unreadable` marks input the audit should have read."""
+
+    path: str
+    reason: str
+    unreadable: bool = False
+    location: Location | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Export:
+    """Everything read from the audit path."""
+
+    artefacts: list[Artefact]
+    texts: list[TextFile] = field(default_factory=list)
+    skipped: list[Skip] = field(default_factory=list)
+    others: list[str] = field(default_factory=list)  # files seen that no reader takes (display paths)
+
+    @property
+    def recognised(self) -> bool:
+        return any(a.kind != OTHER for a in self.artefacts)
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Entry:
+    name: str  # display path
+    data: bytes | None = field(default=None, repr=False)  # None: a file on disk, read only if needed
+    disk: Path | None = None
+
+
 def load(path: Path, *, max_file_size: int = 5 * 1024 * 1024) -> list[Artefact]:
     """Every structured file under `path`, parsed and recognised, in a stable order."""
+    return load_export(path, max_file_size=max_file_size).artefacts
+
+
+def load_export(path: Path, *, max_file_size: int = 5 * 1024 * 1024) -> Export:
+    """Read `path` (file, zip or folder): artefacts, bot-export text files, and what was skipped.
+
+    A container's `bots[].export` paths are followed (relative to the container, never out of
+    the folder audited or, for a single file, the file's folder) and a missing one is reported.
+    """
     if not path.exists():
         raise InputError(f"{path}: no such file or folder")
-    found = [recognise(name, text_of(name, content)) for name, content in _files(path, max_file_size)]
-    return sorted(found, key=lambda a: a.path)
+    base = path if path.is_dir() else path.parent
+    skipped: list[Skip] = []
+    entries = list(_files(path, max_file_size, skipped))
+    artefacts = [_recognise_entry(e) for e in entries if _structured(e.name)]
+    followed = _follow_exports(artefacts, base, {e.name for e in entries} | {s.path for s in skipped},
+                               max_file_size, skipped)
+    artefacts.extend(_recognise_entry(e) for e in followed if _structured(e.name))
+    entries.extend(followed)
+    roots = {a.folder for a in artefacts if a.kind == BOT_DEFINITION}
+    texts: list[TextFile] = []
+    others = [a.path for a in artefacts if a.kind == OTHER]
+    for entry in entries:
+        if _structured(entry.name):
+            continue
+        if not any(_under(entry.name, root) for root in roots):
+            others.append(entry.name)
+        elif (text := _text_file(entry, max_file_size, skipped)) is not None:
+            texts.append(text)
+    named = {s.path for s in skipped}
+    skipped.extend(s for s in _exports_without_bot(artefacts) if s.path not in named)
+    return Export(artefacts=sorted(artefacts, key=lambda a: a.path),
+                  texts=sorted(texts, key=lambda t: t.path), skipped=skipped, others=sorted(set(others)))
 
 
-def _files(path: Path, max_file_size: int) -> Iterator[tuple[str, bytes]]:
+def _follow_exports(artefacts: list[Artefact], base: Path, seen: set[str], max_file_size: int,
+                    skipped: list[Skip]) -> list[_Entry]:
+    """Read the `bots[].export` paths of each container that the walk did not reach (the audit
+    was pointed at the container itself); a missing one, or one leaving `base`, is a Skip."""
+    followed: list[_Entry] = []
+    for art in [a for a in artefacts if a.kind == CONTAINER]:
+        for target, pointer, export in _export_paths(art):
+            where = art.document.locate(pointer)
+            outside = Skip(path=art.path, location=where,
+                           reason=f"bot export path {_shown(export)} leaves the audited folder; not followed")
+            if target is None:
+                skipped.append(outside)
+                continue
+            if _covered(target, seen):
+                continue
+            disk = base / target
+            if "!/" not in art.path and _escapes(disk, base):
+                skipped.append(outside)
+                continue
+            if "!/" in art.path or not (disk.exists() or disk.is_symlink()):
+                skipped.append(Skip(path=target, location=where, unreadable=True,
+                                    reason=f"bot export {_shown(export)} does not exist"))
+                continue
+            more = list(_files(disk, max_file_size, skipped, display=target))
+            followed.extend(more)
+            seen.update(e.name for e in more)
+    return followed
+
+
+def _exports_without_bot(artefacts: list[Artefact]) -> Iterator[Skip]:
+    """A `bots[].export` that exists but holds no bot definition: nothing of the bot was audited."""
+    roots = [a.path for a in artefacts if a.kind == BOT_DEFINITION]
+    for art in [a for a in artefacts if a.kind == CONTAINER]:
+        for target, pointer, export in _export_paths(art):
+            if target is not None and not any(r.startswith((target + "/", target + "!/")) for r in roots):
+                yield Skip(path=target, location=art.document.locate(pointer),
+                           reason=f"bot export {_shown(export)} holds no botDefinition.json")
+
+
+def _structured(name: str) -> bool:
+    return name.lower().endswith(STRUCTURED_SUFFIXES)
+
+
+def _recognise_entry(entry: _Entry) -> Artefact:
+    return recognise(entry.name, text_of(entry.name, entry.data or b""))
+
+
+def _shown(export: str) -> str:
+    return repr(export[:120].encode("ascii", "backslashreplace").decode("ascii"))
+
+
+def _under(name: str, root: str) -> bool:
+    """`name` lies in the bot export rooted at `root` (a folder, `x.zip!`, or "" for the audit root)."""
+    return not root or name.startswith(root + "/")
+
+
+def _covered(target: str, seen: set[str]) -> bool:
+    return any(name == target or name.startswith((target + "/", target + "!/")) for name in seen)
+
+
+def _escapes(disk: Path, base: Path) -> bool:
+    try:
+        disk.resolve().relative_to(base.resolve())
+    except (ValueError, OSError, RuntimeError):
+        return True
+    return False
+
+
+def _export_paths(art: Artefact) -> Iterator[tuple[str | None, str, str]]:
+    """(target display path or None when it leaves the folder, pointer, raw value) for each
+    `bots[].export` of a container."""
+    bots = art.data.get("bots") if isinstance(art.data, dict) else None
+    if not isinstance(bots, list):
+        return
+    for index, bot in enumerate(bots):
+        export = bot.get("export") if isinstance(bot, dict) else None
+        if not isinstance(export, str) or not export.strip():
+            continue
+        raw = export.strip().replace("\\", "/")
+        pointer = f"/bots/{index}/export"
+        if raw.startswith("/") or re.match(r"^[A-Za-z]:", raw) or "\0" in raw:
+            yield None, pointer, export
+            continue
+        head = art.folder
+        joined = posixpath.normpath(posixpath.join(head, raw)) if head else posixpath.normpath(raw)
+        inside_zip = "!/" in art.path
+        if joined == ".." or joined.startswith("../") or (
+                inside_zip and not joined.startswith(art.path.rsplit("!/", 1)[0] + "!")):
+            yield None, pointer, export
+            continue
+        yield joined, pointer, export
+
+
+def _text_file(entry: _Entry, max_file_size: int, skipped: list[Skip]) -> TextFile | None:
+    """A bot-export file as text; None for binary files (icons) and what cannot be read."""
+    from jwtaudit.sources.files import BINARY_SUFFIXES
+    from jwtaudit.sources.text import decode_bytes
+
+    suffix = PurePosixPath(entry.name.rpartition("!/")[2]).suffix.lower()
+    if suffix in BINARY_SUFFIXES:
+        return None
+    data = entry.data
+    if data is None and entry.disk is not None:
+        try:
+            if entry.disk.stat().st_size > max_file_size:
+                skipped.append(Skip(path=entry.name, reason=f"file is over the {max_file_size}-byte cap"))
+                return None
+            data = entry.disk.read_bytes()
+        except OSError as exc:
+            skipped.append(Skip(path=entry.name, unreadable=True,
+                                reason=f"cannot read: {exc.strerror or type(exc).__name__}"))
+            return None
+    if data is None or b"\0" in data[:8192]:
+        return None
+    text, _encoding = decode_bytes(data)
+    return TextFile(path=entry.name, text=text)
+
+
+def _files(path: Path, max_file_size: int, skipped: list[Skip],
+           display: str | None = None) -> Iterator[_Entry]:
     limits = archive.Limits(max_file_bytes=max_file_size)
     if path.is_file():
-        yield from _expand(path.name, _read_file(path, path.name, max_file_size, zip_ok=_zip_magic(path)),
-                           limits)
+        name = display or path.name
+        if path.is_symlink():
+            return
+        is_zip = _zip_magic(path) or name.lower().endswith(".zip")
+        if not (is_zip or _structured(name)):
+            yield _Entry(name=name, disk=path)
+            return
+        yield from _expand(name, _read_file(path, name, max_file_size, zip_ok=is_zip), limits, skipped)
         return
     count = 0
     for folder, dirs, names in os.walk(path, followlinks=False):
@@ -80,14 +279,19 @@ def _files(path: Path, max_file_size: int) -> Iterator[tuple[str, bytes]]:
         for name in sorted(names):
             full = Path(folder) / name
             rel = full.relative_to(path).as_posix()
+            if display:
+                rel = f"{display.rstrip('/')}/{rel}"
             lower = name.lower()
-            if full.is_symlink() or not (lower.endswith(STRUCTURED_SUFFIXES) or lower.endswith(".zip")):
+            if full.is_symlink():
+                continue
+            if not (lower.endswith(STRUCTURED_SUFFIXES) or lower.endswith(".zip")):
+                yield _Entry(name=rel, disk=full)
                 continue
             count += 1
             if count > MAX_FILES:
                 raise InputError(f"{path}: more than {MAX_FILES} files to read")
             yield from _expand(rel, _read_file(full, rel, max_file_size, zip_ok=lower.endswith(".zip")),
-                               limits)
+                               limits, skipped)
 
 
 def _zip_magic(path: Path) -> bool:
@@ -113,15 +317,19 @@ def _read_file(full: Path, rel: str, max_file_size: int, *, zip_ok: bool) -> byt
     return data
 
 
-def _expand(rel: str, content: bytes, limits: archive.Limits) -> Iterator[tuple[str, bytes]]:
+def _expand(rel: str, content: bytes, limits: archive.Limits, skipped: list[Skip]) -> Iterator[_Entry]:
     if archive.is_zip(content):
-        for name, data in archive.read_zip(content, rel, limits):
-            if name.lower().endswith(STRUCTURED_SUFFIXES):
-                yield name, data
+        entries = archive.read_zip(content, rel, limits)
+        if not entries:
+            skipped.append(Skip(path=rel, reason="the zip archive holds no files"))
+        for name, data in entries:
+            yield _Entry(name=name, data=data)
         return
+    if rel.lower().endswith(".zip"):
+        raise InputError(f"{rel}: not a readable zip archive")
     if len(content) > limits.max_file_bytes:
         raise InputError(f"{rel}: file is over the {limits.max_file_bytes}-byte cap")
-    yield rel, content
+    yield _Entry(name=rel, data=content)
 
 
 def text_of(name: str, content: bytes) -> str:
@@ -147,7 +355,29 @@ def parse(name: str, text: str) -> tuple[Any, dict[str, Span]]:
     document = structured.parse_document(_as_yaml_name(name), text)
     if document is None:
         raise InputError(f"{name}: YAML aliases expand too far (alias bomb?) or nest too deeply")
-    return document.data, document.spans
+    return _dates_as_text(document.data), document.spans
+
+
+def _dates_as_text(data: Any) -> Any:
+    """YAML reads an unquoted `2024-10-23T06:56:29Z` as a timestamp: keep it as the ISO text it
+    was written as (`Z` for UTC), the type a JSON export holds, so both spellings mean the same."""
+    def text(value: Any) -> Any:
+        if isinstance(value, dt.datetime):
+            if value.tzinfo is not None and value.utcoffset() == dt.timedelta(0):
+                return value.replace(tzinfo=None).isoformat() + "Z"
+            return value.isoformat()
+        return value.isoformat() if isinstance(value, dt.date) else value
+
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        pairs = item.items() if isinstance(item, dict) else enumerate(item) if isinstance(item, list) else ()
+        for key, value in list(pairs):
+            if isinstance(value, (dict, list)):
+                stack.append(value)
+            elif isinstance(value, dt.date):
+                item[key] = text(value)
+    return text(data)
 
 
 def _as_yaml_name(name: str) -> str:
@@ -188,6 +418,8 @@ def recognise(name: str, text: str) -> Artefact:
     kind = kind_of(name, data)
     if kind == CONTAINER:
         validate_container(name, data)
+    elif kind == GET_BOTS:
+        validate_get_bots(name, data)
     fmt = "yaml" if name.lower().endswith((".yaml", ".yml")) else "json"
     document = DocumentSubject(location=Location(path=name), format=fmt, data=data, spans=spans,
                                text=text)
@@ -224,6 +456,21 @@ def kind_of(name: str, data: Any) -> str:
     return OTHER
 
 
+def why_unrecognised(data: Any) -> str:
+    """Why a parsed file is none of the artefacts of export-format.md (never quoting a value)."""
+    if isinstance(data, list):
+        return "the top level is a list, where every export artefact is an object"
+    if not isinstance(data, dict):
+        return f"the top level is a {_type_name(data)}, where every export artefact is an object"
+    return ("no account container 'format', Get Bots 'bots[]' with 'jwtApps', bot definition, data-table "
+            "'schemaDef', BotKit 'credentials' or Xenioo 'Result[]'")
+
+
+def _type_name(value: Any) -> str:
+    return {str: "string", bool: "boolean", int: "number", float: "number", type(None): "null"}.get(
+        type(value), type(value).__name__)
+
+
 def _has_botkit_keys(credentials: dict[str, Any]) -> bool:
     if "apikey" in credentials or "appId" in credentials:
         return True
@@ -239,16 +486,57 @@ def validate_container(name: str, data: dict[str, Any]) -> None:
     import json
     from importlib import resources
 
-    import jsonschema
 
     schema = json.loads(resources.files("jwtaudit").joinpath("schemas", SCHEMA_FILE).read_text("utf-8"))
+    _validate(name, data, schema)
+
+
+_FLAG = {"type": ["boolean", "null"]}
+_TEXT = {"type": ["string", "null"]}
+# The Get Bots API response (export-format.md): only what the rules read is typed; other keys
+# (and other bot settings) pass, as later platform versions add them.
+GET_BOTS_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "total": {"type": ["integer", "null"]},
+        "bots": {"type": "array", "items": {"type": "object", "properties": {
+            "_id": _TEXT, "accountId": _TEXT, "name": _TEXT, "status": _TEXT,
+            "isPublished": _FLAG,
+            "jwtApps": {"type": ["array", "null"], "items": {
+                "type": "object", "required": ["clientId"], "properties": {
+                    "clientId": {"type": "string"}, "clientSecret": _TEXT, "jtiClaimEnforced": _FLAG,
+                    "jweEncryptionEnforced": _FLAG, "accountId": _TEXT,
+                    "createdOn": {"type": ["string", "number", "null"]}}}},
+        }}},
+    },
+}
+
+
+def validate_get_bots(name: str, data: dict[str, Any]) -> None:
+    """Wrong types in a saved Get Bots response are an input error naming the pointer, as for
+    the container: a rule must never read `"jtiClaimEnforced": "yes"` as a setting."""
+    _validate(name, data, GET_BOTS_SCHEMA)
+
+
+def _validate(name: str, data: Any, schema: dict[str, Any]) -> None:
+    import jsonschema
+
     validator = jsonschema.Draft202012Validator(schema)
-    errors = sorted(validator.iter_errors(data),
+    errors = sorted((e for e in validator.iter_errors(data) if not _case_only(e)),
                     key=lambda e: (len(e.absolute_path), [str(p) for p in e.absolute_path]))
     if errors:
         error = errors[0]
         pointer = "".join(f"/{_escape(p)}" for p in error.absolute_path) or "/"
         raise InputError(f"{name}: {_schema_problem(error)} at {pointer}")
+
+
+def _case_only(error: Any) -> bool:
+    """An algorithm written in another letter case (`hs256`): the platform's names are upper
+    case, and a hand-written container that lower-cases one means the same algorithm."""
+    path = list(error.absolute_path)
+    return (error.validator == "enum" and bool(path) and path[-1] == "algorithm"
+            and isinstance(error.instance, str)
+            and error.instance.casefold() in {str(v).casefold() for v in error.validator_value})
 
 
 def _escape(part: object) -> str:

@@ -161,7 +161,7 @@ def link(artefacts: list[Artefact]) -> LinkedExport:
                 record.nodes.insert(0, node)
                 record.name = _str(entry.get("name"))
                 record.created_in = _str(entry.get("createdIn"))
-                record.algorithm = _str(entry.get("algorithm"))
+                record.algorithm = _algorithm(entry.get("algorithm"))
             _unique(record.account_ids, _str(entry.get("accountId")))
             record.private = record.private or entry.get("usesPrivateClaims") is True
             _merge_settings(record, entry)
@@ -245,12 +245,23 @@ def _merge_settings(record: _App, entry: dict[str, Any]) -> None:
     if record.jwe is None:
         record.jwe = _bool(entry.get("jweEncryptionEnforced"))
     if record.algorithm is None:
-        record.algorithm = _str(entry.get("algorithm"))
+        record.algorithm = _algorithm(entry.get("algorithm"))
+
+
+_ALGORITHMS = ("HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "ES256", "PS256")
+
+
+def _algorithm(value: Any) -> str | None:
+    """The app's algorithm in the platform's spelling (`hs256` in a hand-written container is HS256)."""
+    text = _str(value)
+    if text is None:
+        return None
+    return next((name for name in _ALGORITHMS if name == text.strip().upper()), text)
 
 
 def _collect_secret(record: _App, entry: dict[str, Any], path: str, pointer: str) -> None:
     secret = _str(entry.get("clientSecret"))
-    if secret and not is_template(secret) and not is_masked(secret):
+    if secret and not is_withheld(secret):
         record.secrets.append((secret, f"{path}#{pointer}/clientSecret"))
 
 
@@ -260,9 +271,42 @@ def is_template(value: str) -> bool:
 
 
 def is_masked(value: str) -> bool:
-    """A value blanked out by whoever saved the export (`********`, `••••`): no secret in it."""
-    text = value.strip()
-    return bool(text) and set(text) <= {"*", "x", "X", "\u2022", "\u25cf"}
+    """A value that stands in for a secret the export withholds, so no secret is in it: blanked
+    (`********`, `xxxxxxxx`, `••••`, `q7Vt****yBk=`), a redaction marker (`<redacted>`, `REDACTED`,
+    `[REDACTED]`, `<hidden>`, jwtaudit's own `<redacted: 44 chars, …>`), a named stand-in in angle
+    brackets (`<client-secret>`), or a reference resolved elsewhere (`${KORE_CLIENT_SECRET}`,
+    `$KORE_CLIENT_SECRET`, `%KORE_CLIENT_SECRET%`, `{{env.X}}`).
+
+    Not a weak secret that merely reads like a word (`secret`, `changeme`, `your-256-bit-secret`):
+    those are values someone may really have set, and ACC010/TOK015 judge them.
+    """
+    text = value.strip().strip("'\"`").strip()
+    if not text:
+        return False
+    if set(text) <= _BLANK_CHARS or _PARTLY_BLANKED.search(text):
+        return True
+    if is_template(text) or _REFERENCE.fullmatch(text) or _ANGLE_STAND_IN.fullmatch(text):
+        return True
+    # "REDACTED-BY-EXPORT", "(secret redacted)": the word says it; a key never spells it by chance
+    return "redacted" in _MARKER_SPLIT.split(text.lower()) or (
+        _MARKER_SPLIT.sub("", text.lower()) in _REDACTION_WORDS)
+
+
+def is_withheld(value: str) -> bool:
+    """A template or a masked value: not a literal secret (see `is_template`, `is_masked`)."""
+    return is_template(value) or is_masked(value)
+
+
+_BLANK_CHARS = frozenset("*xX\u2022\u25cf#")
+_PARTLY_BLANKED = re.compile(r"\*{3,}|\u2022{3,}|\u25cf{3,}|x{5,}|X{5,}|\.\.\.|\u2026")
+# ${name} in any case; bare $NAME and %NAME% only as upper-case environment names (a password may
+# start with "$")
+_REFERENCE = re.compile(r"\$\{[^{}\s]{1,200}\}|\$[A-Z_][A-Z0-9_]{1,200}|%[A-Z_][A-Z0-9_]{1,200}%")
+_ANGLE_STAND_IN = re.compile(r"<[^<>\n]{1,80}>")
+_MARKER_SPLIT = re.compile(r"[^a-z]+")
+_REDACTION_WORDS = frozenset({"redacted", "hidden", "masked", "removed", "omitted", "withheld", "elided",
+                              "sanitized", "sanitised", "scrubbed", "obfuscated", "censored", "concealed",
+                              "notshown", "notexported", "secretremoved", "secrethidden"})
 
 
 def _export_app(record: _App) -> ExportApp:
@@ -315,7 +359,7 @@ def _botkit_credentials(data: dict[str, Any]) -> Iterator[tuple[str, str | None,
         client_id = _str(block.get("appId")) or _str(block.get("clientId"))
         if client_id:
             secret = _str(block.get("apikey")) or _str(block.get("clientSecret"))
-            yield client_id, (secret if secret and not is_template(secret) else None), pointer
+            yield client_id, (secret if secret and not is_withheld(secret) else None), pointer
 
 
 def _client_ids(value: Any) -> set[str]:
@@ -483,10 +527,15 @@ def _embedded(value: Any) -> Any:
 
 
 def _fields(art: Artefact, pointer: str, value: Any) -> Iterator[ExportField]:
-    """Headers given as {name: value}, [{key, value}], or {"value": "<that, as JSON>"}."""
-    if isinstance(value, dict) and set(value) <= {"value", "type"} and isinstance(value.get("value"), str):
+    """Headers as {name: value}, [{key, value}] or [[name, value]], bare or under
+    {"value": …} (the platform's shape, there a JSON string; hand-edited and converted exports
+    hold the object or list itself). A string that is not JSON is read as `name: value` text,
+    so a literal credential in a broken header string is still seen."""
+    if isinstance(value, dict) and "value" in value and set(value) <= {"value", "type"}:
         pointer, value = pointer_join(pointer, "value"), _embedded(value["value"])
-    if isinstance(value, dict):
+    if isinstance(value, str):
+        yield from _loose_fields(art, pointer, value)
+    elif isinstance(value, dict):
         for key, item in value.items():
             if isinstance(item, str):
                 where = pointer_join(pointer, key)
@@ -497,6 +546,29 @@ def _fields(art: Artefact, pointer: str, value: Any) -> Iterator[ExportField]:
                 where = pointer_join(pointer_join(pointer, index), "value")
                 yield ExportField(key=str(item.get("key") or item.get("name") or ""), value=item["value"],
                                   location=art.document.locate(where))
+            elif isinstance(item, list) and len(item) == 2 and all(isinstance(p, str) for p in item):
+                where = pointer_join(pointer_join(pointer, index), 1)
+                yield ExportField(key=item[0], value=item[1], location=art.document.locate(where))
+
+
+# `Name: value` / `"Name": "value"` / `name=value` in a header string that is not JSON (bounded
+# repetitions: one linear pass)
+_LOOSE_PAIR = re.compile(r"[\"']?([A-Za-z][\w-]{0,80})[\"']?[ \t]{0,20}[:=][ \t]{0,20}[\"']?"
+                         r"([^\"'\r\n,;\[\]]{1,4096})")
+
+
+def _loose_fields(art: Artefact, pointer: str, text: str) -> Iterator[ExportField]:
+    if not text.strip() or len(text) > MAX_EMBEDDED_JSON:
+        return
+    location = art.document.locate(pointer)
+    found = False
+    for match in _LOOSE_PAIR.finditer(text):
+        value = match.group(2).strip()
+        if value:
+            found = True
+            yield ExportField(key=match.group(1), value=value, location=location)
+    if not found:
+        yield ExportField(key="", value=text.strip(), location=location)
 
 
 def _payload(art: Artefact, pointer: str, value: Any) -> tuple[list[ExportField], ExportField | None]:

@@ -242,3 +242,226 @@ def test_missing_path_is_exit_2(tmp_path: Path) -> None:
 
 def test_empty_folder_is_exit_3(tmp_path: Path) -> None:
     assert run(str(tmp_path)).exit_code == 3
+
+
+# --- what the export holds beyond JSON/YAML, and how it is linked -----------------------------
+
+import base64  # noqa: E402
+
+from tests.helpers import make_token  # noqa: E402
+
+FAKE_SECRET = base64.b64encode(b"FAKE-jwtaudit-test-secret-32byte").decode()  # 44 chars, 32 bytes
+CLIENT = "cs-7d3f2a10-5b6c-4e8d-9f01-2a3b4c5d6e7f"
+BOT_DEF = json.dumps({"_id": "st-1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f", "name": "B", "dialogComponents": []})
+
+
+def _bot_function() -> str:
+    token = make_token({"alg": "HS256", "typ": "JWT"}, {"sub": "x", "appId": CLIENT, "iat": 1796471063},
+                       FAKE_SECRET)
+    return (f'var clientId = "{CLIENT}";\nvar clientSecret = "{FAKE_SECRET}";\n'
+            f'var token = "{token}";\nfunction callApi() {{ return token; }}\n')
+
+
+def _write(root: Path, files: dict[str, str | bytes]) -> Path:
+    for name, content in files.items():
+        target = root / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content if isinstance(content, bytes) else content.encode())
+    return root
+
+
+def _audit_json(path: Path, *extra: str) -> tuple[int, list[tuple[str, str, str | None, int]], dict]:
+    result = run(str(path), "--now", NOW, "-f", "json", *extra)
+    data = json.loads(result.output)
+    return result.exit_code, findings_of(result.output), data["summary"]
+
+
+def test_bot_function_files_are_analysed_as_text(tmp_path: Path) -> None:
+    _write(tmp_path, {"bot/botDefinition.json": BOT_DEF, "bot/botFunctions.js": _bot_function(),
+                      "bot2/botDefinition.json": BOT_DEF, "bot2/botFunctions/custom.js": _bot_function(),
+                      "bot2/icon.png": b"\x89PNG\r\n\x1a\n\0\0"})
+    (tmp_path / "bot.zip").write_bytes(_zip([("botDefinition.json", BOT_DEF.encode()),
+                                             ("botFunctions.js", _bot_function().encode())]))
+    code, found, summary = _audit_json(tmp_path, "--select", "SEC001,SEC002,TOK009")
+    assert code == 1
+    assert found == [(rule, path, None, line) for path in ("bot.zip!/botFunctions.js", "bot/botFunctions.js",
+                                                           "bot2/botFunctions/custom.js")
+                     for rule, line in (("SEC002", 2), ("SEC001", 3), ("TOK009", 3))]
+    assert summary["files_scanned"] == 6  # three definitions, three bot-function files (not the icon)
+
+
+def test_text_files_outside_a_bot_export_are_not_read(tmp_path: Path) -> None:
+    _write(tmp_path, {"account.yaml": "format: jwtaudit-account-export/v1\n", "notes/helper.js": _bot_function()})
+    code, found, summary = _audit_json(tmp_path)
+    assert (code, found, summary["files_scanned"]) == (0, [], 1)
+
+
+@pytest.mark.parametrize(("headers", "pointer"), [
+    ({"value": {"Authorization": "Bearer FAKE9f8e7d6c5b4a39281706"}}, "/dialogComponents/0/headers/value/Authorization"),
+    ({"value": [{"key": "Authorization", "value": "Bearer FAKE9f8e7d6c5b4a39281706"}]},
+     "/dialogComponents/0/headers/value/0/value"),
+    ({"value": '[["Authorization", "Bearer FAKE9f8e7d6c5b4a39281706"]]'}, "/dialogComponents/0/headers/value/0/1"),
+    ({"value": '{"Authorization": "Bearer FAKE9f8e7d6c5b4a39281706"'}, "/dialogComponents/0/headers/value"),
+])
+def test_header_values_in_every_shape(tmp_path: Path, headers: dict, pointer: str) -> None:
+    node = {"type": "service", "name": "S", "endPoint": {"url": "https://api.example.com/a"}, "headers": headers}
+    _write(tmp_path, {"botDefinition.json": json.dumps({"name": "B", "dialogComponents": [node]}, indent=1)})
+    code, found, _summary = _audit_json(tmp_path, "--select", "BOT001")
+    assert [(f[0], f[2]) for f in found] == [("BOT001", pointer)]
+    output = run(str(tmp_path), "--now", NOW, "-f", "json").output
+    assert "FAKE9f8e7d6c5b4a39281706" not in output
+
+
+@pytest.mark.parametrize("headers", [
+    {"value": {"Authorization": "Bearer {{env.ORDERS_TOKEN}}"}},
+    {"value": [{"key": "Authorization", "value": "Bearer {{env.ORDERS_TOKEN}}"}]},
+    {"value": '{"Authorization": "Bearer {{env.ORDERS_TOKEN}}"'},
+    {"value": {"Content-Type": "application/json"}},
+])
+def test_header_values_near_miss(tmp_path: Path, headers: dict) -> None:
+    node = {"type": "service", "name": "S", "endPoint": {"url": "https://api.example.com/a"}, "headers": headers}
+    _write(tmp_path, {"botDefinition.json": json.dumps({"name": "B", "dialogComponents": [node]}, indent=1)})
+    assert _audit_json(tmp_path, "--select", "BOT001,BOT012")[:2] == (0, [])
+
+
+def test_generic_detector_dropped_under_a_decoded_header(tmp_path: Path) -> None:
+    """BOT001 reports inside the decoded header string; the detect-secrets finding on the whole
+    string (same line, a pointer that encloses BOT001's) is the same value, reported once."""
+    github = "ghp_" + "FAKE" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6"
+    node = {"type": "service", "name": "GH", "endPoint": {"url": "https://api.github.com/x"},
+            "headers": {"value": json.dumps({"Authorization": f"Bearer {github}"})}}
+    _write(tmp_path, {"botDefinition.json": json.dumps({"name": "B", "dialogComponents": [node]}, indent=1)})
+    code, found, _summary = _audit_json(tmp_path)
+    assert [(f[0], f[2]) for f in found] == [("BOT001", "/dialogComponents/0/headers/value/Authorization")]
+
+
+def test_container_secret_gets_the_sec_rules_too(tmp_path: Path) -> None:
+    _write(tmp_path, {"account.yaml": (
+        "format: jwtaudit-account-export/v1\n"
+        "apps:\n"
+        f"  - {{clientId: {CLIENT}, name: a, createdIn: admin_console, clientSecret: '{FAKE_SECRET}'}}\n"
+        f"  - {{clientId: cs-7d3f2a10-5b6c-4e8d-9f01-2a3b4c5d6e70, name: b, createdIn: admin_console,"
+        " clientSecret: '<redacted>'}\n")})
+    code, found, _summary = _audit_json(tmp_path, "--select", "ACC009,ACC010,SEC")
+    assert found == [("ACC009", "account.yaml", "/apps/0/clientSecret", 3),
+                     ("SEC002", "account.yaml", "/apps/0/clientSecret", 3)]
+
+
+def test_container_is_not_given_to_the_document_rules(tmp_path: Path) -> None:
+    _write(tmp_path, {"account.yaml": ("format: jwtaudit-account-export/v1\n"
+                                       f"apps: [{{clientId: {CLIENT}, algorithm: RS256}}]\n"
+                                       f"apiScopeMappings: [{{clientId: {CLIENT}, scopes: [BotDefinition]}}]\n")})
+    assert [f[0] for f in _audit_json(tmp_path)[1]] == ["ACC001"]  # not CFG002 as well
+
+
+# --- following the container's bots[].export -------------------------------------------------
+
+ACCOUNT_WITH_EXPORT = ("format: jwtaudit-account-export/v1\n"
+                       "account: {accountId: 6661e128d3203924648c10bf, name: T}\n"
+                       "bots:\n"
+                       "  - {_id: st-1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f, name: B, status: published,"
+                       " export: EXPORT}\n")
+NODE_HTTP = json.dumps({"name": "B", "dialogComponents": [
+    {"type": "service", "name": "S", "endPoint": {"url": "http://api.example.com/a"}}]}, indent=1)
+
+
+@pytest.mark.parametrize("export_path", ["bots/b3/", "bots/b3", "bots/b3.zip"])
+def test_container_export_path_is_followed_from_the_container_file(tmp_path: Path, export_path: str) -> None:
+    _write(tmp_path, {"account.yaml": ACCOUNT_WITH_EXPORT.replace("EXPORT", export_path)})
+    if export_path.endswith(".zip"):
+        _write(tmp_path, {"bots/b3.zip": _zip([("botDefinition.json", NODE_HTTP.encode())])})
+        where = "bots/b3.zip!/botDefinition.json"
+    else:
+        _write(tmp_path, {"bots/b3/botDefinition.json": NODE_HTTP})
+        where = "bots/b3/botDefinition.json"
+    code, found, _summary = _audit_json(tmp_path / "account.yaml", "--select", "BOT002")
+    assert (code, found) == (1, [("BOT002", where, "/dialogComponents/0/endPoint/url", 8)])
+
+
+def test_missing_container_export_is_reported(tmp_path: Path) -> None:
+    _write(tmp_path, {"account.yaml": ACCOUNT_WITH_EXPORT.replace("EXPORT", "bots/missing.zip")})
+    result = run(str(tmp_path / "account.yaml"), "--now", NOW, "-f", "json")
+    assert result.exit_code == 2
+    assert findings_of(result.stdout) == [("META002", "account.yaml", "/bots/0/export", 4)]
+    assert result.stderr.splitlines() == [
+        "jwtaudit: error: the scan is partial: 1 input could not be read (first: bots/missing.zip: bot export "
+        "'bots/missing.zip' does not exist); see META002"]
+
+
+def test_container_export_leaving_the_folder_is_not_followed(tmp_path: Path) -> None:
+    _write(tmp_path / "outside", {"botDefinition.json": NODE_HTTP})
+    _write(tmp_path / "acct", {"account.yaml": ACCOUNT_WITH_EXPORT.replace("EXPORT", "../outside")})
+    result = run(str(tmp_path / "acct" / "account.yaml"), "--now", NOW, "-f", "json")
+    assert result.exit_code == 0
+    assert findings_of(result.stdout) == [("META002", "account.yaml", "/bots/0/export", 4)]
+    assert "leaves the audited folder; not followed" in result.stdout
+
+
+# --- input that is not an export --------------------------------------------------------------
+
+
+def test_folder_with_nothing_recognisable_is_exit_3_naming_the_files(tmp_path: Path) -> None:
+    _write(tmp_path, {"readme.txt": "hello\n", "package.json": '{"name": "x", "dependencies": {}}'})
+    result = run(str(tmp_path), "--now", NOW)
+    assert result.exit_code == 3
+    assert "skipped package.json: not a recognised export artefact" in result.stdout
+    assert "skipped readme.txt: not a recognised export artefact" in result.stdout
+
+
+@pytest.mark.parametrize(("name", "content", "message"), [
+    ("toplist.json", '[{"format": "jwtaudit-account-export/v1"}]',
+     "toplist.json: not a recognised export: the top level is a list, where every export artefact is an object"),
+    ("jwtapps-str.json", '{"total": 1, "bots": [{"_id": "st-1", "jwtApps": "cs-123"}]}',
+     "jwtapps-str.json: expected array or null at /bots/0/jwtApps"),
+    ("jti-str.json", '{"bots": [{"_id": "st-1", "jwtApps": [{"clientId": "cs-1", "jtiClaimEnforced": "yes"}]}]}',
+     "jti-str.json: expected boolean or null at /bots/0/jwtApps/0/jtiClaimEnforced"),
+    ("fake.zip", "not a zip\n", "fake.zip: not a readable zip archive"),
+])
+def test_malformed_single_file_is_exit_2(tmp_path: Path, name: str, content: str, message: str) -> None:
+    result = run(str(_write(tmp_path, {name: content}) / name))
+    assert (result.exit_code, result.stderr) == (2, f"jwtaudit: error: {message}\n")
+
+
+def test_get_bots_response_with_right_types_is_audited(tmp_path: Path) -> None:
+    body = '{"total": 1, "bots": [{"_id": "st-1", "jwtApps": [{"clientId": "cs-1", "jtiClaimEnforced": null}]}]}'
+    assert run(str(_write(tmp_path, {"r.json": body}) / "r.json")).exit_code == 0
+
+
+def test_empty_zip_is_exit_3_naming_it(tmp_path: Path) -> None:
+    (tmp_path / "empty.zip").write_bytes(_zip([]))
+    result = run(str(tmp_path / "empty.zip"))
+    assert result.exit_code == 3
+    assert "skipped empty.zip: the zip archive holds no files" in result.stdout
+
+
+# --- YAML variants and error messages ---------------------------------------------------------
+
+
+def test_unquoted_yaml_timestamps_and_lower_case_algorithm(tmp_path: Path) -> None:
+    _write(tmp_path, {"account.yaml": (
+        "format: jwtaudit-account-export/v1\nexportedAt: 2026-11-03T13:38:49Z\n"
+        f"apps:\n  - {{clientId: {CLIENT}, algorithm: rs256, createdOn: 2024-10-23T06:56:29Z}}\n"
+        f"apiScopeMappings: [{{clientId: {CLIENT}, scopes: [BotDefinition]}}]\n")})
+    result = run(str(tmp_path / "account.yaml"), "--now", NOW, "-f", "json", "--select", "ACC001,ACC011")
+    data = json.loads(result.output)
+    assert [(f["rule"], f["location"]["pointer"]) for f in data["findings"]] == [
+        ("ACC001", "/apps/0/algorithm"), ("ACC011", "/apps/0/createdOn")]
+    assert data["findings"][0]["evidence"]["algorithm"] == "RS256"
+    assert "2024-10-23" in data["findings"][1]["message"]
+
+
+def test_unknown_algorithm_is_still_an_input_error(tmp_path: Path) -> None:
+    _write(tmp_path, {"account.yaml": f"format: jwtaudit-account-export/v1\napps: [{{clientId: {CLIENT}, "
+                                      "algorithm: hs257}]\n"})
+    result = run(str(tmp_path / "account.yaml"))
+    assert result.exit_code == 2 and "value must be one of HS256" in result.stderr
+    assert "at /apps/0/algorithm" in result.stderr
+
+
+@pytest.mark.xfail(strict=True, reason="redact.mask_unknown masks key names such as clientSecretSha256 in "
+                                       "pointers (needs a change in jwtaudit/redact.py)")
+def test_error_pointer_stays_readable(tmp_path: Path) -> None:
+    _write(tmp_path, {"a.yaml": f"format: jwtaudit-account-export/v1\napps:\n  - {{clientId: {CLIENT}, "
+                                "clientSecretSha256: xyz}\n"})
+    result = run(str(tmp_path / "a.yaml"))
+    assert result.stderr == "jwtaudit: error: a.yaml: value has the wrong format at /apps/0/clientSecretSha256\n"

@@ -81,3 +81,25 @@ def test_acc013_names_both_accounts() -> None:
         "Client id cs-0f0f0000-0000-4000-8000-000000000002 appears under 2 accounts "
         "(6661e128d3203924648c10bf, 7772f239e4314a35759d21c0).",
     ]
+
+
+def test_acc009_acc010_silent_on_withheld_secrets() -> None:
+    """Redaction markers, stand-ins and references hold no secret; a weak word (`changeme`) is
+    still a secret someone set (the last app of the fixture)."""
+    path = FIXTURES / "ACC009" / "masked.yaml"
+    assert hits(path, "ACC009") == [("ACC009", "masked.yaml", "/apps/10/clientSecret")]
+    assert hits(path, "ACC010") == [("ACC010", "masked.yaml", "/apps/10/clientSecret")]
+
+
+@pytest.mark.parametrize(("value", "masked"), [
+    ("<redacted>", True), ("REDACTED", True), ("[REDACTED]", True), ("<hidden>", True), ("HIDDEN", True),
+    ("<client-secret>", True), ("${KORE_CLIENT_SECRET}", True), ("$KORE_CLIENT_SECRET", True),
+    ("%KORE_CLIENT_SECRET%", True), ("***", True), ("xxxxxxxx", True), ("Zr7Q****Pq1N=", True),
+    ("<redacted: 44 chars, sha256:71f8c99a>", True),
+    ("secret", False), ("changeme", False), ("your-256-bit-secret", False), ("$up3rS3cret9", False),
+    ("Zr7Qp2Lx9Vn4Tk1Bw8Hs3Jd6Fg0Cm5Ya2Ue7Io4Pq1N=", False), ("hidden-gem-2024", False),
+])
+def test_is_masked(value: str, masked: bool) -> None:
+    from jwtaudit.sources.export_link import is_masked
+
+    assert is_masked(value) is masked

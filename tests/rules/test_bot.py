@@ -74,6 +74,13 @@ def test_service_token_also_goes_through_tok_rules_with_public_api_context() -> 
     ("GREETING", "Hello and welcome to Acme support", False),
     ("SIGNATURE", "aB3dE5fG7hJ9kL1mN3pQ5rS7", True),
     ("CLIENT_SECRET", "********", False),
+    ("CLIENT_SECRET", "<redacted>", False),
+    ("PASSWORD_POLICY", "strong", False),
+    ("SECRET_MANAGER_REGION", "us-east-1", False),
+    ("ACCESS_TOKEN_SCOPE", "read:orders", False),
+    ("DB_PASSWORD", "us-east-1", False),
+    ("DB_PASSWORD", "strong-horse", True),
+    ("SERVICE_CREDENTIALS", "admin:hunter2x", True),
 ])
 def test_literal_credential(name: str, value: str, expected: bool) -> None:
     assert literal_credential(name, value) is expected
@@ -84,3 +91,10 @@ def test_shape_helpers() -> None:
     assert not looks_secret("Bearer {{env.X}}")
     assert not random_secret("0123456789abcdef0123456789abcdef")  # hex digest: names decide
     assert random_secret("Zr7Qp2Lx9Vn4Tk1Bw8Hs3Jd6Fg0Cm5Ya2Ue7Io4Pq1N=")
+
+
+def test_bot003_names_about_a_secret_and_plain_values() -> None:
+    """`PASSWORD_POLICY=strong`, `SECRET_MANAGER_REGION=us-east-1`, scopes, durations and a redacted
+    value are not secrets; a real password and a user:password pair beside them are."""
+    assert hits(FIXTURES / "BOT003" / "about_a_secret", "BOT003") == [
+        ("BOT003", C, "/envVariables/7/value"), ("BOT003", C, "/envVariables/8/value")]

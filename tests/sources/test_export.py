@@ -229,3 +229,79 @@ def test_any_json_shape_links_and_checks_without_crashing(data: object) -> None:
 
     subjects = [*([linked.account] if linked.account else []), *linked.bot_exports]
     engine.run(subjects, engine.RunContext(config=Config(select=("ACC", "BOT")), now=1795300000))
+
+
+# --- YAML variants, Get Bots types, what a bot export holds besides JSON ----------------------
+
+
+def test_unquoted_yaml_timestamps_read_as_their_iso_text(tmp_path: Path) -> None:
+    path = write(tmp_path, "account.yaml", HEAD + "exportedAt: 2026-11-03T13:38:49Z\n"
+                 "apps: [{clientId: cs-1, createdOn: 2024-10-23T06:56:29Z, secretRotatedOn: 2025-01-01}]\n")
+    data = export.load(path)[0].data
+    assert data["exportedAt"] == "2026-11-03T13:38:49Z"
+    assert (data["apps"][0]["createdOn"], data["apps"][0]["secretRotatedOn"]) == ("2024-10-23T06:56:29Z",
+                                                                                  "2025-01-01")
+
+
+def test_algorithm_letter_case_is_accepted_and_normalised(tmp_path: Path) -> None:
+    path = write(tmp_path, "account.yaml", HEAD + "apps: [{clientId: cs-1, algorithm: hs256}]\n")
+    assert export_link.link(export.load(path)).app_settings["cs-1"].algorithm == "HS256"
+    write(tmp_path, "account.yaml", HEAD + "apps: [{clientId: cs-1, algorithm: hs257}]\n")
+    assert _error(tmp_path).startswith("account.yaml: value must be one of HS256")
+
+
+def test_schema_error_pointer_is_made_of_key_names(tmp_path: Path) -> None:
+    path = write(tmp_path, "a10b.yaml", HEAD + "apps:\n  - {clientId: cs-1, clientSecretSha256: xyz}\n")
+    assert _error(path) == "a10b.yaml: value has the wrong format at /apps/0/clientSecretSha256"
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    ({"bots": [{"_id": "st-1", "jwtApps": "cs-123"}]}, "r.json: expected array or null at /bots/0/jwtApps"),
+    ({"bots": [{"_id": "st-1", "jwtApps": [{"clientId": "cs-1", "jweEncryptionEnforced": "yes"}]}]},
+     "r.json: expected boolean or null at /bots/0/jwtApps/0/jweEncryptionEnforced"),
+    ({"bots": [{"_id": "st-1", "jwtApps": [{"clientSecret": "x"}]}]},
+     "r.json: missing required key 'clientId' at /bots/0/jwtApps/0"),
+    ({"total": "1", "bots": [{"_id": "st-1", "jwtApps": []}]}, "r.json: expected integer or null at /total"),
+])
+def test_get_bots_wrong_types_name_the_pointer(tmp_path: Path, body: object, message: str) -> None:
+    assert _error(write(tmp_path, "r.json", json.dumps(body))) == message
+
+
+def test_bot_export_text_files_and_skips(tmp_path: Path) -> None:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("botDefinition.json", "{}")
+        archive.writestr("botFunctions.js", "var a = 1;\n")
+        archive.writestr("icon.png", b"\x89PNG\r\n\x1a\n\0\0")
+    write(tmp_path, "bots/b.zip", buffer.getvalue())
+    write(tmp_path, "bots/c/botDefinition.json", "{}")
+    write(tmp_path, "bots/c/botFunctions/custom.js", "var b = 2;\n")
+    write(tmp_path, "notes/outside.js", "var c = 3;\n")
+    empty = io.BytesIO()
+    zipfile.ZipFile(empty, "w").close()
+    write(tmp_path, "empty.zip", empty.getvalue())
+    loaded = export.load_export(tmp_path)
+    assert [t.path for t in loaded.texts] == ["bots/b.zip!/botFunctions.js", "bots/c/botFunctions/custom.js"]
+    assert [(s.path, s.reason) for s in loaded.skipped] == [("empty.zip", "the zip archive holds no files")]
+    assert loaded.others == ["notes/outside.js"]
+
+
+def test_container_exports_followed_and_reported(tmp_path: Path) -> None:
+    write(tmp_path, "acct/account.yaml", HEAD + "bots:\n"
+          "  - {_id: st-1, export: bots/b/}\n  - {_id: st-2, export: bots/gone.zip}\n"
+          "  - {_id: st-3, export: ../../etc}\n  - {_id: st-4, export: bots/empty}\n")
+    write(tmp_path, "acct/bots/b/botDefinition.json", "{}")
+    (tmp_path / "acct/bots/empty").mkdir()
+    loaded = export.load_export(tmp_path / "acct" / "account.yaml")
+    assert [(a.path, a.kind) for a in loaded.artefacts] == [("account.yaml", "container"),
+                                                            ("bots/b/botDefinition.json", "bot-definition")]
+    assert [(s.path, s.location.pointer if s.location else None, s.unreadable, s.reason)
+            for s in loaded.skipped] == [
+        ("bots/gone.zip", "/bots/1/export", True, "bot export 'bots/gone.zip' does not exist"),
+        ("account.yaml", "/bots/2/export", False, "bot export path '../../etc' leaves the audited folder; "
+                                                  "not followed"),
+        ("bots/empty", "/bots/3/export", False, "bot export 'bots/empty' holds no botDefinition.json"),
+    ]
