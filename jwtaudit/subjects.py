@@ -292,6 +292,7 @@ class CodeHeader:
     span: Span
     secret_ref: str
     value: str | None = field(default=None, repr=False)
+    pointer: str | None = None  # where the header sits in a structured file (a gateway config)
 
 
 @dataclass(frozen=True, kw_only=True)

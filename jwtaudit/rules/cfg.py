@@ -97,7 +97,7 @@ def strings_in(data: Any) -> Iterator[str]:
 
 def is_kore_context(subject: DocumentSubject) -> bool:
     """The document configures a Kore.ai client: a client/bot id, a Kore host or a `kore` key."""
-    if is_botkit_config(subject):
+    if is_botkit_config(subject) or _has_bot_options(subject):
         return True
     if _KORE_CONTEXT[0] is not subject:  # CFG002 and CFG003 both ask, one after the other
         if _plainly_not_kore(subject):
@@ -116,6 +116,14 @@ _KORE_CONTEXT: list[Any] = [None, False]  # [subject, answer] for the last docum
 # Formats whose data holds each key and string as written (notebooks join each cell's source
 # lines, so a word can span two strings of the text: their data is written out instead).
 _PARSED_FORMATS = frozenset({"json", "yaml", "toml", "env", "ini"})
+
+
+def _has_bot_options(subject: DocumentSubject) -> bool:
+    """A source file's `botOptions` object: the Kore web SDK's configuration (its chat window
+    reads `botOptions`), even in a bare `kore-config.js` that sets nothing else Kore-specific."""
+    data = subject.data
+    return isinstance(subject, CodeDocumentSubject) and isinstance(data, dict) and any(
+        isinstance(value, dict) and normalise(key) == "botoptions" for key, value in data.items())
 
 
 def _plainly_not_kore(subject: DocumentSubject) -> bool:
@@ -364,7 +372,9 @@ def configured_algorithm(subject: DocumentSubject, ctx: RunContext) -> Iterator[
     if not kore:
         return
     for pointer, key, value, parent in walk(subject.data):
-        if not isinstance(value, str) or not _is_algorithm_key(key) or not _ALGORITHM_VALUE.match(value):
+        if not isinstance(value, str) or not _is_algorithm_key(key):
+            continue
+        if not _ALGORITHM_VALUE.match(value.strip()):
             continue
         if isinstance(parent, dict) and "kty" in parent:
             continue
@@ -376,10 +386,19 @@ def configured_algorithm(subject: DocumentSubject, ctx: RunContext) -> Iterator[
             allowed, use = ("HS256",), "apps mapped to API scopes accept only HS256"
         else:
             allowed, use = SDK_ALGORITHMS, "Kore SDK tokens accept only HS256, HS512, RS256 or RS512"
-        if value.upper() in allowed:
+        if botkit and value.strip().upper() in allowed and value not in allowed:
+            # BotKit hands the value to jsonwebtoken, which knows only the exact names
+            yield Hit(
+                message=f"'{key[:40]}' is set to {value.strip()!r}: BotKit passes it to jsonwebtoken, which "
+                        f"refuses any spelling but the exact '{value.strip().upper()}'; write it so",
+                evidence={"key": key[:40], "alg": value[:20], "allowed": list(allowed)},
+                **place(subject, pointer),
+            )
+            continue
+        if value.strip().upper() in allowed:
             continue
         yield Hit(
-            message=f"'{key[:40]}' is set to {value}: {use}; set it to HS256",
+            message=f"'{key[:40]}' is set to {value.strip()[:20]}: {use}; set it to HS256",
             evidence={"key": key[:40], "alg": value, "allowed": list(allowed)},
             **place(subject, pointer),
         )
@@ -504,6 +523,7 @@ def raw_secret_header(subject: CodeSubject, ctx: RunContext) -> Iterator[Hit]:
             value=header.value,
             location=Location(path=subject.location.path, line=header.span.line,
                               column=header.span.column, end_line=header.span.end_line,
-                              end_column=header.span.end_column, commit=subject.location.commit),
-            anchor=f"header:{header.name}",
+                              end_column=header.span.end_column, pointer=header.pointer,
+                              commit=subject.location.commit),
+            anchor=header.pointer or f"header:{header.name}",
         )

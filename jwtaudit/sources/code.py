@@ -15,7 +15,15 @@ import re
 from typing import Any
 
 from jwtaudit.model import Location
-from jwtaudit.subjects import CodeDocumentSubject, CodeHeader, CodeSubject, SkippedFile, Span, pointer_join
+from jwtaudit.subjects import (
+    CodeDocumentSubject,
+    CodeHeader,
+    CodeSubject,
+    DocumentSubject,
+    SkippedFile,
+    Span,
+    pointer_join,
+)
 
 _KORE_CONTEXT = re.compile(
     r"kore|\bcs-[0-9a-f]{8}-[0-9a-f]{4}-|\bst-[0-9a-f]{8}-[0-9a-f]{4}-", re.IGNORECASE
@@ -221,16 +229,10 @@ def _curl_headers(text: str, location: Location) -> list[Any]:
         if len(headers) >= 100:
             break
         value = match.group(3).strip()
-        name = "".join(ch for ch in value.lower() if ch.isalnum())
-        literal: str | None = None
-        if _KORE_SECRET_SHAPE.match(value):
-            ref, literal = "a literal with the shape of a Kore client secret", value
-        elif "secret" in name:
-            ref = "a value named like the client secret"
-        elif mentions_kore and "apikey" in name:
-            ref = "the BotKit apikey (the client secret)"
-        else:
+        judged = _apikey_value(value, mentions_kore)
+        if judged is None:
             continue
+        ref, literal = judged
         start, end = match.start(2), match.end(3)
         row = bisect.bisect_right(newlines, start - 1)
         line_start = newlines[row - 1] + 1 if row else 0
@@ -241,3 +243,99 @@ def _curl_headers(text: str, location: Location) -> list[Any]:
         return []
     return [CodeSubject(location=location, language="shell", headers=tuple(headers),
                         kore_context=mentions_kore)]
+
+
+def _apikey_value(value: str, mentions_kore: bool) -> tuple[str, str | None] | None:
+    """(why the value of an `apikey` header is the client secret, the literal if it is one), or
+    None when nothing says so."""
+    name = "".join(ch for ch in value.lower() if ch.isalnum())
+    if _KORE_SECRET_SHAPE.match(value):
+        return "a literal with the shape of a Kore client secret", value
+    if "secret" in name:
+        return "a value named like the client secret", None
+    if mentions_kore and "apikey" in name:
+        return "the BotKit apikey (the client secret)", None
+    return None
+
+
+_HEADER_KEYS = frozenset({"headers", "header", "requestheaders", "defaultheaders", "setheaders"})
+_MAX_HEADER_WALK = 20_000
+
+
+def document_headers(doc: DocumentSubject) -> list[Any]:
+    """BotKit's `apikey` header with the client secret, set in a structured file (an API-gateway
+    or proxy upstream, a saved Postman request): `headers: {apikey: …}` or `[{key: apikey, value:
+    …}]` inside an object that (or whose ancestors) points at a Kore URL. A `CodeSubject` with
+    those headers for CFG004, or []."""
+    headers: list[CodeHeader] = []
+    stack: list[tuple[str, Any, bool, int]] = [("", doc.data, False, 0)]
+    seen = 0
+    while stack and seen < _MAX_HEADER_WALK and len(headers) < 100:
+        pointer, node, kore, depth = stack.pop()
+        seen += 1
+        if depth > 32:
+            continue
+        if isinstance(node, list):
+            stack.extend((pointer_join(pointer, i), item, kore, depth + 1) for i, item in enumerate(node)
+                         if isinstance(item, (dict, list)))
+            continue
+        if not isinstance(node, dict):
+            continue
+        kore = kore or _points_at_kore(node)
+        for key, value in node.items():
+            child = pointer_join(pointer, key)
+            if kore and isinstance(key, str) and _normal(key) in _HEADER_KEYS:
+                for name, at, item in _apikey_items(child, value):
+                    judged = _apikey_value(item.strip(), True)
+                    if judged is not None:
+                        span = doc.locate(at)
+                        headers.append(CodeHeader(
+                            name=name, secret_ref=judged[0], value=judged[1], pointer=at,
+                            span=Span(line=span.line or 1, column=span.column or 1,
+                                      end_line=span.end_line or span.line or 1,
+                                      end_column=span.end_column or span.column or 1)))
+            if isinstance(value, (dict, list)):
+                stack.append((child, value, kore, depth + 1))
+    if not headers:
+        return []
+    return [CodeSubject(location=doc.location, language=doc.format, headers=tuple(headers),
+                        kore_context=True)]
+
+
+def _apikey_items(pointer: str, value: Any) -> list[tuple[str, str, str]]:
+    """(header name, pointer of the value, value) of the `apikey` entries of a headers member."""
+    out: list[tuple[str, str, str]] = []
+    if isinstance(value, dict):
+        for name, item in value.items():
+            if isinstance(name, str) and _normal(name) == "apikey" and isinstance(item, str):
+                out.append((name, pointer_join(pointer, name), item))
+    elif isinstance(value, list):
+        for number, entry in enumerate(value[:200]):
+            if not isinstance(entry, dict):
+                continue
+            label = entry.get("key", entry.get("name"))
+            item = entry.get("value")
+            if isinstance(label, str) and _normal(label) == "apikey" and isinstance(item, str):
+                out.append((label, pointer_join(pointer_join(pointer, number), "value"), item))
+    return out
+
+
+def _points_at_kore(node: dict[Any, Any]) -> bool:
+    """An object whose own URL (a string member, or `url.raw`/`url.host` of a Postman request)
+    is on a Kore host."""
+    for key, value in node.items():
+        if isinstance(value, dict) and key == "url":
+            value = value.get("raw") or value.get("host")
+            if isinstance(value, list):
+                value = ".".join(str(part) for part in value)
+        if isinstance(value, str) and "kore" in value.lower() and _KORE_URL.search(value):
+            return True
+    return False
+
+
+_KORE_URL = re.compile(r"^\s*(?:https?://)?(?:[\w-]+\.)*kore\.(?:ai|com|net)(?::\d+)?(?:[/?#]|\s*$)",
+                       re.IGNORECASE)
+
+
+def _normal(name: str) -> str:
+    return "".join(ch for ch in name.lower() if ch.isalnum())

@@ -373,7 +373,7 @@ class Analysis:
     def resolve(self, node: Any, depth: int = 0) -> Any:
         """Follow identifiers to the value last assigned to them (bounded)."""
         node = self.unwrap(node)
-        while node is not None and node.type == "identifier" and depth < MAX_DEPTH:
+        while node is not None and node.type in _NAME_NODES and depth < MAX_DEPTH:
             value = self.lookup(node)
             if value is None:
                 return node
@@ -479,7 +479,7 @@ class Analysis:
         if node is None or depth > MAX_DEPTH:
             return None
         kind = node.type
-        if kind == "identifier":
+        if kind in _NAME_NODES:  # also `{ sub, exp }`: the shorthand names the variable
             value = self.lookup(node)
             return self.scale(value, depth + 1) if value is not None else None
         if kind == "call_expression":
@@ -654,6 +654,10 @@ class Analysis:
                     if name in found[0]:
                         return self.key_literal(found[0][name][1], depth + 1)
         return None, False
+
+
+# A variable read: a plain identifier, or the shorthand property `{ exp }` (the value of `exp`)
+_NAME_NODES = frozenset({"identifier", "shorthand_property_identifier"})
 
 
 def _unescape(text: str) -> str:

@@ -24,7 +24,8 @@ from jwtaudit.subjects import DocumentSubject, Span, pointer_join
 MAX_DEPTH = 256
 MAX_YAML_NODES = 1_000_000  # after alias expansion: an alias bomb is refused, not expanded
 
-JSON_SUFFIXES = frozenset({".json", ".har", ".webmanifest", ".jsonld", ".geojson", ".avsc"})
+# `.jwk` / `.jwks`: a JSON Web Key (set), RFC 7517
+JSON_SUFFIXES = frozenset({".json", ".har", ".webmanifest", ".jsonld", ".geojson", ".avsc", ".jwk", ".jwks"})
 YAML_SUFFIXES = frozenset({".yaml", ".yml"})
 INI_SUFFIXES = frozenset({".ini", ".cfg", ".properties", ".npmrc", ".pypirc"})
 LOCK_FILES = frozenset({

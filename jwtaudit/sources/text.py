@@ -24,6 +24,8 @@ from jwtaudit.sources.lines import LineIndex
 from jwtaudit.sources.structured import document_format, parse_document
 from jwtaudit.subjects import (
     Assignment,
+    CodeDocumentSubject,
+    CodeSubject,
     DocumentSubject,
     TextSubject,
     TokenSubject,
@@ -181,38 +183,107 @@ class FoundToken:
 
 
 def find_tokens(text: str) -> list[FoundToken]:
-    """Every compact JWS/JWE in the text whose header decodes to a JOSE header."""
+    """Every compact JWS/JWE in the text whose header decodes to a JOSE header: the compact
+    `{"…` headers (`eyJ`) by one pattern with a literal prefix, any other JSON header
+    (`{ "alg"` → `eyAi`, `{\\n  "alg"` → `ewog`, leading whitespace) from the base64 of `"alg"`
+    that every JOSE header carries, found with substring searches."""
+    found: list[FoundToken] = []
+    if "eyJ" in text:
+        for match in TOKEN_RE.finditer(text):
+            start = match.start()
+            if start and text[start - 1] in _B64URL_CHARS and not (start >= 3 and text[start - 3] == "%"):
+                continue
+            item = _accepted_token(match.group(), start, match.end())
+            if item is not None:
+                found.append(item)
+    if any(mark in text for mark in _HEADER_MARKS):
+        found = _loose_header_tokens(text, found)
+    return found
+
+
+# `"alg"` base64url-encoded at each of the three byte alignments: the characters that depend on
+# those bytes alone. `alg` is required in every JWS and JWE header (RFC 7515 §4.1.1, RFC 7516
+# §4.1.1), so every JOSE header's encoding holds one of them.
+_HEADER_MARKS = ("JhbGci", "ImFsZy", "iYWxnI")
+_B64URL_STRING = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"
+_TOKEN_AT = re.compile(rf"{_SEG}{_SEP}{_SEG}{_SEP}{_SEG}(?:{_SEP}{_SEG}{_SEP}{_SEG})?")
+_MAX_HEADER = 16384  # characters looked back from a mark for the start of its header
+
+
+def _loose_header_tokens(text: str, found: list[FoundToken]) -> list[FoundToken]:
+    """`found` plus the tokens whose header is not compact JSON, in text order. Marks inside a
+    token already found, or inside a run already tried, are skipped: each character is looked at
+    a bounded number of times (linear on hostile text)."""
+    import bisect
+
+    marks: list[int] = []
+    for mark in _HEADER_MARKS:
+        pos = text.find(mark)
+        while pos != -1 and len(marks) < 100_000:
+            marks.append(pos)
+            pos = text.find(mark, pos + 1)
+    marks.sort()
+    starts = [item.start for item in found]
+    extra: list[FoundToken] = []
+    covered = 0  # text before this offset has been tried
+    for pos in marks:
+        if pos < covered:
+            continue
+        index = bisect.bisect_right(starts, pos) - 1
+        if index >= 0 and pos < found[index].end:
+            covered = found[index].end
+            continue
+        run_end = _RUN_END.match(text, pos).end()
+        covered = run_end
+        before = text[max(0, pos - _MAX_HEADER):pos]
+        start = pos - (len(before) - len(before.rstrip(_B64URL_STRING)))
+        if start >= 1 and text[start - 1] == "%" and pos - start > 2:
+            start += 2  # after a %XX escape (`%22ewog…`)
+        elif start >= 1 and text[start - 1] in _B64URL_CHARS:
+            continue  # a run longer than any header
+        if text.startswith("eyJ", start):
+            continue  # tried by the pattern
+        match = _TOKEN_AT.match(text, start)
+        if match is None or match.end() <= run_end:
+            continue  # no dot after the run holding the mark: it is not a header
+        covered = match.end()
+        item = _accepted_token(match.group(), start, match.end())
+        if item is not None:
+            extra.append(item)
+    if not extra:
+        return found
+    return sorted([*found, *extra], key=lambda item: item.start)
+
+
+_RUN_END = re.compile(r"[A-Za-z0-9_-]*")
+
+
+def _accepted_token(encoded: str, start: int, end: int) -> FoundToken | None:
+    """The token a dotted base64url run at `start` holds (5 parts, else its first 3), when its
+    header is a JOSE header."""
     from jwtaudit.errors import TokenError
     from jwtaudit.tokens import decode_unverified
 
-    if "eyJ" not in text:
-        return []
-    found: list[FoundToken] = []
-    for match in TOKEN_RE.finditer(text):
-        start = match.start()
-        if start and text[start - 1] in _B64URL_CHARS and not (start >= 3 and text[start - 3] == "%"):
+    raw = encoded
+    if "%" in raw:
+        raw = raw.replace("%2E", ".").replace("%2e", ".")
+    parts = raw.split(".")
+    candidates = [raw]
+    if len(parts) == 5:
+        candidates.append(".".join(parts[:3]))
+    for candidate in candidates:
+        try:
+            token = decode_unverified(candidate)
+        except TokenError:
             continue
-        raw = match.group()
-        if "%" in raw:
-            raw = raw.replace("%2E", ".").replace("%2e", ".")
-        parts = raw.split(".")
-        candidates = [raw]
-        if len(parts) == 5:
-            candidates.append(".".join(parts[:3]))
-        for candidate in candidates:
-            try:
-                token = decode_unverified(candidate)
-            except TokenError:
-                continue
-            header = token.header
-            if not isinstance(header, dict) or not ({"alg", "enc"} & set(header)):
-                continue
-            if token.kind == "jwe" and "enc" not in header:
-                continue
-            end = match.end() if candidate is raw else start + _encoded_length(match.group(), len(candidate))
-            found.append(FoundToken(raw=candidate, start=start, end=end, token=token))
-            break
-    return found
+        header = token.header
+        if not isinstance(header, dict) or not ({"alg", "enc"} & set(header)):
+            continue
+        if token.kind == "jwe" and "enc" not in header:
+            continue
+        stop = end if candidate is raw else start + _encoded_length(encoded, len(candidate))
+        return FoundToken(raw=candidate, start=start, end=stop, token=token)
+    return None
 
 
 def _encoded_length(encoded: str, decoded_length: int) -> int:
@@ -312,6 +383,8 @@ class _Context:
         self._word_lines: dict[str, set[int]] = {}
         self.context_words: tuple[str, ...] | None = None
         self.gated: set[str] = set()  # codes of the detectors whose file-level words are present
+        self.code_documents: list[Any] = []  # CodeDocumentSubjects of a source file
+        self.covered_lines: set[int] = set()  # lines whose one value a specific finding reports
 
     def has(self, word: str) -> bool:
         """`word in self.low` for a trigger word, answered from the word pass: the pass misses an
@@ -360,6 +433,25 @@ class _Context:
         return Location(path=self.rel_path, line=span.line, column=span.column, end_line=span.end_line,
                         end_column=span.end_column, pointer=pointer, commit=self.commit)
 
+    def value_pointer_at(self, line: int, column: int) -> str | None:
+        """`pointer_at`, else the pointer of the innermost value that spans several lines and holds
+        this place (a YAML block scalar `key: |` whose text starts on the next line)."""
+        pointer = self.pointer_at(line, column)
+        if pointer is not None or self.document is None:
+            return pointer
+        best: tuple[int, str] | None = None
+        for name, span in self.document.spans.items():
+            if span.line == span.end_line or not span.line <= line <= span.end_line:
+                continue
+            if line == span.line and column < span.column:
+                continue
+            if line == span.end_line and column >= span.end_column:
+                continue
+            size = span.end_line - span.line
+            if best is None or size < best[0] or (size == best[0] and len(name) > len(best[1])):
+                best = (size, name)
+        return best[1] if best else None
+
     def pointer_at(self, line: int, column: int) -> str | None:
         """The JSON pointer of the scalar value whose span holds this place, if any."""
         if self.document is None:
@@ -391,6 +483,16 @@ def analyse_text(rel_path: str, text: str, options: ScanOptions | None = None, *
             # names only: client ids are tried per token (its own appId/iss), not scan-wide
             out.context_words = tuple(w for w in _context_words(ctx) if not CLIENT_ID_RE.fullmatch(w))
     low = lowered(text)
+    ctx.low = low
+    ctx.positions = word_positions(low)
+    ctx.present = frozenset(ctx.positions)
+    code_subjects: list[Any] = []
+    is_code = rel_path.lower().endswith((*CODE_SUFFIXES, *CLIENT_CODE_SUFFIXES))
+    if options.code_subjects and is_code and _names_code_words(ctx):
+        code_subjects = _code_subjects(rel_path, text, commit)
+        ctx.code_documents = [s for s in code_subjects if isinstance(s, CodeDocumentSubject)]
+        if ctx.code_documents:  # the web SDK's `botOptions.botInfo.name`, `APP_NAME = "…"`
+            out.context_words = tuple(w for w in _context_words(ctx) if not CLIENT_ID_RE.fullmatch(w))
     tokens = find_tokens(text)
     for found in tokens:
         subject = _token_subject(ctx, found, options)
@@ -398,12 +500,14 @@ def analyse_text(rel_path: str, text: str, options: ScanOptions | None = None, *
         out.tokens.append(subject)
         out.sensitive.append(found.raw)
         out.sensitive.extend(p for p in found.raw.split(".")[2:] if p)
-    ctx.low = low
-    ctx.positions = word_positions(low)
-    ctx.present = frozenset(ctx.positions)
-    is_code = rel_path.lower().endswith((*CODE_SUFFIXES, *CLIENT_CODE_SUFFIXES))
-    if options.code_subjects and is_code and _names_code_words(ctx):
-        out.subjects.extend(_code_subjects(rel_path, text, commit))
+    out.subjects.extend(code_subjects)
+    doc = ctx.document
+    if options.code_subjects and doc is not None and doc.format in ("json", "yaml", "toml") \
+            and ctx.has("apikey"):
+        out.subjects.extend(_document_headers(doc))  # a gateway upstream or saved request: BotKit's header
+    for subject in code_subjects:
+        if isinstance(subject, CodeSubject) and subject.calls:
+            _add_code_signing_keys(subject, out)
     ctx.gated = ds.file_words_present(low)
     if not ctx.present and not ctx.gated:
         return out
@@ -429,6 +533,23 @@ def analyse_text(rel_path: str, text: str, options: ScanOptions | None = None, *
         if item.scope != "public-key" and _worth_redacting(item.value):
             out.sensitive.append(item.value)
     return out
+
+
+def _add_code_signing_keys(subject: CodeSubject, out: FileAnalysis) -> None:
+    """Literal HMAC keys of signing and verifying calls (`jwt.encode(p, "<literal>", …)`, SRC003)
+    join the file's secrets, so that SEC009 tries them against every token of the scan."""
+    for call in subject.calls:
+        value, span = call.key_literal, call.key_span
+        if not value or span is None or call.op not in ("sign", "verify") or len(value) < 8:
+            continue
+        if "-----BEGIN" in value or ds.is_placeholder(value):
+            continue  # a PEM key (SEC008 judges it), a documentation placeholder
+        location = replace(subject.location, line=span.line, column=span.column, end_line=span.end_line,
+                           end_column=span.end_column, pointer=None)
+        out.secrets.append(Assignment(key=f"signing key of {call.callee[:40]}", value=value,
+                                      location=location, scope=f"line:{span.line}"))
+        if _worth_redacting(value):
+            out.sensitive.append(value)
 
 
 def _worth_redacting(value: str) -> bool:
@@ -502,12 +623,53 @@ def _token_subject(ctx: _Context, found: FoundToken, options: ScanOptions) -> To
     location = ctx.location(found.start, found.end, pointer)
     last = min(ctx.index.line_count, line + 3)
     window = "\n".join(ctx.line_text(n) for n in range(max(1, line - 3), last + 1))
-    public_api = normalise_key(key) == "auth" or "/api/public/" in window
+    public_api = normalise_key(key) == "auth" or "/api/public/" in window \
+        or _named_auth_header(line_text[:column - 1], ctx.document, pointer)
     anchor = pointer or key
     return TokenSubject(
         token=token, location=location, anchor=anchor, profile=options.profile, public_api=public_api,
         stored=True, context_words=_context_words(ctx),
     )
+
+
+# The header name as a string literal right before the value, as a call's arguments
+# (`req.Header.Set("auth", "<tok>")`, `headers.put("auth", …)`, `setRequestProperty("auth", …)`,
+# `DefaultRequestHeaders.Add("auth", …)`) or a name/value item (Postman `{"key": "auth", "value":
+# "<tok>"}`, `{ name: 'auth', value: … }`).
+_AUTH_HEADER_BEFORE = re.compile(
+    r"""(?:["'`]auth["'`][ \t]*,[ \t]*"""
+    r"""|\b(?:key|name)["']?[ \t]*[:=][ \t]*["'`]auth["'`][ \t]*,[ \t]*["']?value["']?[ \t]*[:=][ \t]*)"""
+    r"""["'`]?$""",
+    re.IGNORECASE,
+)
+
+
+def _named_auth_header(prefix: str, doc: DocumentSubject | None, pointer: str | None) -> bool:
+    """The token is the value of an `auth` header named beside it rather than as its key: a
+    header-name literal before it in a call, or the `value` of a `{key|name: "auth"}` item."""
+    if "auth" in prefix.lower() and _AUTH_HEADER_BEFORE.search(prefix[-200:]):
+        return True
+    if doc is None or not pointer or not pointer.endswith("/value"):
+        return False
+    parent = _node_at(doc.data, pointer.rsplit("/", 1)[0])
+    if not isinstance(parent, dict):
+        return False
+    label = parent.get("key", parent.get("name"))
+    return isinstance(label, str) and label.strip().lower() == "auth"
+
+
+def _node_at(data: Any, pointer: str) -> Any:
+    """The node a JSON pointer names, or None."""
+    node = data
+    for part in pointer.split("/")[1:] if pointer else ():
+        part = part.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict):
+            node = node.get(part)
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return None
+    return node
 
 
 def _context_words(ctx: _Context) -> tuple[str, ...]:
@@ -518,8 +680,27 @@ def _context_words(ctx: _Context) -> tuple[str, ...]:
         doc = ctx.document
         if doc is not None and isinstance(doc.data, dict):
             _add_name_values(doc.data, words)
+        for code_doc in ctx.code_documents:
+            _add_code_name_values(code_doc.data, words)
+        stage = _env_file_stage(ctx.rel_path)
+        if stage:
+            words.append(stage)
         ctx.context_words = tuple(dict.fromkeys(words))
     return ctx.context_words
+
+
+_NOT_STAGES = frozenset({"example", "sample", "template", "tmpl", "dist", "defaults", "default", "bak",
+                         "orig", "old", "backup", "copy", "swp"})
+
+
+def _env_file_stage(rel_path: str) -> str:
+    """The environment an env file is named for: `.env.acme-prod-eu` (not `.env.example` and
+    other copies of the template). A `name.env` file is named for its service, not a stage."""
+    name = rel_path.rsplit("/", 1)[-1]
+    if not name.lower().startswith(".env."):
+        return ""
+    stage = name[5:]
+    return stage if 2 < len(stage) <= 64 and stage.lower() not in _NOT_STAGES else ""
 
 
 _NAME_KEYS = frozenset({"name", "appname", "botname", "app", "bot", "env", "environment", "accountname"})
@@ -550,7 +731,44 @@ def _add_name_values(data: Any, words: list[str], max_depth: int = 64) -> None:
 
 @lru_cache(maxsize=65536)
 def _is_name_key(key: str) -> bool:
-    return normalise_key(pointer_escape(key) if "/" in key or "~" in key else key) in _NAME_KEYS
+    """`name`, `appName`, `KORE_BOT_NAME`, `ACCOUNT_NAME`, `env`, `APP_ENV`, `NODE_ENV`,
+    `deployEnvironment`: an app, bot or account name, or an environment name."""
+    if normalise_key(pointer_escape(key) if "/" in key or "~" in key else key) in _NAME_KEYS:
+        return True
+    words = [word.lower() for word in _KEY_WORDS.findall(key)]
+    if not words:
+        return False
+    return words[-1] in ("env", "environment") or (
+        len(words) >= 2 and words[-1] == "name" and words[-2] in _NAMED_THINGS)
+
+
+_NAMED_THINGS = frozenset({"app", "application", "bot", "account"})
+# Objects of a source file whose `name` is an app or bot name: the web SDK's `botOptions.botInfo`,
+# React Native `botConfig`, `appInfo` (a bare `name` elsewhere in code is anything's name).
+_NAMED_OBJECT_WORDS = ("bot", "app", "account")
+
+
+def _add_code_name_values(data: Any, words: list[str], max_depth: int = 16) -> None:
+    """Names from the literal configuration objects of a source file: `botOptions.botInfo.name`,
+    `APP_NAME = "…"`, `botName: "…"`; a plain `name` only inside a bot/app/account object."""
+    stack: list[tuple[str, Any, int]] = [("", data, 0)]
+    while stack and len(words) <= MAX_NAME_WORDS:
+        owner, node, depth = stack.pop()
+        if not isinstance(node, dict) or depth > max_depth:
+            continue
+        inside = any(word in owner for word in _NAMED_OBJECT_WORDS)
+        for member, value in node.items():
+            if type(member) is not str:
+                continue
+            if isinstance(value, str):
+                if 2 < len(value) <= 64 and _is_name_key(member) and (
+                        inside or normalise_key(member) not in _BARE_NAME_KEYS):
+                    words.append(value)
+            elif isinstance(value, dict):
+                stack.append((normalise_key(member), value, depth + 1))
+
+
+_BARE_NAME_KEYS = frozenset({"name", "app", "bot"})
 
 
 def _code_subjects(rel_path: str, text: str, commit: str | None) -> list[Any]:
@@ -563,6 +781,17 @@ def _code_subjects(rel_path: str, text: str, commit: str | None) -> list[Any]:
         return []
     try:
         return list(subjects_for(rel_path, text, Location(path=rel_path, commit=commit)))
+    except (ValueError, RecursionError):
+        return []
+
+
+def _document_headers(doc: DocumentSubject) -> list[Any]:
+    try:
+        from jwtaudit.sources import code
+    except ImportError:
+        return []
+    try:
+        return list(code.document_headers(doc))
     except (ValueError, RecursionError):
         return []
 
@@ -783,22 +1012,72 @@ def _assignments(ctx: _Context, low: str) -> list[Assignment]:
             scope = "public-key" if "PUBLIC" in label else "pem"
             value = text[match.start():end.end()]
             line, column = ctx.index.position(match.start())
+            pointer = ctx.pointer_at(line, column)
+            if pointer is None and doc is not None:
+                pointer = ctx.value_pointer_at(line, column)  # a YAML block scalar's (`key: |`)
+                if pointer is not None:
+                    # this key's generic detector finding would have no pointer, and so not be
+                    # recognised as the same place as SEC008's: the line holds nothing else
+                    ctx.covered_lines.add(line)
             add(Assignment(key=label, value=value, scope=scope,
-                           location=ctx.location(match.start(), match.end(), ctx.pointer_at(line, column))))
-    if ctx.has("kty") and doc is not None and _has_jwk(doc.data):
-        # the document itself may be the JWK (a lone `jwk.json`), not only a member of `keys`
-        for pointer, value in itertools.chain((("", doc.data),), _walk(doc.data, "", 0)):
-            if isinstance(value, dict) and isinstance(value.get("kty"), str):
-                private = [m for m in _JWK_PRIVATE if isinstance(value.get(m), str) and value.get(m)]
-                if value.get("kty") == "oct" and isinstance(value.get("k"), str) and value.get("k"):
-                    private.append("k")
-                import json as _json
-
-                serial = _json.dumps(value, sort_keys=True)
-                scope = "jwk-private" if private else "public-key"
-                add(Assignment(key=",".join(private) or "jwk", value=serial, scope=scope,
-                               location=doc.locate(pointer or "")))
+                           location=ctx.location(match.start(), match.end(), pointer)))
+    if _B64_PEM in text:
+        for item in _encoded_pem_keys(ctx):
+            out.append(item)  # also bound to a name at this place, which SEC002-SEC007 judge
+    if ctx.has("kty"):
+        if doc is not None and _has_jwk(doc.data):
+            for item in _jwk_assignments(doc.data, doc.locate):
+                add(item)
+        for code_doc in ctx.code_documents:  # `PRIVATE_JWK = {…}`, `module.exports = {"kty": …}`
+            if _has_jwk(code_doc.data):
+                for item in _jwk_assignments(code_doc.data, code_doc.locate):
+                    add(replace(item, location=replace(item.location, pointer=None)))
     return out
+
+
+def _jwk_assignments(data: Any, locate: Any) -> Iterator[Assignment]:
+    """Each JWK of a document (the document itself may be the JWK: a lone `jwk.json`, not only a
+    member of `keys`): private ones as "jwk-private", public ones as "public-key"."""
+    import json
+
+    for pointer, value in itertools.chain((("", data),), _walk(data, "", 0)):
+        if isinstance(value, dict) and isinstance(value.get("kty"), str):
+            private = [m for m in _JWK_PRIVATE if isinstance(value.get(m), str) and value.get(m)]
+            if value.get("kty") == "oct" and isinstance(value.get("k"), str) and value.get("k"):
+                private.append("k")
+            serial = json.dumps(value, sort_keys=True, default=str)
+            scope = "jwk-private" if private else "public-key"
+            yield Assignment(key=",".join(private) or "jwk", value=serial, scope=scope,
+                             location=locate(pointer))
+
+
+# "-----BEGIN" base64-encoded from the start of a value (a Kubernetes Secret's `data:`)
+_B64_PEM = "LS0tLS1CRUdJTi"
+_B64_PEM_RUN = re.compile(r"LS0tLS1CRUdJTi[A-Za-z0-9+/]{16,200000}={0,2}")
+
+
+def _encoded_pem_keys(ctx: _Context) -> Iterator[Assignment]:
+    """PEM keys kept base64-encoded in a value, judged as the PEM they decode to and reported at
+    the encoded value (its pointer in a structured file)."""
+    text = ctx.text
+    for match in _B64_PEM_RUN.finditer(text):
+        encoded = match.group()
+        try:
+            decoded = base64.b64decode(encoded + "=" * (-len(encoded) % 4)).decode("ascii")
+        except (binascii.Error, ValueError):
+            continue
+        pem = _PEM.match(decoded)
+        if pem is None:
+            continue
+        end = _PEM_END.search(decoded, pem.end())
+        body = re.sub(r"\s", "", decoded[pem.end():end.start()]) if end is not None else ""
+        if len(body) < 64 or not re.fullmatch(r"[A-Za-z0-9+/=:\-]+", body):
+            continue
+        label = pem.group(1)
+        line, column = ctx.index.position(match.start())
+        yield Assignment(key=label, value=encoded, scope="public-key" if "PUBLIC" in label else "pem",
+                         location=ctx.location(match.start(), match.end(),
+                                               ctx.value_pointer_at(line, column)))
 
 
 # Trigger words from ordinary language: inside a base64 blob they are chance, not a name. (Literal
@@ -875,6 +1154,7 @@ def _candidate_lines(ctx: _Context, low: str) -> tuple[tuple[str, tuple[int, ...
                 lines = {n for n in lines if all(w in ctx.line_text(n).lower() for w in spec.all_words)}
             if code_like and spec.plugin in QUOTED_IN_CODE and lines:
                 lines = {n for n in lines if _has_quote(ctx.line_text(n))}
+        lines -= ctx.covered_lines
         if lines:
             out.append((spec.code, tuple(sorted(lines))))
     return tuple(out)

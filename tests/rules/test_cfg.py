@@ -69,3 +69,45 @@ def test_cfg003_exact_column_in_js() -> None:
 def test_cfg004_never_shows_the_secret() -> None:
     for hit in findings(FIXTURES / "CFG004/client.py", "CFG004"):
         assert "Qm9ndXNTZWNyZXRGb3JUZXN0c09ubHkxMjM0NTY3OA==" not in repr(hit.to_dict())
+
+
+# --- CFG002: a bare web-SDK `botOptions`, BotKit's exact algorithm names ---------------------------
+
+
+def test_cfg002_bare_bot_options_is_the_kore_web_sdk() -> None:
+    hits = findings(FIXTURES / "CFG002/web-sdk/kore-config.js", "CFG002")
+    assert [(f.location.line, f.location.column, f.evidence["alg"]) for f in hits] == [(2, 28, "ES256"),
+                                                                                        (3, 25, "none")]
+    assert findings(FIXTURES / "CFG002/web-sdk/chat.js", "CFG002") == []
+    assert findings(FIXTURES / "CFG002/web-sdk/signer.js", "CFG002") == []
+
+
+def test_cfg002_botkit_algorithm_must_be_spelt_exactly() -> None:
+    [hit] = findings(FIXTURES / "CFG002/botkit-lowercase/config.json", "CFG002")
+    assert (hit.location.pointer, hit.location.line) == ("/jwt/jwtAlgorithm", 4)
+    assert "jsonwebtoken" in hit.message and "'HS256'" in hit.message
+    assert findings(FIXTURES / "CFG002/botkit-exact/config.json", "CFG002") == []
+
+
+# --- CFG004: BotKit's `apikey` header in a gateway or saved-request config ---------------------------
+
+
+def _analysed_findings(path, select: str) -> list:
+    from jwtaudit import engine
+    from jwtaudit.config import Config
+    from jwtaudit.sources.text import analyse_text
+
+    rel = path.relative_to(FIXTURES).as_posix()
+    subjects = analyse_text(rel, path.read_text(encoding="utf-8")).subjects
+    ctx = engine.RunContext(config=Config.blank().with_overrides(select=(select,)), now=1795300000)
+    return engine.run(subjects, ctx)
+
+
+@pytest.mark.parametrize(("fixture", "expected"), [
+    ("CFG004/gateway/gateway.yaml", [(5, 16, "/upstreams/0/headers/apikey"), (9, 16, "/upstreams/1/headers/apikey")]),
+    ("CFG004/gateway/collection.json", [(3, 55, "/item/0/request/header/0/value")]),
+])
+def test_cfg004_apikey_header_in_structured_config(fixture, expected) -> None:
+    hits = _analysed_findings(FIXTURES / fixture, "CFG004")
+    assert [(f.location.line, f.location.column, f.location.pointer) for f in hits] == expected
+    assert all("apikey" in f.message and "+gxptEv6" not in f.message for f in hits)

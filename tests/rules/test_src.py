@@ -61,3 +61,9 @@ def test_src006_names_the_unit() -> None:
     hits = findings(FIXTURES / "SRC006/tokens.py", "SRC006")
     assert [(h.location.line, h.evidence["claim"], h.evidence["unit"]) for h in hits] == [
         (11, "iat", "milliseconds"), (11, "exp", "milliseconds"), (16, "iat", "nanoseconds")]
+
+
+def test_src006_shorthand_properties_name_the_variable() -> None:
+    hits = findings(FIXTURES / "SRC006/shorthand.js", "SRC006")
+    assert [(f.location.line, f.location.column, f.evidence["claim"]) for f in hits] == [(6, 31, "exp"),
+                                                                                          (11, 31, "iat")]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import codecs
 import json
 
@@ -144,3 +145,227 @@ def test_every_embedded_token_is_found_at_its_offset(chunks: list[str], sep: str
     glued = at > 0 and (text[at - 1].isascii() and (text[at - 1].isalnum() or text[at - 1] in "-_"))
     glued = glued and not (at >= 3 and text[at - 3] == "%")  # "%20eyJ…" is URL-encoded, not glued
     assert (at in starts) != glued  # found unless glued to a longer base64url word
+
+
+# --- tokens whose header JSON is not compact (`eyAi`, `ewog`, `ew0K`, `ewkg`, leading space) --------
+
+
+@pytest.mark.parametrize("header", [
+    '{ "alg": "HS256", "typ": "JWT" }',
+    '{\n  "alg": "HS256",\n  "typ": "JWT"\n}\n',
+    '{\r\n  "typ": "JWT",\r\n  "alg": "HS256"\r\n}',
+    '{\t"alg": "HS256"}',
+    '{\t "alg": "HS256"}',
+    '{  "alg":"HS256"}',
+    ' {"alg":"HS256"}',
+    '\n\n{"kid": "k1", "alg": "HS256"}',
+])
+def test_token_with_spaced_header_json_is_found_at_its_place(header: str) -> None:
+    token = make_token(header, good_payload())
+    assert not token.startswith("eyJ")
+    text = f"# minted by hand\nJWT1={token}\n"
+    (found,) = find_tokens(text)
+    assert (found.raw, found.start, found.end) == (token, text.index(token), text.index(token) + len(token))
+    assert token_places("mint.sh", text) == [(2, 6, None, "JWT1", False)]
+
+
+def test_spaced_header_token_url_encoded_and_beside_a_compact_one() -> None:
+    spaced = make_token('{ "alg": "HS256" }', good_payload())
+    text = f"a={TOKEN} b=%22{spaced.replace('.', '%2E')}%22"
+    assert [(f.raw, f.start) for f in find_tokens(text)] == [(TOKEN, 2), (spaced, text.index("%22") + 3)]
+
+
+@pytest.mark.parametrize("text", [
+    # a JSON object with "alg" but not a token: no dots after it
+    "data: " + make_token('{ "alg": "HS256" }', good_payload()).split(".")[0] + "\n",
+    # "alg" in the second segment only: the first does not decode to a JOSE header
+    "x " + make_token('{ "typ": "JWT" }', {"alg": "HS256", "sub": "x"}) + "\n",
+    # glued to a longer base64url word
+    "Zm9v" + make_token('{ "alg": "HS256" }', good_payload()),
+])
+def test_spaced_header_near_misses(text: str) -> None:
+    assert find_tokens(text) == []
+
+
+def test_compact_token_is_found_once() -> None:
+    assert [f.raw for f in find_tokens(f"{TOKEN} {TOKEN}")] == [TOKEN, TOKEN]
+
+
+def test_hostile_header_marks_are_linear() -> None:
+    import time
+
+    for text in ("JhbGci" * 300_000, "JhbGci." * 200_000, "iYWxnI" * 100_000 + ".a.b"):
+        started = time.monotonic()
+        find_tokens(text)
+        assert time.monotonic() - started < 10
+
+
+# --- the `auth` header named beside the token (TOK005 context) -----------------------------------
+
+_NO_APP_ID = make_token({"alg": "HS256", "typ": "JWT"}, {"sub": "svc", "iat": 1796470891, "exp": 1796471491,
+                                                          "jti": "j"})
+
+
+@pytest.mark.parametrize(("rel_path", "text", "column"), [
+    ("main.go", f'\treq.Header.Set("auth", "{_NO_APP_ID}")\n', 26),
+    ("Client.java", f'headers.put("auth", "{_NO_APP_ID}");\n', 22),
+    ("Client.java", f'conn.setRequestProperty("Auth", "{_NO_APP_ID}");\n', 34),
+    ("Api.cs", f'client.DefaultRequestHeaders.Add("auth", "{_NO_APP_ID}");\n', 43),
+    ("call.js", f"xs.push({{ name: 'auth', value: '{_NO_APP_ID}' }});\n", 33),
+])
+def test_auth_header_named_as_a_call_argument_or_item(rel_path: str, text: str, column: int) -> None:
+    assert [place[:2] + place[4:] for place in token_places(rel_path, text)] == [(1, column, True)]
+
+
+def test_auth_header_in_postman_json() -> None:
+    text = json.dumps({"header": [{"key": "auth", "value": _NO_APP_ID}]})
+    assert token_places("api.postman_collection.json", text) == [
+        (1, 39, "/header/0/value", "/header/0/value", True)]
+
+
+@pytest.mark.parametrize(("rel_path", "text"), [
+    ("main.go", f'req.Header.Set("X-Trace", "{_NO_APP_ID}")\n'),
+    ("Client.java", f'headers.put("auth-mode", "{_NO_APP_ID}");\n'),
+    ("Api.cs", f'client.DefaultRequestHeaders.Add("Authorization", "Bearer {_NO_APP_ID}");\n'),
+    ("p.json", json.dumps({"header": [{"key": "x-auth-id", "value": _NO_APP_ID}]})),
+    ("p.json", json.dumps({"variable": [{"key": "auth", "type": "string"}], "value": _NO_APP_ID})),
+])
+def test_auth_header_near_misses(rel_path: str, text: str) -> None:
+    assert [place[-1] for place in token_places(rel_path, text)] == [False]
+
+
+# --- whole scans: what the per-file analysis hands to the rules -----------------------------------
+
+from pathlib import Path  # noqa: E402
+
+from click.testing import CliRunner  # noqa: E402
+
+from jwtaudit.cli import cli  # noqa: E402
+from tests.helpers import NOW  # noqa: E402
+
+
+def scan(root: Path, files: dict[str, str], *select: str) -> list[tuple[str, str, int, int, str | None]]:
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content, encoding="utf-8")
+    args = ["scan", str(root), "--format", "json", "--now", str(NOW), "--jobs", "1"]
+    if select:
+        args += ["--select", ",".join(select)]
+    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert result.exit_code in (0, 1), result.output[-2000:]
+    for secret in _PLANTED:
+        assert secret not in result.output
+    report = json.loads(result.output)
+    return [(f["rule"], f["location"]["path"], f["location"]["line"], f["location"]["column"],
+             f["location"]["pointer"]) for f in report["findings"]]
+
+
+_SIGNING_LITERAL = "aboKbuafNlKb6K86p3jDpvRyslnePgz2ddGD6RdJsm7-oWfSEK2AJA"  # fake, for these tests
+_PLANTED = (_SIGNING_LITERAL, STRONG_SECRET)
+
+
+def test_tok005_for_tokens_in_auth_headers_of_go_java_csharp_and_postman(tmp_path: Path) -> None:
+    files = {
+        "d.go": f'req.Header.Set("auth", "{_NO_APP_ID}")\n',
+        "e.java": f'headers.put("auth", "{_NO_APP_ID}");\n',
+        "j.cs": f'client.DefaultRequestHeaders.Add("auth", "{_NO_APP_ID}");\n',
+        "i.json": json.dumps({"header": [{"key": "auth", "value": _NO_APP_ID}]}),
+        "near.go": f'req.Header.Set("X-Request-Token", "{_NO_APP_ID}")\n',
+    }
+    assert scan(tmp_path, files, "TOK005") == [
+        ("TOK005", "d.go", 1, 25, None), ("TOK005", "e.java", 1, 22, None),
+        ("TOK005", "i.json", 1, 39, "/header/0/value"), ("TOK005", "j.cs", 1, 43, None)]
+
+
+def test_spaced_header_token_gets_sec001_and_tok_rules(tmp_path: Path) -> None:
+    spaced = make_token('{\n  "alg": "HS256",\n  "typ": "JWT"\n}', good_payload(jti=...), key="secret")
+    rows = scan(tmp_path, {"mint.sh": f"# echo | base64\nJWT2={spaced}\n"}, "SEC001", "TOK007", "TOK015")
+    assert rows == [("SEC001", "mint.sh", 2, 6, None), ("TOK007", "mint.sh", 2, 6, None),
+                    ("TOK015", "mint.sh", 2, 6, None)]
+
+
+# --- TOK015: names from the scanned context -------------------------------------------------------
+
+
+@pytest.mark.parametrize(("files", "name"), [
+    ({".env": "KORE_BOT_NAME=AcmeSupportBot\nKORE_CLIENT_ID=cs-5b7e1c2a-3f4d-4e8a-9b1c-2d3e4f5a6b7c\n"},
+     "AcmeSupportBot"),
+    ({".env": "APP_ENV=acme-qa-west\n"}, "acme-qa-west"),
+    ({".env": "NODE_ENV=acme-qa-west\n"}, "acme-qa-west"),
+    ({"web/kore-config.js": 'var botOptions = {};\nbotOptions.botInfo = { name: "Acme Helpdesk" };\n'},
+     "Acme Helpdesk"),
+    ({".env.acme-prod-eu": "APP_NAME=acme-ivr-gateway\n"}, "acme-prod-eu"),
+])
+def test_tok015_tries_names_from_the_scanned_context(tmp_path: Path, files: dict[str, str], name: str) -> None:
+    token = make_token({"alg": "HS256", "typ": "JWT"}, good_payload(), key=name)
+    rows = scan(tmp_path, {**files, "t.py": f'A = "{token}"\n'}, "TOK015")
+    assert rows == [("TOK015", "t.py", 1, 6, None)]
+
+
+@pytest.mark.parametrize(("files", "name"), [
+    ({".env": "KORE_BOT_ID=AcmeSupportBot\n"}, "AcmeSupportBot"),  # an id key, not a name
+    ({".env.template": "APP_NAME=x\n"}, "template"),  # the template, not an environment
+    ({"users.js": 'const user = { name: "Acme Helpdesk" };\n'}, "Acme Helpdesk"),  # not a bot's name
+])
+def test_tok015_context_near_misses(tmp_path: Path, files: dict[str, str], name: str) -> None:
+    token = make_token({"alg": "HS256", "typ": "JWT"}, good_payload(), key=name)
+    assert scan(tmp_path, {**files, "t.py": f'A = "{token}"\n'}, "TOK015") == []
+
+
+# --- SEC009: a literal key of a signing call in code ----------------------------------------------
+
+
+def test_sec009_tries_the_literal_key_of_a_signing_call(tmp_path: Path) -> None:
+    token = make_token({"alg": "HS256", "typ": "JWT"}, good_payload(), key=_SIGNING_LITERAL)
+    files = {"mint.py": f'import jwt\ntok = jwt.encode(payload, "{_SIGNING_LITERAL}", algorithm="HS256")\n',
+             "tok.txt": token + "\n"}
+    assert scan(tmp_path, files, "SEC009", "SRC003") == [
+        ("SRC003", "mint.py", 2, 27, None), ("SEC009", "tok.txt", 1, 1, None)]
+
+
+def test_sec009_signing_literal_near_miss(tmp_path: Path) -> None:
+    token = make_token({"alg": "HS256", "typ": "JWT"}, good_payload(), key=_SIGNING_LITERAL)
+    files = {"mint.js": f"const t = jwt.sign(payload, '{_SIGNING_LITERAL[::-1]}', {{ algorithm: 'HS256' }});\n",
+             "tok.txt": token + "\n"}
+    assert scan(tmp_path, files, "SEC009") == []
+
+
+# --- SEC008: JWK files, JWKs in code, base64-encoded PEM, YAML block scalars -------------------------
+
+_RSA_JWK = {"kty": "RSA", "kid": "kore-2024", "alg": "RS256", "n": "wFWbOSaSrBhi68XJT3BSL3WG" * 8, "e": "AQAB",
+            "d": "AS-F6XBHbzAnS_TILOkwWIKM" * 8, "p": "90k_UYciYD42lnHf0MUjsA4j" * 4,
+            "q": "xxykmBp04qMozWMrecNPKdH8" * 4, "dp": "GVZU-YqKGChnuXSDhUWdyX05" * 4,
+            "dq": "CIKH4lxXHIyepNCVPhoD2yS3" * 4, "qi": "RwoepcdZxFEHriBIpJilshZ3" * 4}
+_PUBLIC_JWK = {k: v for k, v in _RSA_JWK.items() if k in ("kty", "kid", "alg", "n", "e")}
+_PEM_BODY = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQDLIdAZI10I7AWT" * 6
+_PEM_TEXT = "-----BEGIN PRIVATE KEY-----\n" + "\n".join(
+    _PEM_BODY[i:i + 64] for i in range(0, len(_PEM_BODY), 64)) + "\n-----END PRIVATE KEY-----\n"
+
+
+def test_sec008_private_jwks_in_jwk_files_and_in_code(tmp_path: Path) -> None:
+    files = {
+        "private.jwk": json.dumps({"keys": [_RSA_JWK]}, indent=2),
+        "set.jwks": json.dumps({"keys": [_PUBLIC_JWK, {"kty": "oct", "k": "hFoVrao3Ef0yyv07hHLuTvkZwcqW"}]},
+                               indent=2),
+        "keys.js": "module.exports = " + json.dumps(_RSA_JWK, indent=2) + ";\n",
+        "keys.py": "PRIVATE_JWK = " + json.dumps(_RSA_JWK, indent=2) + "\n",
+        "public.jwk": json.dumps(_PUBLIC_JWK),
+        "public.py": "PUBLIC_JWK = " + json.dumps(_PUBLIC_JWK) + "\n",
+    }
+    assert scan(tmp_path, files, "SEC008") == [
+        ("SEC008", "keys.js", 1, 1, None), ("SEC008", "keys.py", 1, 1, None),
+        ("SEC008", "private.jwk", 3, 5, "/keys/0"), ("SEC008", "set.jwks", 10, 5, "/keys/1")]
+
+
+def test_sec008_base64_encoded_pem_and_yaml_block_scalar(tmp_path: Path) -> None:
+    encoded = base64.b64encode(_PEM_TEXT.encode()).decode()
+    public = base64.b64encode(_PEM_TEXT.replace("PRIVATE", "PUBLIC").encode()).decode()
+    block = "".join(f"    {line}\n" for line in _PEM_TEXT.splitlines())
+    files = {
+        "secret.yaml": f"kind: Secret\ndata:\n  private.key: {encoded}\n  public.pem: {public}\n",
+        "values.yaml": f"jwt:\n  privateKey: |\n{block}  other: 1\n",
+        "stub.yaml": "data:\n  k: " + base64.b64encode(b"-----BEGIN PRIVATE KEY-----\n...\n").decode() + "\n",
+    }
+    assert scan(tmp_path, files, "SEC008") == [
+        ("SEC008", "secret.yaml", 3, 16, "/data/private.key"), ("SEC008", "values.yaml", 3, 5, "/jwt/privateKey")]
