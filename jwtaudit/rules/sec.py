@@ -637,17 +637,28 @@ and load it at runtime from a secret store or an environment variable.
 
 
 def _pointer_at(subject: TextSubject, line: int, column: int) -> str | None:
+    """The narrowest value of the document holding (line, column): one on that line, else a value
+    that spans lines (a YAML block scalar, a multi-line string), as specific rules report it."""
     doc = subject.document
     if doc is None:
         return None
     best: tuple[int, str] | None = None
+    spanning: tuple[tuple[int, int], str] | None = None
     for pointer, span in doc.spans.items():
-        inside = span.column <= column < max(span.end_column, span.column + 1)
-        if span.line == line == span.end_line and inside:
-            width = span.end_column - span.column
-            if best is None or width < best[0]:
-                best = (width, pointer)
-    return best[1] if best else None
+        if span.line == line == span.end_line:
+            if span.column <= column < max(span.end_column, span.column + 1):
+                width = span.end_column - span.column
+                if best is None or width < best[0]:
+                    best = (width, pointer)
+        elif best is None and span.line <= line <= span.end_line \
+                and (line > span.line or column >= span.column) \
+                and (line < span.end_line or column < span.end_column):
+            key = (span.end_line - span.line, -span.line)  # fewest lines, then the innermost
+            if spanning is None or key < spanning[0]:
+                spanning = (key, pointer)
+    if best is not None:
+        return best[1]
+    return spanning[1] if spanning else None
 
 
 def _make_generic(spec: ds.PluginSpec) -> Callable[[TextSubject, RunContext], Iterator[Hit]]:
