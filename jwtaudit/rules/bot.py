@@ -17,8 +17,8 @@ from jwtaudit.model import Confidence, Hit, Location, Severity
 from jwtaudit.redact import short_hash
 from jwtaudit.rules.registry import rule
 from jwtaudit.sources.export_link import is_template, is_withheld
+from jwtaudit.sources.key_names import is_secret_key
 from jwtaudit.sources.secrets import shannon_entropy
-from jwtaudit.sources.text import is_secret_key
 from jwtaudit.subjects import BotExportSubject, ExportNode, ServiceNode
 
 PLATFORM_CALLBACK = "https://idp.kore.ai/workflows/callback/"
@@ -57,7 +57,7 @@ def secret_name(name: str) -> bool:
 
 def about_a_secret(name: str) -> bool:
     """A name about a secret, not of one: `PASSWORD_POLICY`, `SECRET_MANAGER_REGION`,
-    `ACCESS_TOKEN_SCOPE`, `TOKEN_URL` — a secret word that `sources.text.is_secret_key` (the
+    `ACCESS_TOKEN_SCOPE`, `TOKEN_URL` — a secret word that `sources.key_names.is_secret_key` (the
     scan's judgement, shared) refuses only for what follows it."""
     return not is_secret_key(name) and is_secret_key(f"{name}_value")
 

@@ -20,14 +20,14 @@ from jwtaudit.model import Confidence, Hit, Location, Severity
 from jwtaudit.redact import keyed_hash, short_hash, token_preview
 from jwtaudit.rules.registry import rule
 from jwtaudit.sources import secrets as ds
-from jwtaudit.sources.text import (
+from jwtaudit.sources.key_names import (
     holds_no_secret,
-    is_kore_secret,
     is_secret_key,
     key_before,
     names_a_stand_in,
     normalise_key,
 )
+from jwtaudit.sources.text import is_kore_secret
 from jwtaudit.subjects import Assignment, ScanSubject, TextSubject, TokenSubject
 
 CLIENT_ID_WINDOW = 3  # lines either side in which a cs- client id binds a bare secret

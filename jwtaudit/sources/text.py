@@ -1,9 +1,11 @@
-"""Tokens and secret candidates in text, with exact line/column, and the per-file analysis.
+"""The per-file analysis: tokens and secret candidates in one file's text, with exact
+line/column and pointers, as the subjects the rules judge.
 
-`analyse_text(rel_path, text, options)` is the one function every scan mode calls (working tree
-now; staged blobs and history later): it runs a cheap whole-file pass (substring checks on the
-lowercased text, one regex with a literal prefix for tokens) and does the expensive work —
-parsing, context, subjects — only where that pass found a candidate.
+`analyse_text(rel_path, text, options)` is the one function every scan mode calls (working tree,
+staged blobs, history, the text files of an export): it runs a cheap whole-file pass (substring
+checks on the lowercased text; `token_finder` for tokens) and does the expensive work — parsing,
+context, subjects — only where that pass found a candidate. What a value's name says is
+`key_names`'s to decide.
 """
 
 from __future__ import annotations
@@ -20,8 +22,10 @@ from typing import Any
 
 from jwtaudit.model import Location
 from jwtaudit.sources import secrets as ds
+from jwtaudit.sources.key_names import is_secret_key, key_before, key_words, normalise_key
 from jwtaudit.sources.lines import LineIndex
 from jwtaudit.sources.structured import document_format, parse_document
+from jwtaudit.sources.token_finder import FoundToken, find_tokens
 from jwtaudit.subjects import (
     Assignment,
     CodeDocumentSubject,
@@ -33,13 +37,6 @@ from jwtaudit.subjects import (
     pointer_join,
 )
 
-_SEP = r"(?:\.|%2[Ee])"
-_SEG = r"[A-Za-z0-9_-]*"
-# Starts only where a base64url run starts (or after %XX): one attempt per run, linear time. The
-# check follows the literal "eyJ" so that the engine jumps from one "eyJ" to the next (20x faster).
-_TOKEN_START = r"(?:(?<![A-Za-z0-9_-]eyJ)|(?<=%[0-9A-Fa-f]{2}eyJ))"
-TOKEN_RE = re.compile(rf"eyJ{_TOKEN_START}{_SEG}{_SEP}{_SEG}{_SEP}{_SEG}(?:{_SEP}{_SEG}{_SEP}{_SEG})?")
-_B64URL_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
 # A client secret's place: 43 standard-base64 characters and one "=", not inside a longer run.
 # Found from its one literal, the "=": the engine jumps from one "=" to the next and looks back
 # 44 characters, instead of trying 43 repetitions at every letter (25x faster on large JSON;
@@ -65,16 +62,6 @@ def kore_secret_spans(text: str) -> Iterator[tuple[int, int]]:
         end = match.end()
         yield end - 44, end
 CLIENT_ID_RE = re.compile(r"cs-[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
-_KEY_BEFORE = re.compile(
-    r"""["']?([A-Za-z_$@][\w$.\-]*)["'\]]?\s*(?:=>|:=|=|:)\s*(?:["'`]\s*)?(?:(?:Bearer|JWT|Token)\s+)?$""",
-    re.IGNORECASE,
-)
-# `os.environ.get("NAME", "…")`, `os.getenv("NAME", "…")`, `process.env.NAME || "…"` (also `??`)
-_ENV_DEFAULT_BEFORE = re.compile(
-    r"""(?:(?:environ\.get|getenv|environ\.setdefault)\(\s*["']([A-Za-z_][\w.\-]*)["']\s*,\s*"""
-    r"""|process\.env\.([A-Za-z_$][\w$]*)\s*(?:\|\||\?\?)\s*"""
-    r"""|process\.env\[\s*["']([\w$.\-]+)["']\s*\]\s*(?:\|\||\?\?)\s*)["'`]?$"""
-)
 _ASSIGN = re.compile(
     r"""(?<![\w$.\-])["']?([A-Za-z_$@][\w$.\-]{0,80})["'\]]?[ \t]*(==|=>|:=|=|:)[ \t]*"""
     r"""(?:new\s+\w+\(\s*)?(["'`]?)([^\s"'`,;(){}\[\]<>]{6,4096})"""
@@ -128,8 +115,6 @@ CLIENT_CODE_SUFFIXES = (".java", ".kt", ".swift", ".dart", ".vue", ".svelte", ".
 CODE_WORDS = ("jwt", "jws", "jose", "botoptions", "clientsecret", "client_secret", "kore", "xenioo",
               "apikey", "jsonwebtoken", "authorization")
 _PLAIN_CODE_WORDS = ("jwt", "jws", "jose", "botoptions", "kore", "xenioo")  # no trigger word inside
-_SECRET_KEY_PARTS = ("secret", "password", "passwd", "pwd", "apikey", "token", "privatekey", "signingkey",
-                     "jwtkey", "hmackey", "clientkey", "accesskey", "authkey", "credential", "apisecret")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -171,197 +156,8 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         return data.decode("latin-1"), "latin-1"
 
 
-# --- tokens ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, kw_only=True)
-class FoundToken:
-    raw: str = field(repr=False)
-    start: int
-    end: int
-    token: Any = field(default=None, repr=False, compare=False)  # the ParsedToken
-
-
-def find_tokens(text: str) -> list[FoundToken]:
-    """Every compact JWS/JWE in the text whose header decodes to a JOSE header: the compact
-    `{"…` headers (`eyJ`) by one pattern with a literal prefix, any other JSON header
-    (`{ "alg"` → `eyAi`, `{\\n  "alg"` → `ewog`, leading whitespace) from the base64 of `"alg"`
-    that every JOSE header carries, found with substring searches."""
-    found: list[FoundToken] = []
-    if "eyJ" in text:
-        for match in TOKEN_RE.finditer(text):
-            start = match.start()
-            if start and text[start - 1] in _B64URL_CHARS and not (start >= 3 and text[start - 3] == "%"):
-                continue
-            item = _accepted_token(match.group(), start, match.end())
-            if item is not None:
-                found.append(item)
-    if any(mark in text for mark in _HEADER_MARKS):
-        found = _loose_header_tokens(text, found)
-    return found
-
-
-# `"alg"` base64url-encoded at each of the three byte alignments: the characters that depend on
-# those bytes alone. `alg` is required in every JWS and JWE header (RFC 7515 §4.1.1, RFC 7516
-# §4.1.1), so every JOSE header's encoding holds one of them.
-_HEADER_MARKS = ("JhbGci", "ImFsZy", "iYWxnI")
-_B64URL_STRING = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"
-_TOKEN_AT = re.compile(rf"{_SEG}{_SEP}{_SEG}{_SEP}{_SEG}(?:{_SEP}{_SEG}{_SEP}{_SEG})?")
-_MAX_HEADER = 16384  # characters looked back from a mark for the start of its header
-
-
-def _loose_header_tokens(text: str, found: list[FoundToken]) -> list[FoundToken]:
-    """`found` plus the tokens whose header is not compact JSON, in text order. Marks inside a
-    token already found, or inside a run already tried, are skipped: each character is looked at
-    a bounded number of times (linear on hostile text)."""
-    import bisect
-
-    marks: list[int] = []
-    for mark in _HEADER_MARKS:
-        pos = text.find(mark)
-        while pos != -1 and len(marks) < 100_000:
-            marks.append(pos)
-            pos = text.find(mark, pos + 1)
-    marks.sort()
-    starts = [item.start for item in found]
-    extra: list[FoundToken] = []
-    covered = 0  # text before this offset has been tried
-    for pos in marks:
-        if pos < covered:
-            continue
-        index = bisect.bisect_right(starts, pos) - 1
-        if index >= 0 and pos < found[index].end:
-            covered = found[index].end
-            continue
-        run_end = _RUN_END.match(text, pos).end()
-        covered = run_end
-        before = text[max(0, pos - _MAX_HEADER):pos]
-        start = pos - (len(before) - len(before.rstrip(_B64URL_STRING)))
-        if start >= 1 and text[start - 1] == "%" and pos - start > 2:
-            start += 2  # after a %XX escape (`%22ewog…`)
-        elif start >= 1 and text[start - 1] in _B64URL_CHARS:
-            continue  # a run longer than any header
-        if text.startswith("eyJ", start):
-            continue  # tried by the pattern
-        match = _TOKEN_AT.match(text, start)
-        if match is None or match.end() <= run_end:
-            continue  # no dot after the run holding the mark: it is not a header
-        covered = match.end()
-        item = _accepted_token(match.group(), start, match.end())
-        if item is not None:
-            extra.append(item)
-    if not extra:
-        return found
-    return sorted([*found, *extra], key=lambda item: item.start)
-
-
-_RUN_END = re.compile(r"[A-Za-z0-9_-]*")
-
-
-def _accepted_token(encoded: str, start: int, end: int) -> FoundToken | None:
-    """The token a dotted base64url run at `start` holds (5 parts, else its first 3), when its
-    header is a JOSE header."""
-    from jwtaudit.errors import TokenError
-    from jwtaudit.tokens import decode_unverified
-
-    raw = encoded
-    if "%" in raw:
-        raw = raw.replace("%2E", ".").replace("%2e", ".")
-    parts = raw.split(".")
-    candidates = [raw]
-    if len(parts) == 5:
-        candidates.append(".".join(parts[:3]))
-    for candidate in candidates:
-        try:
-            token = decode_unverified(candidate)
-        except TokenError:
-            continue
-        header = token.header
-        if not isinstance(header, dict) or not ({"alg", "enc"} & set(header)):
-            continue
-        if token.kind == "jwe" and "enc" not in header:
-            continue
-        stop = end if candidate is raw else start + _encoded_length(encoded, len(candidate))
-        return FoundToken(raw=candidate, start=start, end=stop, token=token)
-    return None
-
-
-def _encoded_length(encoded: str, decoded_length: int) -> int:
-    """Length in the original text of the first `decoded_length` characters after %2E decoding."""
-    if "%" not in encoded:
-        return decoded_length
-    pos = count = 0
-    while count < decoded_length and pos < len(encoded):
-        pos += 3 if encoded.startswith(("%2E", "%2e"), pos) else 1
-        count += 1
-    return pos
-
-
-def key_before(prefix: str) -> str:
-    """The name a value is bound to, from the text before it on its line ("" when none); the
-    default of an environment lookup is bound to the variable's name."""
-    match = _KEY_BEFORE.search(prefix[-160:])
-    if match:
-        return match.group(1)
-    match = _ENV_DEFAULT_BEFORE.search(prefix[-160:]) if "env" in prefix[-160:] else None
-    return next((name for name in match.groups() if name), "") if match else ""
-
-
-@lru_cache(maxsize=65536)  # key names, asked many times per file
-def normalise_key(key: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", key.rsplit("/", 1)[-1].lower())
-
-
-@lru_cache(maxsize=65536)  # documents repeat their key names thousands of times
-def is_secret_key(key: str) -> bool:
-    norm = normalise_key(key)
-    if not norm:
-        return False
-    if any(part in norm for part in _SECRET_KEY_PARTS):
-        if _is_cursor(norm) or "cache" in norm:
-            return False  # pagination and request tokens (`nextToken`), cache keys (digests)
-        return not norm.endswith(_ABOUT_A_SECRET)
-    return norm in ("key", "auth", "pass")
-
-
-# A name that ends so holds something about a secret (where it is, what it is called, how it
-# starts, a hash to compare it with), not the secret: `password_field_name`, `token_url`,
-# `SECRET_KEY_INSECURE_PREFIX`, `clientSecretSha256` (export-format.md's way to compare).
-_ABOUT_A_SECRET = ("url", "uri", "endpoint", "path", "file", "name", "type", "id", "enabled", "expiry", "ttl",
-                   "header", "env", "length", "size", "prefix", "suffix", "startswith", "endswith", "field",
-                   "label", "region", "policy", "scope", "scopes", "hash", "sha1", "sha256", "sha384",
-                   "sha512", "md5", "digest", "fingerprint", "checksum")
-_STAND_IN_WORDS = frozenset(("test", "tests", "testing", "fake", "dummy", "mock", "example", "sample",
-                             "masked", "placeholder", "bogus", "stub"))
-_KEY_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
-
-
-def names_a_stand_in(key: str) -> bool:
-    """A name that says its value is not a live credential: one about a secret rather than of
-    one (`password1_field_name`, `token_cache_key`), or one that calls the value a test,
-    fake, dummy, mock, example or masked value (`MASKED_TEST_SECRET`, `fakeApiKey`)."""
-    name = key.rsplit("/", 1)[-1]
-    norm = normalise_key(name)
-    if any(part in norm for part in _SECRET_KEY_PARTS) and not is_secret_key(name):
-        return True
-    return any(word.lower() in _STAND_IN_WORDS for word in _KEY_WORDS.findall(name))
-
-
-def holds_no_secret(key: str) -> bool:
-    """A member whose value is never a credential: a pattern (`pattern` in JSON Schema, OpenAPI
-    and AWS API descriptions), documentation prose, a pagination / request token
-    (`NextToken`, `continuationToken`), or an anti-forgery nonce (`csrf_token`, `XSRF-TOKEN`)."""
-    norm = normalise_key(key)
-    return (norm in ("pattern", "regex", "regexp", "documentation") or _is_cursor(norm)
-            or (("csrf" in norm or "xsrf" in norm) and norm.endswith("token")) or norm == "authenticitytoken")
-
-
-def _is_cursor(norm: str) -> bool:
-    return norm.endswith("token") and norm.startswith(_NOT_CREDENTIAL_TOKENS)
-
-
-_NOT_CREDENTIAL_TOKENS = ("next", "page", "pagination", "continuation", "resum", "sync", "cursor", "input",
-                          "output", "idempoten", "clientrequest", "marker")
 
 
 # --- the per-file analysis ---------------------------------------------------------------------
@@ -735,7 +531,7 @@ def _is_name_key(key: str) -> bool:
     `deployEnvironment`: an app, bot or account name, or an environment name."""
     if normalise_key(pointer_escape(key) if "/" in key or "~" in key else key) in _NAME_KEYS:
         return True
-    words = [word.lower() for word in _KEY_WORDS.findall(key)]
+    words = key_words(key)
     if not words:
         return False
     return words[-1] in ("env", "environment") or (

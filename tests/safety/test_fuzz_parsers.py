@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 from jwtaudit.config import from_mapping
 from jwtaudit.errors import JwtauditError
 from jwtaudit.sources import archive, export, structured
-from jwtaudit.sources.text import analyse_text, find_tokens
+from jwtaudit.sources.text import analyse_text
+from jwtaudit.sources.token_finder import find_tokens
 from jwtaudit.suppressions import parse as parse_suppressions
 
 FORMAT_FILES = ("config.json", "values.yaml", "pyproject.toml", ".env", "settings.ini")

@@ -58,14 +58,14 @@ def run_with_bound(pattern: Pattern, bound: float) -> str | None:
 def test_every_module_pattern_is_collected() -> None:
     """The walker finds patterns in module globals, classes and tables (not only a few)."""
     where = {p.where for p in PATTERNS}
-    assert "jwtaudit.sources.text.TOKEN_RE" in where
+    assert "jwtaudit.sources.token_finder.TOKEN_RE" in where
     assert any(w.startswith("jwtaudit.rules.tok._KID_PROBLEMS[") for w in where)  # inside a tuple table
     assert len(PATTERNS) >= 60
 
 
 def test_bounded_call_sites_are_read_from_the_source() -> None:
     by_where = {p.where: p for p in PATTERNS}
-    assert by_where["jwtaudit.sources.text._KEY_BEFORE"].bound == 160
+    assert by_where["jwtaudit.sources.key_names._KEY_BEFORE"].bound == 160
     assert by_where["jwtaudit.sources.structured._ENV_LINE"].anchored
 
 
@@ -101,7 +101,7 @@ def _finishes(target, arg: str, seconds: float) -> bool:  # type: ignore[no-unty
 
 def test_repeated_eyj_prefix_line_is_scanned_in_linear_time() -> None:
     """`eyJeyJeyJ…` made every `eyJ` start a scan to the end of the line (quadratic)."""
-    from jwtaudit.sources.text import find_tokens
+    from jwtaudit.sources.token_finder import find_tokens
 
     assert _finishes(find_tokens, "eyJ" * 400_000, 10.0)
 
@@ -117,7 +117,7 @@ def test_repeated_eyj_in_export_and_service_headers_is_linear() -> None:
 
 def test_tokens_are_still_found_after_separators_and_percent_escapes() -> None:
     """The linear-time start rule keeps every realistic prefix: quotes, `=`, `Bearer `, `%22`, `%20`."""
-    from jwtaudit.sources.text import TOKEN_RE
+    from jwtaudit.sources.token_finder import TOKEN_RE
 
     body = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln"
     for prefix in ('"', "=", "Bearer ", "%22", "Bearer%20", "", "\n"):

@@ -8,7 +8,7 @@ import random
 import pytest
 
 from jwtaudit.sources import secrets as ds
-from jwtaudit.sources.text import holds_no_secret, is_secret_key, names_a_stand_in
+from jwtaudit.sources.key_names import holds_no_secret, is_secret_key, names_a_stand_in
 
 
 @pytest.mark.parametrize("value", [

@@ -8,15 +8,9 @@ import json
 
 import pytest
 
-from jwtaudit.sources.text import (
-    analyse_text,
-    decode_bytes,
-    find_tokens,
-    in_blob,
-    is_kore_secret,
-    is_secret_key,
-    key_before,
-)
+from jwtaudit.sources.key_names import is_secret_key, key_before
+from jwtaudit.sources.text import analyse_text, decode_bytes, in_blob, is_kore_secret
+from jwtaudit.sources.token_finder import find_tokens
 from tests.helpers import CLIENT_ID, STRONG_SECRET, good_payload, make_token
 
 TOKEN = make_token({"alg": "HS256", "typ": "JWT"}, good_payload())

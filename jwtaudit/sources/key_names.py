@@ -1,0 +1,98 @@
+"""Key names: what a name says about the value bound to it.
+
+`key_before` finds the name a value is bound to on its line; `is_secret_key` says whether that
+name is a secret's (`clientSecret`, `KORE_CLIENT_SECRET`, `credentials.apikey`) rather than
+something about one (`token_url`, `clientSecretSha256`, `nextToken`); `names_a_stand_in` and
+`holds_no_secret` name the values that never are credentials. Every source and rule that
+judges a value by its name asks here, so they agree.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+_KEY_BEFORE = re.compile(
+    r"""["']?([A-Za-z_$@][\w$.\-]*)["'\]]?\s*(?:=>|:=|=|:)\s*(?:["'`]\s*)?(?:(?:Bearer|JWT|Token)\s+)?$""",
+    re.IGNORECASE,
+)
+# `os.environ.get("NAME", "…")`, `os.getenv("NAME", "…")`, `process.env.NAME || "…"` (also `??`)
+_ENV_DEFAULT_BEFORE = re.compile(
+    r"""(?:(?:environ\.get|getenv|environ\.setdefault)\(\s*["']([A-Za-z_][\w.\-]*)["']\s*,\s*"""
+    r"""|process\.env\.([A-Za-z_$][\w$]*)\s*(?:\|\||\?\?)\s*"""
+    r"""|process\.env\[\s*["']([\w$.\-]+)["']\s*\]\s*(?:\|\||\?\?)\s*)["'`]?$"""
+)
+_SECRET_KEY_PARTS = ("secret", "password", "passwd", "pwd", "apikey", "token", "privatekey", "signingkey",
+                     "jwtkey", "hmackey", "clientkey", "accesskey", "authkey", "credential", "apisecret")
+
+
+def key_before(prefix: str) -> str:
+    """The name a value is bound to, from the text before it on its line ("" when none); the
+    default of an environment lookup is bound to the variable's name."""
+    match = _KEY_BEFORE.search(prefix[-160:])
+    if match:
+        return match.group(1)
+    match = _ENV_DEFAULT_BEFORE.search(prefix[-160:]) if "env" in prefix[-160:] else None
+    return next((name for name in match.groups() if name), "") if match else ""
+
+
+@lru_cache(maxsize=65536)  # key names, asked many times per file
+def normalise_key(key: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", key.rsplit("/", 1)[-1].lower())
+
+
+@lru_cache(maxsize=65536)  # documents repeat their key names thousands of times
+def is_secret_key(key: str) -> bool:
+    norm = normalise_key(key)
+    if not norm:
+        return False
+    if any(part in norm for part in _SECRET_KEY_PARTS):
+        if _is_cursor(norm) or "cache" in norm:
+            return False  # pagination and request tokens (`nextToken`), cache keys (digests)
+        return not norm.endswith(_ABOUT_A_SECRET)
+    return norm in ("key", "auth", "pass")
+
+
+# A name that ends so holds something about a secret (where it is, what it is called, how it
+# starts, a hash to compare it with), not the secret: `password_field_name`, `token_url`,
+# `SECRET_KEY_INSECURE_PREFIX`, `clientSecretSha256` (export-format.md's way to compare).
+_ABOUT_A_SECRET = ("url", "uri", "endpoint", "path", "file", "name", "type", "id", "enabled", "expiry", "ttl",
+                   "header", "env", "length", "size", "prefix", "suffix", "startswith", "endswith", "field",
+                   "label", "region", "policy", "scope", "scopes", "hash", "sha1", "sha256", "sha384",
+                   "sha512", "md5", "digest", "fingerprint", "checksum")
+_STAND_IN_WORDS = frozenset(("test", "tests", "testing", "fake", "dummy", "mock", "example", "sample",
+                             "masked", "placeholder", "bogus", "stub"))
+_KEY_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+
+
+def names_a_stand_in(key: str) -> bool:
+    """A name that says its value is not a live credential: one about a secret rather than of
+    one (`password1_field_name`, `token_cache_key`), or one that calls the value a test,
+    fake, dummy, mock, example or masked value (`MASKED_TEST_SECRET`, `fakeApiKey`)."""
+    name = key.rsplit("/", 1)[-1]
+    norm = normalise_key(name)
+    if any(part in norm for part in _SECRET_KEY_PARTS) and not is_secret_key(name):
+        return True
+    return any(word in _STAND_IN_WORDS for word in key_words(name))
+
+
+def key_words(key: str) -> list[str]:
+    """The words of a name, lowercased: `KORE_BOT_NAME` → kore, bot, name; `appName` → app, name."""
+    return [word.lower() for word in _KEY_WORDS.findall(key)]
+
+
+def holds_no_secret(key: str) -> bool:
+    """A member whose value is never a credential: a pattern (`pattern` in JSON Schema, OpenAPI
+    and AWS API descriptions), documentation prose, a pagination / request token
+    (`NextToken`, `continuationToken`), or an anti-forgery nonce (`csrf_token`, `XSRF-TOKEN`)."""
+    norm = normalise_key(key)
+    return (norm in ("pattern", "regex", "regexp", "documentation") or _is_cursor(norm)
+            or (("csrf" in norm or "xsrf" in norm) and norm.endswith("token")) or norm == "authenticitytoken")
+
+
+def _is_cursor(norm: str) -> bool:
+    return norm.endswith("token") and norm.startswith(_NOT_CREDENTIAL_TOKENS)
+
+
+_NOT_CREDENTIAL_TOKENS = ("next", "page", "pagination", "continuation", "resum", "sync", "cursor", "input",
+                          "output", "idempoten", "clientrequest", "marker")
