@@ -73,6 +73,11 @@ def _secret_evidence(item: Assignment, **extra: Any) -> dict[str, Any]:
     return evidence
 
 
+def _named(key: str) -> str:
+    """` (`clientSecret`)` after a place, or nothing for a value bound to no name."""
+    return f" (`{key[:60]}`)" if key else ""
+
+
 def _where(location: Location) -> str:
     place = location.path
     if location.commit:
@@ -153,18 +158,44 @@ def committed_token(subject: TokenSubject, ctx: RunContext) -> Iterator[Hit]:
 
 
 def _client_id_near(subject: TextSubject, item: Assignment) -> str | None:
+    """The client id the secret belongs to: its sibling in the same object of a structured file
+    (`appId` beside `apikey` in a per-bot BotKit block), else the nearest within a few lines."""
     line = item.location.line
     if line is None:
         return None
-    near = [cid for cid, at in subject.client_ids if abs(at - line) <= CLIENT_ID_WINDOW]
-    return near[0] if near else None
+    near = sorted((abs(at - line), at, cid) for cid, at in subject.client_ids
+                  if abs(at - line) <= CLIENT_ID_WINDOW)
+    if not near:
+        return None
+    pointer, doc = item.location.pointer, subject.document
+    if pointer and doc is not None:
+        parent = pointer.rsplit("/", 1)[0]
+        for name in _CLIENT_ID_NAMES:
+            span = doc.spans.get(f"{parent}/{name}")
+            if span is not None:
+                sibling = [cid for _, at, cid in near if at == span.line]
+                if sibling:
+                    return sibling[0]
+    return near[0][2]
+
+
+_CLIENT_ID_NAMES = ("appId", "clientId", "client_id", "clientID", "appid", "ClientId")
 
 
 def _client_secret_key(key: str) -> bool:
     """Names a client secret takes (`clientSecret`, `KORE_CLIENT_SECRET`, BotKit's
-    `credentials.apikey`), not every credential-like name (`VerificationToken`, `password`)."""
+    `credentials.apikey`, `JWT_SECRET`, a bare `secret`), not every credential-like name
+    (`VerificationToken`, `password`) nor another system's secret (`SESSION_SECRET`,
+    `COOKIE_SECRET`): those are Kore's only beside a client id."""
     norm = normalise_key(key)
-    return is_secret_key(key) and ("secret" in norm or norm.endswith("apikey"))
+    if not is_secret_key(key):
+        return False
+    return (norm.endswith("apikey") or norm == "secret" or any(part in norm for part in _CLIENT_SECRET_PARTS)
+            or ("kore" in norm and "secret" in norm))
+
+
+_CLIENT_SECRET_PARTS = ("clientsecret", "appsecret", "apisecret", "jwtsecret", "jwtkey", "signingsecret",
+                        "signingkey", "hmacsecret", "hmackey", "tokensecret")
 
 
 @rule(code="SEC002", name="kore-client-secret", severity=Severity.CRITICAL, confidence=Confidence.HIGH,
@@ -443,7 +474,7 @@ def secret_signs_token(subject: ScanSubject, ctx: RunContext) -> Iterator[Hit]:
             proven.append((token_subject, match))  # TOK024 judges the key's length (scan_wide)
             source = secrets[match]
             yield Hit(
-                message=f"The secret at {_where(source.location)} (`{source.key[:60]}`) verifies this "
+                message=f"The secret at {_where(source.location)}{_named(source.key)} verifies this "
                         f"{token.alg} token: the leaked secret is the live signing key.",
                 evidence={"alg": token.alg, "secret_key": source.key[:80], "secret_location": _where(
                     source.location), "sha256_prefix": short_hash(match)},

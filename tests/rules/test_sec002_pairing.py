@@ -1,0 +1,41 @@
+"""SEC002 names the client id a secret belongs to, and SEC009 the place (and name, when there is
+one) of the secret that verifies a token."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from pathlib import Path
+
+from jwtaudit.commands.scan import ScanRequest, run_scan
+from jwtaudit.config import Config
+from tests.helpers import NOW, good_payload, make_token
+
+SECRET_A = base64.b64encode(hashlib.sha256(b"bot a").digest()).decode()
+SECRET_B = base64.b64encode(hashlib.sha256(b"bot b").digest()).decode()
+CLIENT_A = "cs-11111111-1111-4111-8111-111111111111"
+CLIENT_B = "cs-22222222-2222-4222-8222-222222222222"
+
+
+def scan(root: Path, *codes: str) -> list:
+    config = Config.blank().with_overrides(select=codes)
+    result, _ = run_scan(ScanRequest(paths=(str(root),), jobs=1, now=NOW), config)
+    return list(result.findings)
+
+
+def test_a_per_bot_botkit_secret_is_paired_with_its_sibling_client_id(tmp_path: Path) -> None:
+    config = {"credentials": {"apikey": SECRET_A, "appId": CLIENT_A,
+                              "st-e7e3a1b2-0000-4000-8000-000000000001": {"apikey": SECRET_B, "appId": CLIENT_B}}}
+    (tmp_path / "config.json").write_text(json.dumps(config, indent=2) + "\n")
+    found = [(f.location.pointer, f.evidence["client_id"]) for f in scan(tmp_path, "SEC002")]
+    assert found == [("/credentials/apikey", CLIENT_A),
+                     ("/credentials/st-e7e3a1b2-0000-4000-8000-000000000001/apikey", CLIENT_B)]
+
+
+def test_sec009_message_has_no_empty_name_for_a_secret_bound_to_none(tmp_path: Path) -> None:
+    token = make_token({"alg": "HS256", "typ": "JWT"}, good_payload(), key=SECRET_A)
+    (tmp_path / "README.md").write_text(f"| app | client id | secret |\n| --- | --- | --- |\n"
+                                        f"| ops | {CLIENT_A} | {SECRET_A} |\n\n`auth: {token}`\n")
+    (sec009,) = scan(tmp_path, "SEC009")
+    assert sec009.message.startswith("The secret at README.md:3 verifies this HS256 token")
