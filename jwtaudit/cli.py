@@ -47,6 +47,10 @@ def guarded(func: Callable[..., Any]) -> Callable[..., Any]:
         except KeyboardInterrupt:
             click.echo("jwtaudit: interrupted", err=True)
             sys.exit(130)
+        except BrokenPipeError:  # `jwtaudit rules | head`: the reader left; stop quietly, as `cat` does
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())  # nothing left to flush at exit
+            sys.exit(128 + 13)  # SIGPIPE
         except RecursionError:
             fail("input is nested too deeply to analyse")
         except MemoryError:
