@@ -234,8 +234,9 @@ def kore_client_secret(subject: TextSubject, ctx: RunContext) -> Iterator[Hit]:
     for item in subject.assignments:
         if item.scope in ("url-query", "url-userinfo", "pem", "public-key", "jwk-private"):
             continue
-        if not is_kore_secret(item.value) or not is_literal(item.value):
-            continue
+        if not is_kore_secret(item.value) or not is_literal(item.value) \
+                or ds.is_fixture_stand_in(item.value, item.location.path):
+            continue  # a test's `base64("test-secret-for-unit-tests-only!")` is no app's secret
         if item.key and _NAMES_A_DIGEST.search(normalise_key(item.key)):
             continue  # `clientSecretSha256`: a hash to compare with (export-format.md), 44 chars too
         client_id = _client_id_near(subject, item)

@@ -545,10 +545,13 @@ def is_stand_in_value(value: str) -> bool:
 
 
 def is_fixture_stand_in(value: str, rel_path: str) -> bool:
-    """A value that spells its own kind (`password1`, `superS3cret`, `p@ssword`, `53cr37`) in a
-    test or a document: a fixture. The same value in application code or configuration is a
-    real (weak) hard-coded password and stays reported."""
-    return _SELF_NAMING.search(value) is not None and is_test_or_doc_path(rel_path)
+    """A value that spells its own kind (`password1`, `superS3cret`, `p@ssword`, `53cr37`) or is
+    base64 of a readable phrase (`test-secret-for-unit-tests-only!`) in a test or a document: a
+    fixture. The same value in application code or configuration stays reported (a weak
+    hard-coded password is still one; a client secret someone typed is still the app's)."""
+    if not is_test_or_doc_path(rel_path):
+        return False
+    return _SELF_NAMING.search(value) is not None or _encodes_text(value, spaced=False)
 
 
 _FIXTURE_DIRS = frozenset(("test", "tests", "testing", "__tests__", "spec", "specs", "fixtures", "testdata",
@@ -566,6 +569,12 @@ def is_test_or_doc_path(rel_path: str) -> bool:
 
 
 def _encodes_a_phrase(value: str) -> bool:
+    return _encodes_text(value, spaced=True)
+
+
+def _encodes_text(value: str, *, spaced: bool) -> bool:
+    """Base64 of printable ASCII (with a space when `spaced`): typed text, where a key is random
+    bytes (32 random bytes are all printable once in 10^14)."""
     if not _BASE64_TEXT.fullmatch(value) or len(value) % 4:
         return False
     import base64
@@ -576,4 +585,4 @@ def _encodes_a_phrase(value: str) -> bool:
     except (binascii.Error, ValueError):
         return False
     printable = all(32 <= byte < 127 or byte in (9, 10, 13) for byte in raw)
-    return printable and b" " in raw
+    return printable and (b" " in raw or not spaced)

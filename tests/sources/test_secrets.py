@@ -121,3 +121,11 @@ def test_a_secret_word_only_inside_the_value_is_no_secret_name() -> None:
 ])
 def test_basic_auth_passes_over_fixture_passwords_and_format_fields(path: str, line: str, found: bool) -> None:
     assert bool(ds.detect("SEC104", path, line)) is found
+
+
+def test_base64_of_typed_text_is_a_fixture_only_in_tests_and_docs() -> None:
+    value = base64.b64encode(b"test-secret-for-unit-tests-only!").decode()  # 44 chars, like a client secret
+    assert ds.is_fixture_stand_in(value, "tests/test_config.py")
+    assert not ds.is_fixture_stand_in(value, "config/settings.py")
+    random_key = base64.b64encode(bytes(range(7, 39))).decode()
+    assert not ds.is_fixture_stand_in(random_key, "tests/test_config.py")
