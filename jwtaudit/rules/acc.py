@@ -205,15 +205,17 @@ def cross_account_scope(subject: AccountSubject, ctx: RunContext) -> Iterator[Hi
     """
     bots = _bots(subject)
     apps = {a.client_id: a for a in subject.apps}
+    home = _text(subject.account.get("accountId")) if subject.account is not None else None
     for mapping in subject.mappings or ():
-        account = _text(mapping.get("accountId"))
+        # a mapping or app that omits its account is in the container's own account
+        account = _text(mapping.get("accountId")) or home
         bot = bots.get(mapping.get("botId")) if isinstance(mapping.get("botId"), str) else None
         app = apps.get(mapping.get("clientId")) if isinstance(mapping.get("clientId"), str) else None
         others: list[tuple[str, str]] = []
         if bot is not None and bot.account_id:
             others.append(("bot", bot.account_id))
         if app is not None:
-            others.extend(("app", a) for a in _declared_accounts(app))
+            others.extend(("app", a) for a in _declared_accounts(app, home))
         reference = account or (others[0][1] if others else None)
         mismatched = [(what, a) for what, a in others if reference and a != reference]
         if reference and mismatched:
@@ -223,14 +225,18 @@ def cross_account_scope(subject: AccountSubject, ctx: RunContext) -> Iterator[Hi
                               "scopes.",
                       evidence={"clientId": mapping.get("clientId"), "mappingAccount": reference,
                                 f"{what}Account": other},
-                      location=mapping.locate("accountId") if account else mapping.locate())
+                      location=(mapping.locate("accountId") if _text(mapping.get("accountId"))
+                                else mapping.locate()))
 
 
-def _declared_accounts(app: ExportApp) -> list[str]:
-    """Accounts an app's own definitions name (not the accounts of bots that list it)."""
+def _declared_accounts(app: ExportApp, home: str | None) -> list[str]:
+    """Accounts an app's own definitions name (not the accounts of bots that list it); the
+    container's `apps[]` entry that omits `accountId` is in the container's account `home`."""
     out: list[str] = []
     for node in app.nodes:
         account = _text(node.get("accountId"))
+        if account is None and node.pointer.startswith("/apps/") and node.path == app.node.path:
+            account = home
         if account and account not in out:
             out.append(account)
     return out
@@ -287,8 +293,9 @@ def unpublished_scope(subject: AccountSubject, ctx: RunContext) -> Iterator[Hit]
 def unmapped_app(subject: AccountSubject, ctx: RunContext) -> Iterator[Hit]:
     """**What it does**
 
-    Flags a Builder or Admin Console app with no saved API-scope mapping that no bot or channel
-    uses either, and any mapping marked `saved: false`. Data-tab apps are judged by their table
+    Flags a Builder or Admin Console app with no saved API-scope mapping that no channel uses
+    either (a BotKit config or a bot's channel settings; a bot's `jwtApps` entry only repeats the
+    app's definition), and any mapping marked `saved: false`. Data-tab apps are judged by their table
     grants instead: one with no grant on any table or view is flagged.
 
     **Why is this bad?**
@@ -329,8 +336,8 @@ def unmapped_app(subject: AccountSubject, ctx: RunContext) -> Iterator[Hit]:
                                   "or view: its tokens can do nothing.",
                           evidence=_app_evidence(app), location=app.node.locate("clientId"))
         elif app.client_id not in mapped and not app.in_channel:
-            yield Hit(message=f"App '{app.name or app.client_id}' has no API-scope mapping and no bot or "
-                              "channel uses it: its tokens are refused everywhere, but its secret is live.",
+            yield Hit(message=f"App '{app.name or app.client_id}' has no API-scope mapping and no channel "
+                              "uses it: its tokens are refused everywhere, but its secret is live.",
                       evidence=_app_evidence(app), location=app.node.locate("clientId"))
 
 
@@ -574,7 +581,8 @@ def weak_app_secret(subject: AccountSubject, ctx: RunContext) -> Iterator[Hit]:
                               guessable=guessable, location=node.locate("clientSecret"))
                     break
             digest = _text(node.get("clientSecretSha256"))
-            if digest and "clientSecret" not in node.data:
+            clear = isinstance(secret, str) and secret and not is_withheld(secret)
+            if digest and not clear:  # the secret is absent, masked, empty or null: judge the hash
                 if hashed is None:
                     hashed = {hashlib.sha256(w.encode("utf-8", "surrogatepass")).hexdigest(): w for w in weak}
                 if digest.lower() in hashed:
@@ -638,11 +646,13 @@ def stale_app_secret(subject: AccountSubject, ctx: RunContext) -> Iterator[Hit]:
             moment = _parse_date(node.get(key))
             if moment is None:
                 continue
-            age = (ctx.now - moment) // _DAY
-            if age > limit:
+            elapsed = ctx.now - moment
+            if elapsed > limit * _DAY:  # the exact age: 365.5 days is older than 365
+                age = elapsed // _DAY
+                ago = f"{age} days" if age > limit else f"more than {limit} days"
                 day = dt.datetime.fromtimestamp(moment, dt.timezone.utc).date().isoformat()
                 since = "last rotated" if key == "secretRotatedOn" else "created (never rotated)"
-                yield Hit(message=f"The secret of {app.client_id} was {since} on {day}, {age} days ago "
+                yield Hit(message=f"The secret of {app.client_id} was {since} on {day}, {ago} ago "
                                   f"(limit {limit}).",
                           evidence=_app_evidence(app, ageDays=age, since=day), location=node.locate(key))
             break

@@ -720,4 +720,9 @@ def _norm_url(url: str) -> str:
         parts = urlsplit(url.strip())
     except ValueError:
         return url
-    return f"{parts.scheme.lower()}://{parts.netloc.lower()}{parts.path.rstrip('/')}"
+    # scheme and host are case-insensitive and a trailing slash is tolerated; a query or fragment
+    # (even an empty one) makes it another URL
+    text = url.strip()
+    query = f"?{parts.query}" if "?" in text else ""
+    fragment = f"#{parts.fragment}" if "#" in text else ""
+    return f"{parts.scheme.lower()}://{parts.netloc.lower()}{parts.path.rstrip('/')}{query}{fragment}"

@@ -142,7 +142,7 @@ def link(artefacts: list[Artefact]) -> LinkedExport:
             record.nodes.append(_node(art, app_pointer, entry))
             _unique(record.account_ids, _str(entry.get("accountId")) or bot.account_id)
             _unique(record.bot_ids, bot_id)
-            record.in_channel = True
+            # a jwtApps entry repeats the app's definition (Get Bots); it says nothing of channel use
             _merge_settings(record, entry)
             _collect_secret(record, entry, art.path, app_pointer)
 

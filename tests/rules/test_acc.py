@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import json
+from pathlib import Path
+
 import pytest
 
 from tests.export_helpers import FIXTURES, hits
@@ -103,3 +108,87 @@ def test_is_masked(value: str, masked: bool) -> None:
     from jwtaudit.sources.export_link import is_masked
 
     assert is_masked(value) is masked
+
+
+# --- sweep 2 -----------------------------------------------------------------------------------
+
+_ACCOUNT = "6661e128d3203924648c10bf"
+_OTHER = "7772f239e4314a35759d21c0"
+_CID = "cs-0f0f0000-0000-4000-8000-000000000001"
+_BID = "st-0b0b0000-0000-4000-8000-000000000001"
+
+
+def _container(tmp_path: Path, apps: list[dict[str, object]], mappings: list[dict[str, object]],
+               bots: list[dict[str, object]] | None = None) -> Path:
+    data = {"format": "jwtaudit-account-export/v1", "account": {"accountId": _ACCOUNT, "name": "Acme"},
+            "apps": apps, "apiScopeMappings": mappings, "bots": bots or []}
+    path = tmp_path / "account.json"
+    path.write_text(json.dumps(data, indent=1), encoding="utf-8")
+    return path
+
+
+def _app(**extra: object) -> dict[str, object]:
+    return {"clientId": _CID, "name": "ci", "createdIn": "admin_console", "algorithm": "HS256", **extra}
+
+
+def _mapping(**extra: object) -> dict[str, object]:
+    return {"clientId": _CID, "level": "admin", "scopes": ["BotPublish"], "saved": True, "published": True,
+            **extra}
+
+
+@pytest.mark.parametrize("withheld", ["********", "", None])
+def test_acc010_weak_hash_judged_when_the_secret_is_withheld(tmp_path: Path, withheld: object) -> None:
+    weak = hashlib.sha256(b"secret").hexdigest()
+    path = _container(tmp_path, [_app(clientSecret=withheld, clientSecretSha256=weak)], [_mapping()])
+    assert hits(path, "ACC010") == [("ACC010", "account.json", "/apps/0/clientSecretSha256")]
+
+
+@pytest.mark.parametrize("withheld", ["********", "", None])
+def test_acc010_strong_hash_with_withheld_secret_is_silent(tmp_path: Path, withheld: object) -> None:
+    strong = hashlib.sha256(b"q7Vt3kP0bXn2LmW8rYs5HcJ4aZe1FgD6uTi9oKw=").hexdigest()
+    path = _container(tmp_path, [_app(clientSecret=withheld, clientSecretSha256=strong)], [_mapping()])
+    assert hits(path, "ACC010") == []
+
+
+def test_acc006_jwtapps_entry_is_not_channel_use() -> None:
+    path = FIXTURES / "ACC006" / "jwtapps_only.yaml"
+    assert hits(path, "ACC006") == [("ACC006", "jwtapps_only.yaml", "/apps/1/clientId")]
+
+
+@pytest.mark.parametrize(("app", "mapping", "pointer"), [
+    ({"accountId": _OTHER}, {}, "/apiScopeMappings/0"),  # the mapping is in the container's account
+    ({}, {"accountId": _OTHER}, "/apiScopeMappings/0/accountId"),  # the app is in the container's account
+])
+def test_acc004_omitted_account_is_the_containers(tmp_path: Path, app: dict[str, object],
+                                                  mapping: dict[str, object], pointer: str) -> None:
+    path = _container(tmp_path, [_app(**app)], [_mapping(**mapping)])
+    assert hits(path, "ACC004") == [("ACC004", "account.json", pointer)]
+
+
+def test_acc004_bot_in_other_account_mapping_without_account(tmp_path: Path) -> None:
+    bot = {"_id": _BID, "accountId": _OTHER, "name": "B", "status": "published", "jwtApps": []}
+    path = _container(tmp_path, [_app()], [_mapping(level="bot", botId=_BID, scopes=["Chat History"])], [bot])
+    assert hits(path, "ACC004") == [("ACC004", "account.json", "/apiScopeMappings/0")]
+
+
+def test_acc004_omitted_accounts_in_the_same_account_are_silent(tmp_path: Path) -> None:
+    bot = {"_id": _BID, "accountId": _ACCOUNT, "name": "B", "status": "published", "jwtApps": []}
+    path = _container(tmp_path, [_app(), {**_app(clientId=_CID[:-1] + "2"), "accountId": _ACCOUNT}],
+                      [_mapping(level="bot", botId=_BID, scopes=["Chat History"]),
+                       _mapping(clientId=_CID[:-1] + "2")], [bot])
+    assert hits(path, "ACC004") == []
+
+
+def _iso(seconds: float) -> str:
+    moment = dt.datetime.fromtimestamp(seconds, dt.timezone.utc)
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def test_acc011_compares_the_exact_age(tmp_path: Path) -> None:
+    from tests.export_helpers import NOW
+
+    day = 86400
+    path = _container(tmp_path, [_app(createdOn=_iso(NOW - 365 * day - day // 2))], [_mapping()])
+    assert hits(path, "ACC011") == [("ACC011", "account.json", "/apps/0/createdOn")]
+    exact = _container(tmp_path, [_app(createdOn=_iso(NOW - 365 * day))], [_mapping()])
+    assert hits(exact, "ACC011") == []

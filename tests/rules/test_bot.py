@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from jwtaudit.rules.bot import literal_credential, looks_secret, random_secret
@@ -98,3 +101,38 @@ def test_bot003_names_about_a_secret_and_plain_values() -> None:
     value are not secrets; a real password and a user:password pair beside them are."""
     assert hits(FIXTURES / "BOT003" / "about_a_secret", "BOT003") == [
         ("BOT003", C, "/envVariables/7/value"), ("BOT003", C, "/envVariables/8/value")]
+
+
+def _callback_export(tmp_path: Path, callback: str) -> Path:
+    profile = {"_id": "ap-0a0a0000-0000-4000-8000-000000000001", "name": "Okta", "sso_type": "oauth2",
+               "oauth": {"idpName": "Okta", "clientId": "0oa1b2c3", "clientSecret": "{{env.OKTA_SECRET}}",
+                         "authorizationUrl": "https://acme.okta.example/authorize",
+                         "tokenUrl": "https://acme.okta.example/token",
+                         "refreshTokenUrl": "https://acme.okta.example/token", "callbackUrl": callback},
+               "fields": [], "state": "published"}
+    folder = tmp_path / "bot"
+    folder.mkdir()
+    definition = {"name": "Support", "defaultLanguage": "en", "dialogComponents": [],
+                  "idpConfigurations": [profile]}
+    (folder / D).write_text(json.dumps(definition, indent=1), encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("callback", [
+    "https://idp.kore.ai/workflows/callback/?x=1",
+    "https://idp.kore.ai/workflows/callback?x=1",
+    "https://idp.kore.ai/workflows/callback/?",
+    "https://idp.kore.ai/workflows/callback/#frag",
+])
+def test_bot010_query_or_fragment_is_another_callback(tmp_path: Path, callback: str) -> None:
+    assert hits(_callback_export(tmp_path, callback), "BOT010") == [
+        ("BOT010", D, "/idpConfigurations/0/oauth/callbackUrl")]
+
+
+@pytest.mark.parametrize("callback", [
+    "https://idp.kore.ai/workflows/callback/",
+    "https://idp.kore.ai/workflows/callback",
+    "https://IDP.kore.ai/workflows/callback/",
+])
+def test_bot010_platform_callback_is_silent(tmp_path: Path, callback: str) -> None:
+    assert hits(_callback_export(tmp_path, callback), "BOT010") == []

@@ -75,7 +75,8 @@ def test_linking_of_the_example() -> None:
     apps = {a.client_id: a for a in account.apps}
     sdk = apps["cs-a11ce000-0000-4000-8000-000000000003"]
     assert sdk.account_ids == ("6661e128d3203924648c10bf", "7772f239e4314a35759d21c0")
-    assert sdk.in_channel and sdk.uses_private_claims
+    # Get Bots jwtApps entries repeat its definition: they are not channel use
+    assert not sdk.in_channel and sdk.uses_private_claims
     token = next(t for t in linked.tokens if t.location.path == "bots/support.zip!/botDefinition.json")
     assert token.public_api and token.stored
     assert token.app is not None and token.app.jti_enforced is True and token.app.api_scopes is True
