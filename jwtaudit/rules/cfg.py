@@ -20,7 +20,7 @@ from jwtaudit.engine import RunContext
 from jwtaudit.model import Confidence, Hit, Location, Severity
 from jwtaudit.redact import short_hash
 from jwtaudit.rules.registry import rule
-from jwtaudit.sources.text import lowered
+from jwtaudit.sources.text import list_binding, lowered
 from jwtaudit.subjects import CodeDocumentSubject, CodeSubject, DocumentSubject, pointer_join
 
 MAX_WALK_DEPTH = 64
@@ -79,12 +79,31 @@ def _entries(data: Any) -> list[tuple[str, str, Any, Any]]:
             items = enumerate(node)
         else:
             continue
+        bindings: dict[str, str] | None = None
         for key, value in items:  # a node is walked whole, as before the cap is checked again
             key = key if type(key) is str else str(key)
             child = pointer_join(pointer, key)
+            if type(value) is str and "=" in value and type(node) is list:
+                binding = list_binding(value)
+                if binding is not None:  # `- NAME=value` (docker-compose `environment:` as a list)
+                    if bindings is None:
+                        bindings = _list_bindings(node)
+                    append((child, binding[0], binding[1], bindings))
+                    continue
             append((child, key, value, node))
             if isinstance(value, (dict, list)):
                 stack.append((child, value, depth + 1))
+    return out
+
+
+def _list_bindings(node: list[Any]) -> dict[str, str]:
+    """The `NAME=value` items of a list as the mapping they stand for (the parent of each)."""
+    out: dict[str, str] = {}
+    for item in node:
+        if type(item) is str and "=" in item:
+            binding = list_binding(item)
+            if binding is not None:
+                out[binding[0]] = binding[1]
     return out
 
 

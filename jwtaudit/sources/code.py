@@ -339,3 +339,102 @@ _KORE_URL = re.compile(r"^\s*(?:https?://)?(?:[\w-]+\.)*kore\.(?:ai|com|net)(?::
 
 def _normal(name: str) -> str:
     return "".join(ch for ch in name.lower() if ch.isalnum())
+
+
+# --- Jupyter notebooks ---------------------------------------------------------------------------
+
+_NOTEBOOK_WORDS = ("jwt", "jose", "authlib", "jwcrypto")
+
+
+def notebook_subjects(doc: Any) -> list[Any]:
+    """The Python code analysis of a notebook's code cells, joined in order (each magic or shell
+    line `%…`/`!…` blanked), with every place mapped back to the cell's source line in the
+    notebook. Nothing when no cell names a JWT library or the joined code does not parse."""
+    from dataclasses import replace
+
+    from jwtaudit.sources import code_python
+
+    data = doc.data
+    cells = data.get("cells") if isinstance(data, dict) else None
+    if not isinstance(cells, list):
+        return []
+    lines: list[str] = []
+    origin: list[tuple[str, int]] = []  # per joined line: (pointer of its source string, offset in it)
+    for number, cell in enumerate(cells[:5000]):
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+            continue
+        source = cell.get("source")
+        pieces = [source] if isinstance(source, str) else source if isinstance(source, list) else []
+        base = f"/cells/{number}/source"
+        for index, piece in enumerate(pieces):
+            if not isinstance(piece, str):
+                continue
+            pointer = base if isinstance(source, str) else f"{base}/{index}"
+            offset = 0
+            for line in piece.split("\n") if piece else []:
+                stripped = line.lstrip()
+                lines.append("" if stripped[:1] in ("%", "!") else line.rstrip("\r"))
+                origin.append((pointer, offset))
+                offset += len(line) + 1
+            if piece.endswith("\n"):
+                lines.pop()
+                origin.pop()
+        lines.append("")  # cells apart: the last line of a cell may lack its newline
+        origin.append(("", 0))
+    text = "\n".join(lines)
+    low = text.lower()
+    if not any(word in low for word in _NOTEBOOK_WORDS):
+        return []
+    try:
+        facts = code_python.analyse(text)
+    except (code_python.ParseFailure, RecursionError, MemoryError):
+        return []
+    if not facts.calls and not facts.headers:
+        return []
+
+    def remap(span: Span | None) -> Span | None:
+        if span is None or not 1 <= span.line <= len(origin):
+            return span
+        pointer, offset = origin[span.line - 1]
+        cell = doc.spans.get(pointer)
+        if cell is None:
+            return span
+        raw = _raw_line(doc.text, cell.line)
+        column = _raw_column(raw, cell.column, offset, span.column - 1)
+        end_column = _raw_column(raw, cell.column, offset, span.end_column - 1) \
+            if span.end_line == span.line else cell.end_column
+        return Span(line=cell.line, column=column, end_line=cell.line, end_column=end_column)
+
+    def claims(items: Any) -> Any:
+        return tuple(replace(c, span=remap(c.span)) for c in items) if items is not None else None
+
+    calls = tuple(replace(call, span=remap(call.span), algorithm_span=remap(call.algorithm_span),
+                          key_span=remap(call.key_span), disabled_span=remap(call.disabled_span),
+                          claims=claims(call.claims), clock_args=claims(call.clock_args) or ())
+                  for call in facts.calls)
+    headers = tuple(replace(header, span=remap(header.span)) for header in facts.headers)
+    return [CodeSubject(location=doc.location, language="python", calls=calls, headers=headers,
+                        kore_context=kore_context(text))]
+
+
+def _raw_line(text: str, line: int) -> str:
+    start = 0
+    for _ in range(line - 1):
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return ""
+    end = text.find("\n", start)
+    return text[start:] if end == -1 else text[start:end]
+
+
+def _raw_column(raw: str, start: int, offset: int, chars: int) -> int:
+    """The 1-based column in the JSON text of the character `offset + chars` of the string whose
+    contents start at column `start` (an escape such as `\\"` or `\\n` is written as two or more)."""
+    at, left = start - 1, offset + chars
+    while left > 0 and at < len(raw):
+        if raw[at] == "\\":
+            at += 6 if raw[at + 1:at + 2] == "u" else 2
+        else:
+            at += 1
+        left -= 1
+    return at + left + 1

@@ -289,6 +289,9 @@ def analyse_text(rel_path: str, text: str, options: ScanOptions | None = None, *
         ctx.code_documents = [s for s in code_subjects if isinstance(s, CodeDocumentSubject)]
         if ctx.code_documents:  # the web SDK's `botOptions.botInfo.name`, `APP_NAME = "…"`
             out.context_words = tuple(w for w in _context_words(ctx) if not CLIENT_ID_RE.fullmatch(w))
+    if options.code_subjects and ctx.document is not None and ctx.document.format == "notebook" \
+            and ("jwt" in low or "jose" in low):
+        code_subjects = _notebook_subjects(ctx.document)
     tokens = find_tokens(text)
     for found in tokens:
         subject = _token_subject(ctx, found, options)
@@ -304,6 +307,8 @@ def analyse_text(rel_path: str, text: str, options: ScanOptions | None = None, *
     for subject in code_subjects:
         if isinstance(subject, CodeSubject) and subject.calls:
             _add_code_signing_keys(subject, out)
+    if "mk2r2rmj21" in low or "demo.kore.net" in low:
+        out.subjects.extend(_demo_url_documents(ctx))
     ctx.gated = ds.file_words_present(low)
     if not ctx.present and not ctx.gated:
         return out
@@ -322,13 +327,20 @@ def analyse_text(rel_path: str, text: str, options: ScanOptions | None = None, *
         if item.scope == "public-key":
             out.public_keys.append(item)
         elif item.scope not in ("pem", "jwk-private") and len(item.value) >= 8 \
-                and (is_secret_key(item.key) or is_kore_secret(item.value)) \
+                and (is_secret_key(item.key) or is_kore_secret(item.value) or _literal_password(item)) \
                 and not ds.is_placeholder(item.value):
             near = [cid for cid, at in client_ids if item.location.line and abs(at - item.location.line) <= 3]
             out.secrets.append(replace(item, client_id=near[0]) if near else item)
         if item.scope != "public-key" and _worth_redacting(item.value):
             out.sensitive.append(item.value)
     return out
+
+
+def _literal_password(item: Assignment) -> bool:
+    """A URL user-info password written out (`https://user:<password>@host`), not a reference
+    (`$PASS`, `${PASS}`, `{{pass}}`, `%s`, `<password>`)."""
+    return item.scope == "url-userinfo" and not any(c in item.value for c in "${}%<>*") \
+        and ds.shannon_entropy(item.value) >= 2.5
 
 
 def _add_code_signing_keys(subject: CodeSubject, out: FileAnalysis) -> None:
@@ -346,6 +358,38 @@ def _add_code_signing_keys(subject: CodeSubject, out: FileAnalysis) -> None:
                                       location=location, scope=f"line:{span.line}"))
         if _worth_redacting(value):
             out.sensitive.append(value)
+
+
+_DEMO_URL = re.compile(r"https?:(?://|\\/\\/)(?:mk2r2rmj21\.execute-api\.us-east-1\.amazonaws\.com|demo\.kore\.net)"
+                       r"(?![\w.\-])[^\s\"'`<>)\\]*", re.IGNORECASE)
+
+
+def _demo_url_documents(ctx: _Context) -> list[CodeDocumentSubject]:
+    """The URL literals naming a Kore demo token service (SEC006: "flagged under any key") that no
+    parsed document holds, as a document of {name they are bound to: URL} for the document rules:
+    `const tokenService = "https://mk2r2rmj21…/dev/users/sts"` in a file with no config object."""
+    if ctx.document is not None:
+        return []  # its walk sees every string
+    known = {value for doc in ctx.code_documents for _p, value in _string_leaves(doc.data)}
+    data: dict[str, str] = {}
+    spans: dict[str, Any] = {}
+    for match in _DEMO_URL.finditer(ctx.text):
+        url = match.group().replace("\\/", "/")
+        if url in known or len(data) >= 20:
+            continue
+        line, column = ctx.index.position(match.start())
+        name = key_before(ctx.line_text(line)[:column - 1].rstrip("\"'`")) or "url"
+        base, number = name, 1
+        while name in data:
+            number += 1
+            name = f"{base}#{number}"
+        data[name] = url
+        span = ctx.index.span(match.start(), match.end())
+        spans[pointer_join("", name)] = span
+    if not data:
+        return []
+    return [CodeDocumentSubject(location=Location(path=ctx.rel_path, commit=ctx.commit), format="text",
+                                data=data, spans=spans, text=ctx.text, language="text")]
 
 
 def _worth_redacting(value: str) -> bool:
@@ -581,6 +625,17 @@ def _code_subjects(rel_path: str, text: str, commit: str | None) -> list[Any]:
         return []
 
 
+def _notebook_subjects(doc: DocumentSubject) -> list[Any]:
+    try:
+        from jwtaudit.sources import code
+    except ImportError:
+        return []
+    try:
+        return list(code.notebook_subjects(doc))
+    except (ValueError, RecursionError):
+        return []
+
+
 def _document_headers(doc: DocumentSubject) -> list[Any]:
     try:
         from jwtaudit.sources import code
@@ -614,31 +669,71 @@ def _string_members(data: Any, max_depth: int = 64) -> Iterator[tuple[tuple[Any,
                 stack.extend((path, number, item) for number, item in reversed(list(enumerate(value))))
 
 
-def _candidate_members(data: Any, max_depth: int = 64) -> list[tuple[tuple[Any, ...], Any, str]]:
+def _candidate_members(data: Any, max_depth: int = 64) -> list[tuple[tuple[Any, ...], Any, str, str | None]]:
     """The members of `_string_members` that `_assignments` looks at, in the same order: strings
     under a secret-like name, of the Kore secret shape, or opening like a JSON body. One loop over
     the containers, the name test memoised: a large API description has a million strings and few
-    distinct names."""
+    distinct names.
+
+    The fourth item is the name a value is bound to when that is not its member name: the `value`
+    of a name/value pair object (Postman `{"key": "clientSecret", "value": "…"}`, an environment's
+    `{"key": …, "value": …, "type": "secret"}`), or the `NAME` of a `NAME=value` string in a list
+    (docker-compose `environment:` in list form; the value is then the part after "=")."""
     def wanted(member: Any, value: str) -> bool:
         return (_names_a_secret(member if type(member) is str else str(member))
                 or value[0] == "{" or value[0].isspace() or (len(value) == 44 and is_kore_secret(value)))
 
     if not isinstance(data, (dict, list)):
-        return [((), _ROOT, data)] if isinstance(data, str) and len(data) >= 6 and wanted("", data) else []
-    out: list[tuple[tuple[Any, ...], Any, str]] = []
-    stack: list[tuple[tuple[Any, ...], Iterator[tuple[Any, Any]]]] = [((), _items(data))]
+        wanted_root = isinstance(data, str) and len(data) >= 6 and wanted("", data)
+        return [((), _ROOT, data, None)] if wanted_root else []
+    out: list[tuple[tuple[Any, ...], Any, str, str | None]] = []
+    stack: list[tuple[tuple[Any, ...], Iterator[tuple[Any, Any]], Any]] = [((), _items(data), data)]
     while stack:
-        path, items = stack[-1]
+        path, items, node = stack[-1]
         for member, value in items:
             if isinstance(value, str):
-                if len(value) >= 6 and wanted(member, value):
-                    out.append((path, member, value))
+                if len(value) < 6:
+                    continue
+                if member == "value" and type(node) is dict:
+                    name = pair_name(node)
+                    if name is not None:
+                        if wanted(name, value):
+                            out.append((path, member, value, name))
+                        continue
+                elif type(member) is int and "=" in value:
+                    binding = list_binding(value)
+                    if binding is not None:
+                        if len(binding[1]) >= 6 and wanted(binding[0], binding[1]):
+                            out.append((path, member, binding[1], binding[0]))
+                        continue
+                if wanted(member, value):
+                    out.append((path, member, value, None))
             elif isinstance(value, (dict, list)) and len(path) + 1 < max_depth:
-                stack.append(((*path, member), _items(value)))
+                stack.append(((*path, member), _items(value), value))
                 break
         else:
             stack.pop()
     return out
+
+
+_PAIR_NAME_KEYS = ("key", "name")
+_LIST_BINDING = re.compile(r"([A-Za-z_][A-Za-z0-9_.\-]{0,80})=(\S.*)", re.DOTALL)
+
+
+def pair_name(node: dict[Any, Any]) -> str | None:
+    """The name of a name/value pair object (`{"key": "apikey", "value": "…"}`, also with
+    `type`/`enabled`/`description` members), else None."""
+    for name_key in _PAIR_NAME_KEYS:
+        name = node.get(name_key)
+        if type(name) is str and 0 < len(name) <= 128:
+            return name
+    return None
+
+
+def list_binding(value: str) -> tuple[str, str] | None:
+    """(NAME, value) of a `NAME=value` list item (docker-compose `environment:` in list form)."""
+    match = _LIST_BINDING.fullmatch(value)
+    return (match.group(1), match.group(2)) if match is not None else None
 
 
 def _items(node: Any) -> Iterator[tuple[Any, Any]]:
@@ -723,8 +818,9 @@ def _assignments(ctx: _Context, low: str) -> list[Assignment]:
     text = ctx.text
     doc = ctx.document
     if doc is not None and doc.format in ("json", "yaml", "toml", "env", "ini", "notebook"):
-        for parent, member, value in _candidate_members(doc.data):
-            key = "" if member is _ROOT else member if type(member) is str else str(member)
+        for parent, member, value, bound in _candidate_members(doc.data):
+            key = bound if bound is not None else "" if member is _ROOT else member if type(member) is str \
+                else str(member)
             wanted = is_secret_key(key) or is_kore_secret(value) or _xenioo_key(key)
             if not wanted and value[0] != "{" and not value[0].isspace():
                 continue  # neither a secret nor a JSON body kept in a string (below)
@@ -748,8 +844,11 @@ def _assignments(ctx: _Context, low: str) -> list[Assignment]:
             if not wanted or "outputs" in path[:-1]:
                 continue
             scope = "".join(pointer_join("", part) for part in path[:-1])
-            pointer = pointer_join(scope, key) if path else ""
-            add(Assignment(key=key, value=value, location=doc.locate(pointer), scope=scope))
+            pointer = pointer_join(scope, member) if path else ""
+            location = doc.locate(pointer)
+            if bound is not None and type(member) is int:  # `NAME=value`: the value's part of the item
+                location = _after_name(location, len(bound) + 1, len(value))
+            add(Assignment(key=key, value=value, location=location, scope=scope))
     # In a parsed document the walk above saw every real value; `key: value` text inside one of its
     # strings (a regex, a description) is not an assignment. Notebooks hold code in strings.
     lines = _keyword_lines(ctx, low) if doc is None or doc.format == "notebook" else []
@@ -769,6 +868,16 @@ def _assignments(ctx: _Context, low: str) -> list[Assignment]:
             offset = start + match.start(4)
             location = ctx.location(offset, offset + len(value), ctx.pointer_at(line, match.start(4) + 1))
             add(Assignment(key=key, value=value, location=location, scope=f"line:{line}"))
+    if lines and ctx.rel_path.lower().endswith(_XML_SUFFIXES) and "</" in text:
+        for line in lines:  # `<clientSecret>…</clientSecret>` in an XML, .config or .plist file
+            line_text = ctx.line_text(line)
+            start = ctx.index.line_start(line)
+            for match in _XML_ELEMENT.finditer(line_text):
+                key, value = match.group(2), match.group(3)
+                if is_secret_key(key) or _xenioo_key(key) or is_kore_secret(value):
+                    offset = start + match.start(3)
+                    add(Assignment(key=key, value=value, location=ctx.location(offset, offset + len(value)),
+                                   scope=f"line:{line}"))
     if ctx.has("cs-") or ctx.has("secret") or ctx.has("apikey") or ctx.has("api_key"):
         for begin, finish in kore_secret_spans(text):
             value = text[begin:finish]
@@ -829,6 +938,19 @@ def _assignments(ctx: _Context, low: str) -> list[Assignment]:
                 for item in _jwk_assignments(code_doc.data, code_doc.locate):
                     add(replace(item, location=replace(item.location, pointer=None)))
     return out
+
+
+def _after_name(location: Location, skip: int, length: int) -> Location:
+    """The place of the value inside a one-line `NAME=value` item written as parsed (no escapes)."""
+    if location.line is None or location.column is None or location.end_line != location.line \
+            or location.end_column != location.column + skip + length:
+        return location
+    return replace(location, column=location.column + skip)
+
+
+_XML_SUFFIXES = (".xml", ".config", ".plist", ".xaml", ".resx", ".csproj", ".props", ".xib", ".storyboard")
+_XML_ELEMENT = re.compile(r"<([A-Za-z_][\w.\-]{0,80}:)?([A-Za-z_][\w.\-]{0,80})\b[^<>]{0,200}>"
+                          r"\s*([^<>\s]{6,4096})\s*</(?:[\w.\-]+:)?\2>")
 
 
 def _jwk_assignments(data: Any, locate: Any) -> Iterator[Assignment]:
