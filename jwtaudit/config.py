@@ -20,6 +20,11 @@ PROFILES = ("kore-api", "kore-sdk", "generic")
 _DURATION = re.compile(r"^\s*(\d+)\s*(s|m|h|d)?\s*$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, None: 1}
 _CODE_OR_PREFIX = re.compile(r"^(TOK|SEC|SRC|CFG|ACC|BOT|META)\d{0,3}$")
+# The catalog's codes (rules.md), without importing the rules (the pre-commit hook starts fast);
+# tests/test_config.py checks them against the registry.
+_CODE_RANGES = (("ACC", 1, 13), ("BOT", 1, 12), ("CFG", 1, 4), ("META", 1, 2), ("SEC", 1, 10),
+                ("SEC", 101, 125), ("SRC", 1, 7), ("TOK", 1, 26))
+RULE_CODES = tuple(f"{family}{n:03d}" for family, low, high in _CODE_RANGES for n in range(low, high + 1))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -73,6 +78,8 @@ def parse_codes(value: Any, key: str) -> tuple[str, ...]:
         code = item.strip().upper()
         if not _CODE_OR_PREFIX.match(code):
             raise UsageError(f"config: {key}: {item!r} is not a rule code or prefix (e.g. TOK, SEC001)")
+        if not any(known.startswith(code) for known in RULE_CODES):
+            raise UsageError(f"config: {key}: {item!r} names no rule (see `jwtaudit rules`)")
         codes.append(code)
     return tuple(codes)
 

@@ -34,6 +34,9 @@ def test_all_keys_parse() -> None:
     ({"profile": "kore"}, "profile must be one of"),
     ({"severity": {"TOK009": "urgent"}}, "severity.TOK009: unknown severity"),
     ({"exclude": 3}, "exclude must be a list of strings"),
+    ({"select": ["TOK999"]}, "'TOK999' names no rule"),  # well formed, but a typo that would select nothing
+    ({"ignore": ["SEC099"]}, "'SEC099' names no rule"),
+    ({"severity": {"SEC2": "low"}}, "'SEC2' names no rule"),
 ])
 def test_bad_values_name_the_key(data: dict, message: str) -> None:
     with pytest.raises(UsageError, match=message.replace("(", r"\(").replace(".", r"\.")):
@@ -55,3 +58,10 @@ def test_invalid_toml_is_usage_error(tmp_path) -> None:
     bad.write_text("fail_on = \n")
     with pytest.raises(UsageError, match="invalid TOML"):
         load(bad)
+
+
+def test_the_codes_config_knows_are_the_registry_s() -> None:
+    from jwtaudit.config import RULE_CODES
+    from jwtaudit.rules import registry
+
+    assert sorted(RULE_CODES) == sorted(registry.load_all())
