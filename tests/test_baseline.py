@@ -131,3 +131,27 @@ def test_detect_secrets_import_rejects_other_json(tmp_path: Path) -> None:
     target.write_text('{"version": 1}')
     with pytest.raises(InputError, match="not a detect-secrets baseline"):
         baseline.read_detect_secrets(target)
+
+
+def test_baseline_create_judges_tokens_at_the_real_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`baseline create` accepts what `scan` reports now: an expired token's TOK010, never a
+    TOK014 ('issued in the future') that judging at the epoch would invent."""
+    import time
+
+    from click.testing import CliRunner
+
+    from jwtaudit.cli import cli
+    from tests.helpers import good_payload, make_token
+
+    now = int(time.time())
+    token = make_token({"alg": "HS256", "typ": "JWT"}, good_payload(iat=now - 7200, exp=now - 3600))
+    (tmp_path / "app.py").write_text(f'TOKEN = "{token}"\n')
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    created = runner.invoke(cli, ["baseline", "create", "-o", "b.json"], catch_exceptions=False)
+    assert created.exit_code == 0, created.output
+    rules = sorted(entry["rule"] for entry in json.loads((tmp_path / "b.json").read_text())["findings"])
+    assert "TOK010" in rules and "TOK014" not in rules
+    scanned = runner.invoke(cli, ["scan", ".", "--baseline", "b.json", "--format", "json", "--fail-on", "info"],
+                            catch_exceptions=False)
+    assert scanned.exit_code == 0, scanned.output

@@ -28,7 +28,10 @@ class BaselineOptions:
 def _scan(options: BaselineOptions, config: Config) -> list[Finding]:
     from jwtaudit.commands.scan import ScanRequest, run_scan
 
-    result, _redactor = run_scan(ScanRequest(paths=options.paths or (".",), now=options.now or 0), config)
+    request = ScanRequest(paths=options.paths or (".",))  # tokens judged now, as `scan` judges them
+    if options.now is not None:
+        request = ScanRequest(paths=request.paths, now=options.now)
+    result, _redactor = run_scan(request, config)
     if result.files_scanned == 0 and not result.findings:
         raise UsageError("nothing was scanned: no baseline written")
     return list(result.findings)

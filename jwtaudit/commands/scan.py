@@ -34,7 +34,7 @@ PARALLEL_MIN_FILES = 200
 class ScanRequest:
     paths: tuple[str, ...] = (".",)
     jobs: int | None = None
-    now: int = 0
+    now: int = field(default_factory=lambda: int(time.time()))  # tokens are judged at this time
     progress: bool = False
 
 
