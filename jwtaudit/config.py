@@ -6,6 +6,7 @@ silently turn a check off.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from collections.abc import Mapping
@@ -163,7 +164,10 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 def find_config_file(start: Path) -> Path | None:
     """The nearest .jwtaudit.toml, or pyproject.toml with a [tool.jwtaudit] table, upwards."""
-    here = start.resolve()
+    try:
+        here = start.resolve()
+    except (OSError, RuntimeError):  # a symlink loop, an unreadable folder: the command reports it
+        here = Path(os.path.abspath(start))
     try:
         if not here.is_dir():  # a file, or a missing path: search from its folder
             here = here.parent

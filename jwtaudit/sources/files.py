@@ -158,8 +158,11 @@ def collect(paths: Sequence[str], root: Path,
             if stat.S_ISLNK(mode):
                 try:
                     real = Path(full).resolve(strict=True)
-                except (OSError, RuntimeError):
-                    skipped[rel] = Skipped(rel_path=rel, reason="broken or looping symlink")
+                except FileNotFoundError:
+                    skipped[rel] = Skipped(rel_path=rel, reason="broken symlink")  # a deliberate skip
+                    continue
+                except (OSError, RuntimeError):  # ELOOP: hostile input, the scan is partial
+                    skipped[rel] = Skipped(rel_path=rel, reason="symlink loop: cannot be read")
                     continue
                 if not real.is_relative_to(root_real):
                     skipped[rel] = Skipped(rel_path=rel, reason="symlink pointing outside the scan root")
@@ -179,7 +182,7 @@ def _suffix(rel_path: str) -> str:
     return name[dot:] if dot > 0 else ""
 
 
-UNREADABLE_REASONS = ("permission denied", "cannot read", "folder cannot be read")
+UNREADABLE_REASONS = ("permission denied", "cannot read", "folder cannot be read", "symlink loop")
 
 
 def is_unreadable(reason: str) -> bool:

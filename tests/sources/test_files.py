@@ -56,7 +56,7 @@ def test_symlink_out_of_root_is_skipped_inside_is_read(tmp_path: Path) -> None:
     found, skipped = names(root)
     assert found == ["alias.txt", "dir/x.txt", "real.txt"]
     assert skipped == [("leak.env", "symlink pointing outside the scan root"),
-                       ("loop", "broken or looping symlink")]
+                       ("loop", "symlink loop: cannot be read")]
 
 
 def test_read_file_reasons(tmp_path: Path) -> None:
@@ -84,3 +84,26 @@ def test_missing_path_is_a_usage_error(tmp_path: Path) -> None:
 
     with pytest.raises(UsageError, match="no such file"):
         collect([str(tmp_path / "nope")], tmp_path)
+
+
+def test_a_dangling_symlink_is_a_deliberate_skip_a_loop_makes_the_scan_partial(tmp_path: Path) -> None:
+    from jwtaudit.sources.files import collect, is_unreadable
+
+    tree(tmp_path, {"ok.txt": "x"})
+    os.symlink(tmp_path / "build" / "out.js", tmp_path / "dangling.js")
+    os.symlink(tmp_path / "loop-b", tmp_path / "loop-a")
+    os.symlink(tmp_path / "loop-a", tmp_path / "loop-b")
+    _, skipped = collect((str(tmp_path),), tmp_path)
+    assert [(s.rel_path, s.reason, is_unreadable(s.reason)) for s in skipped] == [
+        ("dangling.js", "broken symlink", False),
+        ("loop-a", "symlink loop: cannot be read", True),
+        ("loop-b", "symlink loop: cannot be read", True)]
+
+
+def test_config_discovery_survives_a_symlink_loop_given_as_the_path(tmp_path: Path) -> None:
+    from jwtaudit.config import find_config_file
+
+    os.symlink(tmp_path / "b", tmp_path / "a")
+    os.symlink(tmp_path / "a", tmp_path / "b")
+    (tmp_path / ".jwtaudit.toml").write_text("[tool.jwtaudit]\n")
+    assert find_config_file(tmp_path / "a") == tmp_path / ".jwtaudit.toml"
