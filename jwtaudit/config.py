@@ -162,6 +162,21 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise UsageError(f"{path}: invalid TOML: {exc}") from None
 
 
+def _is_file(path: Path) -> bool:
+    """is_file() that is False for a folder the user may not look into (the scan reports it)."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except OSError:
+        return False
+
+
 def find_config_file(start: Path) -> Path | None:
     """The nearest .jwtaudit.toml, or pyproject.toml with a [tool.jwtaudit] table, upwards."""
     try:
@@ -175,17 +190,17 @@ def find_config_file(start: Path) -> Path | None:
         here = here.parent
     for folder in (here, *here.parents):
         candidate = folder / ".jwtaudit.toml"
-        if candidate.is_file():
+        if _is_file(candidate):
             return candidate
         pyproject = folder / "pyproject.toml"
-        if pyproject.is_file():
+        if _is_file(pyproject):
             try:
                 text = pyproject.read_text(encoding="utf-8", errors="replace")
             except OSError:
                 continue
             if "[tool.jwtaudit" in text:
                 return pyproject
-        if (folder / ".git").exists():
+        if _exists(folder / ".git"):
             break
     return None
 

@@ -66,10 +66,13 @@ def _rel(path: Path, root: Path) -> str:
 
 def _git_files(folder: Path) -> list[str] | None:
     """Files git would consider in `folder` (relative to it), or None outside a work tree."""
-    if not (folder / ".git").exists():
-        probe = folder.resolve()
-        if not any((parent / ".git").exists() for parent in (probe, *probe.parents)):
-            return None
+    try:
+        if not (folder / ".git").exists():
+            probe = folder.resolve()
+            if not any((parent / ".git").exists() for parent in (probe, *probe.parents)):
+                return None
+    except (OSError, RuntimeError):  # a folder we may not look into: walked, and reported there
+        return None
     try:
         proc = subprocess.run(
             ["git", "-C", str(folder), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],

@@ -107,3 +107,24 @@ def test_config_discovery_survives_a_symlink_loop_given_as_the_path(tmp_path: Pa
     os.symlink(tmp_path / "a", tmp_path / "b")
     (tmp_path / ".jwtaudit.toml").write_text("[tool.jwtaudit]\n")
     assert find_config_file(tmp_path / "a") == tmp_path / ".jwtaudit.toml"
+
+
+def test_a_folder_we_may_not_look_into_is_no_internal_error(tmp_path: Path, monkeypatch) -> None:
+    """Without read permission on a path argument, `stat` of the config and `.git` candidates
+    inside it raises PermissionError: discovery goes on above it and the walk reports it."""
+    from jwtaudit.config import find_config_file
+    from jwtaudit.sources import files
+
+    locked = tmp_path / "noperm"
+    tree(locked, {"f.py": "y = 1"})
+    (tmp_path / ".jwtaudit.toml").write_text("[tool.jwtaudit]\n")
+    real_stat = Path.stat
+
+    def refusing_stat(self: Path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if self.parent == locked:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_stat(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "stat", refusing_stat)
+    assert find_config_file(locked) == tmp_path / ".jwtaudit.toml"
+    assert files._git_files(locked) is None
