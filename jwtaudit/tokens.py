@@ -263,10 +263,34 @@ def is_idproxy_audience(value: Any) -> bool:
     return any(isinstance(v, str) and v.rstrip("/") in IDPROXY_AUDIENCES for v in values)
 
 
-def classify(token: ParsedToken, override: str | None = None) -> str:
-    """kore-api, kore-sdk or generic (rules.md, "Token profiles")."""
+def idproxy_audience_problem(value: Any) -> str | None:
+    """Why an SDK token's `aud` is not exactly an idproxy authorize URL, or None. RFC 7519 §4.1.3
+    compares audiences as exact strings: a trailing slash or another case is another audience,
+    and an array must name nothing but idproxy."""
+    values = value if isinstance(value, list) else [value]
+    if not values:
+        return "is an empty array"
+    for item in values:
+        if not isinstance(item, str):
+            return "holds a value that is not a string"
+        if item not in IDPROXY_AUDIENCES:
+            if item.rstrip("/") in IDPROXY_AUDIENCES or item.lower().rstrip("/") in IDPROXY_AUDIENCES:
+                return "differs from the idproxy authorize URL (audiences compare as exact strings)"
+            return "names an audience other than idproxy" if isinstance(value, list) else (
+                "is not the idproxy authorize URL")
+    return None
+
+
+def classify(token: ParsedToken, override: str | None = None, *, public_api: bool = False) -> str:
+    """kore-api, kore-sdk or generic (rules.md, "Token profiles").
+
+    `override` (`--profile`) wins. Otherwise a token sent to the Kore public APIs (`auth` header,
+    `/api/public/` URL) is a kore-api token whatever its claims say: that is what the platform
+    will check it as."""
     if override:
         return override
+    if public_api:
+        return "kore-api"
     claims = token.claims
     sdk = (
         any(name in claims for name in SDK_CLAIMS)

@@ -20,7 +20,7 @@ from jwtaudit.errors import InputError, TokenError, UsageError
 from jwtaudit.model import Location, Result
 from jwtaudit.redact import Redactor
 from jwtaudit.subjects import AppSettings, TokenSubject
-from jwtaudit.tokens import classify, decode_unverified
+from jwtaudit.tokens import app_id_variants, classify, decode_unverified
 
 if TYPE_CHECKING:
     from jwtaudit.sources.export_link import LinkedExport
@@ -126,7 +126,10 @@ def collect_inputs(options: TokenOptions, stdin: IO[str] | None) -> list[tuple[s
 
 def app_for(claims: dict[str, object], options: TokenOptions, secrets: tuple[str, ...], source: str | None,
             exported: dict[str, AppSettings]) -> AppSettings | None:
-    client_id = claims.get("appId") or claims.get("iss") or claims.get("kore_iss")
+    # the client id the token names: `appId`, else a miscased `appid` (TOK004: the export still
+    # tells which app it was meant for), else the SDK's `iss` / `kore_iss`
+    names = ("appId", *app_id_variants(claims), "iss", "kore_iss")
+    client_id = next((v for v in (claims.get(n) for n in names) if isinstance(v, str) and v), None)
     app = exported.get(client_id) if isinstance(client_id, str) else None
     if app is None and not (secrets or options.enforce_jti or options.enforce_jwe):
         return None

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from importlib import resources
 from typing import Any
+from urllib.parse import unquote
 
 from jwtaudit import tokens as tk
 from jwtaudit.engine import RunContext
@@ -24,6 +25,7 @@ from jwtaudit.subjects import TokenSubject
 KORE_PROFILES = ("kore-api", "kore-sdk")
 SDK_ALGORITHMS = ("HS256", "HS512", "RS256", "RS512")
 KORE_JWE_ENC = ("A128CBC-HS256", "A128GCM", "A256GCM")
+KORE_JWE_ALG = ("RSA-OAEP", "RSA1_5")  # the platform decrypts with its own RSA key (design.md)
 MS_THRESHOLD = 10**11
 JTI_MAX_LIFETIME = 3600
 MAX_P2C = 1_200_000
@@ -69,7 +71,9 @@ _KID_PROBLEMS = (
 
 
 def profile_of(subject: TokenSubject, ctx: RunContext) -> str:
-    return tk.classify(subject.token, subject.profile or ctx.config.profile)
+    """The token's profile: `--profile` wins; a token sent to the public APIs (`auth` header,
+    `/api/public/` URL) is kore-api whatever its claims say; otherwise its claims decide."""
+    return tk.classify(subject.token, subject.profile or ctx.config.profile, public_api=subject.public_api)
 
 
 def _forced_generic(subject: TokenSubject, ctx: RunContext) -> bool:
@@ -92,9 +96,10 @@ def _kore_context(subject: TokenSubject, ctx: RunContext) -> bool:
         subject.app is not None)
 
 
-def _has_jti(claims: dict[str, Any]) -> bool:
-    """A `jti` / `kore_jti` that identifies something: null or an empty string is no id at all."""
-    for name in ("jti", "kore_jti"):
+def _has_jti(claims: dict[str, Any], *, sdk: bool = True) -> bool:
+    """A `jti` (or, for SDK tokens, `kore_jti`) that identifies something: null or an empty
+    string is no id at all. The public APIs read only `jti`."""
+    for name in ("jti", "kore_jti") if sdk else ("jti",):
         value = claims.get(name)
         if value is None or isinstance(value, str) and not value.strip():
             continue
@@ -142,6 +147,31 @@ def _hit(subject: TokenSubject, message: str, severity: Severity | None = None, 
 def _int_date(claims: dict[str, Any], name: str) -> int | None:
     value = claims.get(name)
     if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return value
+
+
+_NUMERIC_TEXT = re.compile(r"\s*-?[0-9]{1,30}(?:\.[0-9]{0,30})?\s*")
+
+
+def _lenient_date(claims: dict[str, Any], name: str) -> int | None:
+    """The date a NumericDate claim means even when it is not an integer (TOK013 names that):
+    a finite float or a numeric string (`"1795307200"`). The platform's limits apply to the value."""
+    value = claims.get(name)
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and math.isfinite(value):
+        return int(value)
+    if isinstance(value, str) and _NUMERIC_TEXT.fullmatch(value):
+        return int(value.strip().split(".")[0] or "0")
+    return None
+
+
+def _lenient_seconds(claims: dict[str, Any], name: str) -> int | None:
+    value = _lenient_date(claims, name)
+    if value is None or abs(value) > MS_THRESHOLD:
         return None
     return value
 
@@ -436,11 +466,17 @@ def app_id_claim_missing(subject: TokenSubject, ctx: RunContext) -> Iterator[Hit
     token = subject.token
     if not _readable(subject) or _forced_generic(subject, ctx):
         return
-    explicit = (subject.profile or ctx.config.profile) == "kore-api"
-    known = explicit or subject.public_api or bool(subject.app and subject.app.api_scopes)
-    if not known or profile_of(subject, ctx) == "kore-sdk" and not explicit:
-        return
-    if "appId" in token.claims or tk.app_id_variants(token.claims):
+    claims = token.claims
+    forced = subject.profile or ctx.config.profile
+    if forced:
+        known = forced == "kore-api"
+    else:
+        # sent to the public APIs: an API token whatever its claims say (an `iss` client id too);
+        # tied by an export to an API-scope app, unless it is addressed to the SDK's idproxy
+        sdk_audience = tk.is_idproxy_audience(claims.get("aud"))
+        scoped = bool(subject.app and subject.app.api_scopes) and not sdk_audience
+        known = subject.public_api or scoped
+    if not known or "appId" in claims or tk.app_id_variants(claims):
         return
     yield _hit(subject, "Kore API token without an 'appId' claim; the platform cannot identify the "
                "app and refuses it.")
@@ -532,11 +568,16 @@ def jti_missing(subject: TokenSubject, ctx: RunContext) -> Iterator[Hit]:
     if not _readable(subject) or _forced_generic(subject, ctx):
         return
     enforced = bool(subject.app and subject.app.jti_enforced)
-    if not enforced and profile_of(subject, ctx) not in KORE_PROFILES:
+    profile = profile_of(subject, ctx)
+    if not enforced and profile not in KORE_PROFILES:
         return
-    if _has_jti(subject.token.claims):
+    claims = subject.token.claims
+    if _has_jti(claims, sdk=profile != "kore-api"):
         return
-    if enforced:
+    if _has_jti(claims):  # a `kore_jti` only: the SDK's name, which the public APIs do not read
+        yield _hit(subject, "Kore API token has 'kore_jti' but no 'jti': the public APIs read only 'jti'.",
+                   Severity.HIGH if enforced else None, jti_enforced=enforced)
+    elif enforced:
         yield _hit(subject, "Token has no 'jti' but the app enforces JTI: the platform rejects it.",
                    Severity.HIGH, jti_enforced=True)
     else:
@@ -572,22 +613,23 @@ def jti_lifetime_too_long(subject: TokenSubject, ctx: RunContext) -> Iterator[Hi
     if not _readable(subject):
         return
     claims = subject.token.claims
-    if not _has_jti(claims):
-        return
     if not (_is_kore(subject, ctx)):
+        return
+    if not _has_jti(claims, sdk=profile_of(subject, ctx) != "kore-api"):
         return
     if claims.get("exp") is None:  # absent, or null: no expiry either way (TOK013 names the null)
         yield _hit(subject, "Token has 'jti' but no 'exp'; the platform requires exp at most 1 hour ahead.")
         return
-    exp = _int_date(claims, "exp")
+    # a float or numeric string (TOK013) still means a date: the 1-hour limit applies to it
+    exp = _lenient_date(claims, "exp")
     if exp is None:
         return
-    iat = _int_date(claims, "iat")
+    iat = _lenient_date(claims, "iat")
     lifetime = exp - iat if iat is not None else exp - ctx.now
     if lifetime > JTI_MAX_LIFETIME:
         basis = "iat" if iat is not None else "now"
         # compare as integers first: a 400-digit lifetime divided with / overflows a float
-        text = f"{lifetime / 3600:.1f} h" if lifetime < 10**6 * 3600 else "far too long"
+        text = _duration(lifetime) if lifetime < 10**6 * 3600 else "far too long"
         yield _hit(subject, f"Token has 'jti' and expires {text} after {basis}; the platform allows "
                    "at most 1 hour.", lifetime_seconds=lifetime)
 
@@ -617,8 +659,13 @@ def no_expiry(subject: TokenSubject, ctx: RunContext) -> Iterator[Hit]:
     - RFC 7519 §4.1.4, RFC 8725 §3.10
     - https://datatracker.ietf.org/doc/html/rfc8725
     """
-    if _readable(subject) and "exp" not in subject.token.claims:
+    if not _readable(subject):
+        return
+    claims = subject.token.claims
+    if "exp" not in claims:
         yield _hit(subject, "Token has no 'exp': it never expires.")
+    elif claims["exp"] is None:  # null is no expiry at all (TOK008 reads it the same way)
+        yield _hit(subject, "Token's 'exp' is null: it never expires.")
 
 
 @rule(code="TOK010", name="expired-token", severity=Severity.INFO, confidence=Confidence.HIGH,
@@ -682,10 +729,10 @@ def excessive_lifetime(subject: TokenSubject, ctx: RunContext) -> Iterator[Hit]:
     if not _readable(subject):
         return
     claims = subject.token.claims
-    exp = _seconds_date(claims, "exp")
+    exp = _lenient_seconds(claims, "exp")  # a numeric string (TOK013) still means this date
     if exp is None:
         return
-    iat = _seconds_date(claims, "iat")
+    iat = _lenient_seconds(claims, "iat")
     lifetime = exp - iat if iat is not None else exp - ctx.now
     if lifetime > ctx.config.max_lifetime:
         yield _hit(subject, f"Token lifetime is {_duration(lifetime)}, above the "
@@ -721,17 +768,20 @@ def millisecond_timestamp(subject: TokenSubject, ctx: RunContext) -> Iterator[Hi
     if not _readable(subject):
         return
     claims = subject.token.claims
-    names = [n for n in DATE_CLAIMS if (v := _int_date(claims, n)) is not None and v > MS_THRESHOLD]
     # NaN compares false; +Infinity (JSON 1e400 or the non-JSON Infinity) is above any bound
-    names += [n for n in DATE_CLAIMS if isinstance(claims.get(n), float) and claims[n] > MS_THRESHOLD]
+    names = [n for n in DATE_CLAIMS
+             if (v := _int_date(claims, n)) is not None and v > MS_THRESHOLD
+             or isinstance(claims.get(n), float) and claims[n] > MS_THRESHOLD]
     if names:
-        first = claims[names[0]]
+        millis = [n for n in names if _finite(claims[n]) and claims[n] <= MS_THRESHOLD * 1000]
+        beyond = [n for n in names if n not in millis]  # year 3000000+, or Infinity
+        parts = []
+        if millis:
+            parts.append(f"{_names_phrase(millis)} in milliseconds, not seconds")
+        if beyond:
+            parts.append(f"{_names_phrase(beyond)} beyond any date (neither seconds nor milliseconds)")
         never = ": the token never expires." if "exp" in names else "."
-        if _finite(first) and first <= MS_THRESHOLD * 1000:
-            yield _hit(subject, f"'{names[0]}' is in milliseconds, not seconds{never}", claims=names)
-        else:  # not even milliseconds: year 3000000+, or Infinity
-            yield _hit(subject, f"'{names[0]}' is beyond any date (neither seconds nor milliseconds){never}",
-                       claims=names)
+        yield _hit(subject, "; ".join(parts) + never, claims=names)
 
 
 @rule(code="TOK013", name="non-integer-numeric-date", severity=Severity.LOW, confidence=Confidence.HIGH,
@@ -1049,16 +1099,25 @@ def suspicious_kid(subject: TokenSubject, ctx: RunContext) -> Iterator[Hit]:
         return
     kid = header["kid"]
     if not isinstance(kid, str):
-        yield _hit(subject, f"Header 'kid' is a {type(kid).__name__}, not a string.")
+        yield _hit(subject, f"Header 'kid' is {_json_type(kid)}, not a string.")
         return
     if not kid.strip():
         yield _hit(subject, "Header 'kid' is empty.", kid="")
         return
-    for label, pattern in _KID_PROBLEMS:
-        if pattern.search(kid):
-            yield _hit(subject, f"Probable key-lookup injection: 'kid' contains {label}.",
-                       kid=_safe_kid(kid), problem=label)
-            return
+    decoded = kid
+    for _ in range(3):  # `%2e%2e%2f`, and double encoding (`%252e`), reach a file lookup decoded
+        step = unquote(decoded)
+        if step == decoded:
+            break
+        decoded = step
+    for text, suffix in ((kid, ""), (decoded, " (URL-encoded)")):
+        if suffix and text == kid:
+            break
+        for label, pattern in _KID_PROBLEMS:
+            if pattern.search(text):
+                yield _hit(subject, f"Probable key-lookup injection: 'kid' contains {label}{suffix}.",
+                           kid=_safe_kid(kid), problem=label + suffix)
+                return
 
 
 @rule(code="TOK022", name="sensitive-claims", severity=Severity.HIGH, confidence=Confidence.MEDIUM,
@@ -1142,9 +1201,10 @@ def sdk_claim_types(subject: TokenSubject, ctx: RunContext) -> Iterator[Hit]:
     if "isAnonymous" in claims and not isinstance(claims["isAnonymous"], bool):
         yield _hit(subject, "'isAnonymous' must be a JSON boolean.", claim="isAnonymous",
                    part="isAnonymous")
-    if "aud" in claims and not tk.is_idproxy_audience(claims["aud"]):
-        yield _hit(subject, "'aud' is not the idproxy authorize URL "
-                   "(https://idproxy.kore.com/authorize).", claim="aud", part="aud")
+    problem = tk.idproxy_audience_problem(claims["aud"]) if "aud" in claims else None
+    if problem is not None:
+        yield _hit(subject, f"'aud' {problem} (https://idproxy.kore.com/authorize).", claim="aud",
+                   part="aud")
     for name in ("iss", "kore_iss"):
         value = claims.get(name)
         if name in claims and not (isinstance(value, str) and (value.lower().startswith("cs-")
@@ -1200,8 +1260,10 @@ def short_hmac_key(subject: TokenSubject, ctx: RunContext) -> Iterator[Hit]:
 def weak_jwe_parameters(subject: TokenSubject, ctx: RunContext) -> Iterator[Hit]:
     """**What it does**
 
-    For a JWE: flags `alg` RSA1_5 or `dir`, an `enc` outside A128CBC-HS256 / A128GCM / A256GCM
-    for Kore apps, a `zip` parameter, or a PBES2 `p2c` above 1,200,000.
+    For a JWE: flags `alg` RSA1_5 or `dir`, a `zip` parameter, or a PBES2 `p2c` above 1,200,000.
+    For a JWE known to be for Kore (an app enforcing JWE, `--profile`, an `auth` header or a
+    `/api/public/` URL) also what the platform cannot decrypt: an `alg` other than RSA-OAEP /
+    RSA1_5, an `enc` outside A128CBC-HS256 / A128GCM / A256GCM, or no `kid`.
 
     **Why is this bad?**
 
@@ -1215,7 +1277,7 @@ def weak_jwe_parameters(subject: TokenSubject, ctx: RunContext) -> Iterator[Hit]
 
     **Fix**
 
-    Use `alg` RSA-OAEP (or RSA-OAEP-256) with `enc` A256GCM, no `zip`.
+    Use `alg` RSA-OAEP with `enc` A256GCM and the platform's `kid`, no `zip`.
 
     **References**
 
@@ -1226,10 +1288,16 @@ def weak_jwe_parameters(subject: TokenSubject, ctx: RunContext) -> Iterator[Hit]
         return
     header = token.header or {}
     alg, enc = header.get("alg"), header.get("enc")
+    # for Kore: forced profile, an `auth` header or /api/public/ URL, an app (e.g. enforcing JWE)
+    kore = _kore_context(subject, ctx)
     if alg in ("RSA1_5", "dir"):
         yield _hit(subject, f"JWE uses alg {alg}, which is weak.", parameter="alg", part="alg")
-    kore = not _forced_generic(subject, ctx) and (
-        (subject.profile or ctx.config.profile) in KORE_PROFILES or subject.app is not None)
+    elif kore and isinstance(alg, str) and alg not in KORE_JWE_ALG:
+        yield _hit(subject, f"JWE alg {alg[:20]} is not one the platform decrypts (RSA-OAEP, RSA1_5).",
+                   parameter="alg", part="alg")
+    if kore and "kid" not in header:
+        yield _hit(subject, "JWE has no 'kid': the platform needs its key id to pick the decryption key.",
+                   parameter="kid", part="kid")
     if kore and isinstance(enc, str) and enc not in KORE_JWE_ENC:
         yield _hit(subject, f"JWE enc {enc[:20]} is not one the platform accepts "
                    "(A128CBC-HS256, A128GCM, A256GCM).", parameter="enc", part="enc")
@@ -1324,11 +1392,27 @@ def _iso(epoch: int) -> str:
 
 
 def _duration(seconds: int) -> str:
-    if seconds >= 86400 * 2:
-        return f"{seconds / 86400:.0f} days"
-    if seconds >= 3600:
-        return f"{seconds / 3600:.1f} h"
-    return f"{seconds / 60:.0f} min"
+    """Exact enough that a value just over a limit never prints like the limit: `60 min 1 s`
+    (not `1.0 h`) against 1 hour, `24 h 0 min 1 s` against 24 h."""
+    seconds = int(seconds)
+    sign, seconds = ("-", -seconds) if seconds < 0 else ("", seconds)
+    days, rest = divmod(seconds, 86400) if seconds >= 86400 * 2 else (0, seconds)
+    hours, rest = divmod(rest, 3600) if seconds >= 7200 else (0, rest)
+    minutes, secs = divmod(rest, 60)
+    units = [(days, "days"), (hours, "h"), (minutes, "min"), (secs, "s")]
+    # drop zeros after the largest unit, but keep the ones between non-zero units for reading
+    while units and units[0][0] == 0 and len(units) > 1:
+        units.pop(0)
+    while len(units) > 1 and units[-1][0] == 0:
+        units.pop()
+    return sign + " ".join(f"{value} {unit}" for value, unit in units)
+
+
+def _names_phrase(names: list[str]) -> str:
+    quoted = [f"'{name}'" for name in names]
+    if len(quoted) == 1:
+        return f"{quoted[0]} is"
+    return f"{', '.join(quoted[:-1])} and {quoted[-1]} are"
 
 
 def _safe_kid(kid: str) -> str:

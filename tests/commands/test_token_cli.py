@@ -347,3 +347,45 @@ def test_export_names_near_misses(tmp_path) -> None:
     assert rows_of(run("--format", "json", named)) == []  # without the export the name is unknown
     other = make_token({"alg": "HS256", "typ": "JWT"}, good_payload(), "ci-exporter-prod")
     assert rows_of(run("--format", "json", "--export", str(export), other)) == []
+
+
+SCOPED_EXPORT = f"""\
+format: jwtaudit-account-export/v1
+host: https://platform.kore.ai
+account: {{accountId: 6661e128d3203924648c10bf, name: Acme Support}}
+apps:
+  - {{clientId: {CLIENT_ID}, name: ci-exporter, createdIn: admin_console, algorithm: HS256,
+     jtiClaimEnforced: true}}
+apiScopeMappings:
+  - {{clientId: {CLIENT_ID}, level: admin, accountId: 6661e128d3203924648c10bf, scopes: [BotDefinition],
+     saved: true, published: true}}
+"""
+
+
+def rule_severities(result) -> list[tuple[str, str]]:
+    data = json.loads(result.output)
+    return sorted((f["rule"], f["severity"]) for f in data["findings"])
+
+
+def test_export_ties_an_iss_only_token_to_its_api_scope_app(tmp_path) -> None:
+    export = tmp_path / "acct.yaml"
+    export.write_text(SCOPED_EXPORT)
+    token = make_token({"alg": "HS256"}, {"sub": "svc", "iss": CLIENT_ID, "jti": "j", "iat": NOW - 60,
+                                          "exp": NOW + 600})
+    assert rows_of(run("--format", "json", "--export", str(export), token)) == [("TOK005", "<argument>", None)]
+    # near miss: without the export nothing says the token is for the public APIs
+    assert rows_of(run("--format", "json", token)) == []
+
+
+def test_export_links_a_miscased_appid_to_its_app(tmp_path) -> None:
+    export = tmp_path / "acct.yaml"
+    export.write_text(SCOPED_EXPORT)
+    token = make_token({"alg": "HS256"}, {"sub": "svc", "appid": CLIENT_ID, "iat": NOW - 60, "exp": NOW + 600})
+    result = run("--format", "json", "--export", str(export), token)
+    # the app enforces JTI: the missing jti is rejected outright (high), not just a replay risk
+    assert rule_severities(result) == [("TOK004", "high"), ("TOK007", "high")]
+    # near miss: an appid naming another client id is not linked to the exported app
+    other = make_token({"alg": "HS256"}, {"sub": "svc", "appid": "cs-00000000-1111-4222-8333-444444444444",
+                                          "iat": NOW - 60, "exp": NOW + 600})
+    result = run("--format", "json", "--export", str(export), other)
+    assert rule_severities(result) == [("TOK004", "high"), ("TOK007", "medium")]

@@ -168,7 +168,8 @@ def test_profile_generic_beats_app_settings_for_kore_rules_only() -> None:
 
 
 def test_profile_generic_silences_the_kore_enc_check_of_tok025() -> None:
-    raw = ".".join([segment({"alg": "RSA-OAEP", "enc": "A192GCM"}), b64(os.urandom(32)), b64(os.urandom(12)),
+    raw = ".".join([segment({"alg": "RSA-OAEP", "enc": "A192GCM", "kid": "kore-platform"}), b64(os.urandom(32)),
+                    b64(os.urandom(12)),
                     b64(os.urandom(40)), b64(os.urandom(16))])
     app = AppSettings(client_id=CLIENT_ID)
     assert rows(check(subject_for(raw, app=app))) == [("TOK025", "<argument>")]
@@ -185,14 +186,16 @@ def test_empty_or_null_jti_is_missing(jti: object, expect: list[str]) -> None:
     assert rows(findings) == [(code, "<argument>") for code in expect]
 
 
-def test_exp_null_without_jti_gets_tok007_and_tok013() -> None:
-    # the sweep's payload: `"jti": null` counted as present, so TOK007 stayed silent
+def test_exp_null_without_jti_gets_tok007_tok009_and_tok013() -> None:
+    # the sweep's payload: `"jti": null` counted as present, so TOK007 stayed silent; a null
+    # `exp` is no expiry (TOK009), as TOK008 reads it
     for jti in (None, ...):
         raw = make_token({"alg": "HS256"}, good_payload(exp=None, jti=jti))
-        assert rows(check(subject_for(raw))) == [("TOK007", "<argument>"), ("TOK013", "<argument>")]
+        assert rows(check(subject_for(raw))) == [("TOK007", "<argument>"), ("TOK009", "<argument>"),
+                                                 ("TOK013", "<argument>")]
     # near miss: a generic token has no JTI rule, only the null exp
     assert rows(check(subject_for(make_token({"alg": "HS256"}, {"sub": "u", "exp": None})))) == [
-        ("TOK013", "<argument>")]
+        ("TOK009", "<argument>"), ("TOK013", "<argument>")]
 
 
 # --- 7. bearer tokens in a payload ------------------------------------------------------------
