@@ -674,23 +674,15 @@ def _pointer_at(subject: TextSubject, line: int, column: int) -> str | None:
     doc = subject.document
     if doc is None:
         return None
-    best: tuple[int, str] | None = None
-    spanning: tuple[tuple[int, int], str] | None = None
-    for pointer, span in doc.spans.items():
-        if span.line == line == span.end_line:
-            if span.column <= column < max(span.end_column, span.column + 1):
-                width = span.end_column - span.column
-                if best is None or width < best[0]:
-                    best = (width, pointer)
-        elif best is None and span.line <= line <= span.end_line \
-                and (line > span.line or column >= span.column) \
-                and (line < span.end_line or column < span.end_column):
-            key = (span.end_line - span.line, -span.line)  # fewest lines, then the innermost
-            if spanning is None or key < spanning[0]:
-                spanning = (key, pointer)
-    if best is not None:
-        return best[1]
-    return spanning[1] if spanning else None
+    if _POINTERS[0] is not doc:  # one index per document, shared by the 25 generic rules
+        from jwtaudit.sources.pointers import PointerIndex
+
+        _POINTERS[:] = [doc, PointerIndex(doc.spans)]
+    index = _POINTERS[1]
+    return index.on_line(line, column) or index.spanning(line, column)
+
+
+_POINTERS: list[Any] = [None, None]  # [document, its PointerIndex] for the last document asked about
 
 
 def _make_generic(spec: ds.PluginSpec) -> Callable[[TextSubject, RunContext], Iterator[Hit]]:

@@ -24,6 +24,7 @@ from jwtaudit.model import Location
 from jwtaudit.sources import secrets as ds
 from jwtaudit.sources.key_names import is_secret_key, key_before, key_words, normalise_key
 from jwtaudit.sources.lines import LineIndex
+from jwtaudit.sources.pointers import PointerIndex
 from jwtaudit.sources.structured import document_format, parse_document
 from jwtaudit.sources.token_finder import FoundToken, find_tokens
 from jwtaudit.subjects import (
@@ -172,7 +173,7 @@ class _Context:
         self.commit = commit
         self._index: LineIndex | None = None
         self.document: DocumentSubject | None = None
-        self._pointer_lines: dict[int, list[tuple[int, int, str]]] | None = None
+        self._pointer_index: PointerIndex | None = None
         self.low = ""
         self.present: frozenset[str] = frozenset()
         self.positions: dict[str, list[int]] = {}
@@ -235,34 +236,18 @@ class _Context:
         pointer = self.pointer_at(line, column)
         if pointer is not None or self.document is None:
             return pointer
-        best: tuple[int, str] | None = None
-        for name, span in self.document.spans.items():
-            if span.line == span.end_line or not span.line <= line <= span.end_line:
-                continue
-            if line == span.line and column < span.column:
-                continue
-            if line == span.end_line and column >= span.end_column:
-                continue
-            size = span.end_line - span.line
-            if best is None or size < best[0] or (size == best[0] and len(name) > len(best[1])):
-                best = (size, name)
-        return best[1] if best else None
+        return self._pointers().spanning(line, column)
 
     def pointer_at(self, line: int, column: int) -> str | None:
         """The JSON pointer of the scalar value whose span holds this place, if any."""
         if self.document is None:
             return None
-        if self._pointer_lines is None:
-            table: dict[int, list[tuple[int, int, str]]] = {}
-            for pointer, span in self.document.spans.items():
-                if span.line == span.end_line:
-                    table.setdefault(span.line, []).append((span.column, span.end_column, pointer))
-            self._pointer_lines = table
-        best: tuple[int, str] | None = None
-        for start, end, pointer in self._pointer_lines.get(line, ()):
-            if start <= column < max(end, start + 1) and (best is None or end - start < best[0]):
-                best = (end - start, pointer)
-        return best[1] if best else None
+        return self._pointers().on_line(line, column)
+
+    def _pointers(self) -> PointerIndex:
+        if self._pointer_index is None:
+            self._pointer_index = PointerIndex(self.document.spans if self.document is not None else {})
+        return self._pointer_index
 
 
 def analyse_text(rel_path: str, text: str, options: ScanOptions | None = None, *,
@@ -457,19 +442,29 @@ def _token_subject(ctx: _Context, found: FoundToken, options: ScanOptions) -> To
 
         token = decode_unverified(found.raw)
     line, column = ctx.index.position(found.start)
-    line_text = ctx.line_text(line)
-    key = key_before(line_text[:column - 1])
+    text = ctx.text
+    # What is before the token on its line, and the three lines around it, within a bounded
+    # reach: a minified bundle holds thousands of tokens on one line (linear, not quadratic).
+    line_start = ctx.index.line_start(line)
+    prefix = text[max(line_start, found.start - _REACH):found.start]
+    key = key_before(prefix)
     pointer = ctx.pointer_at(line, column)
     location = ctx.location(found.start, found.end, pointer)
+    first = ctx.index.line_start(max(1, line - 3))
     last = min(ctx.index.line_count, line + 3)
-    window = "\n".join(ctx.line_text(n) for n in range(max(1, line - 3), last + 1))
+    after = ctx.index.line_start(last + 1) if last < ctx.index.line_count else len(text)
+    window = text[max(first, found.start - _NEAR):min(after, found.end + _NEAR)]
     public_api = normalise_key(key) == "auth" or "/api/public/" in window \
-        or _named_auth_header(line_text[:column - 1], ctx.document, pointer)
+        or _named_auth_header(prefix, ctx.document, pointer)
     anchor = pointer or key
     return TokenSubject(
         token=token, location=location, anchor=anchor, profile=options.profile, public_api=public_api,
         stored=True, context_words=_context_words(ctx),
     )
+
+
+_REACH = 512  # characters before a token in which its name and header are looked for
+_NEAR = 4096  # characters either side of a token in which a `/api/public/` URL ties it to the APIs
 
 
 # The header name as a string literal right before the value, as a call's arguments

@@ -134,3 +134,26 @@ def test_unclosed_markdown_links_in_rule_docs_render_in_linear_time() -> None:
     assert sarif._LINK.sub(r"\1 (\2)", "see [RFC 7519](https://www.rfc-editor.org/rfc/rfc7519)") == (
         "see RFC 7519 (https://www.rfc-editor.org/rfc/rfc7519)"
     )
+
+
+def _analyse(name_and_text: str) -> None:
+    from jwtaudit.sources.text import analyse_text
+
+    name, text = name_and_text.split("\0", 1)
+    analyse_text(name, text)
+
+
+def test_thousands_of_tokens_on_one_line_are_linear() -> None:
+    """A minified bundle or one-line JSON with a token in every few kilobytes: each token's name,
+    header and `/api/public/` context were read from the whole line, and its pointer looked up
+    among all the line's values (12,000 tokens took minutes; now seconds)."""
+    import json
+
+    from tests.helpers import good_payload, make_token
+
+    token = make_token({"alg": "HS256", "typ": "JWT"}, good_payload())
+    bundle = ('var a="' + token + '";' + "x" * 400) * 12_000
+    document = json.dumps([{"id": i, "auth": token, "note": "x" * 40} for i in range(12_000)],
+                          separators=(",", ":"))
+    assert _finishes(_analyse, "dist/app.min.js\0" + bundle, 40.0)
+    assert _finishes(_analyse, "data/calls.json\0" + document, 40.0)
