@@ -437,26 +437,50 @@ def test_document_gates_see_through_escapes() -> None:
 
 CANDIDATE_LEAVES = st.one_of(LEAVES, st.sampled_from([
     "{\"apiKey\": \"x\"}", " {\"a\": 1}", "\tindented", base64.b64encode(bytes(32)).decode(),
-    base64.b64encode(bytes(range(32))).decode(), "A" * 43 + "=", "x" * 44]))
+    base64.b64encode(bytes(range(32))).decode(), "A" * 43 + "=", "x" * 44, "API_KEY=q0Z8m3Vt4Yc1Rk9Wn2",
+    "PORT=8080", "password=x"]))
 CANDIDATE_DATA = st.recursive(CANDIDATE_LEAVES, lambda inner: st.one_of(
     st.lists(inner, max_size=4),
-    st.dictionaries(st.one_of(KEYS, st.sampled_from(["password", "AccountAPIKey", "nextToken", "apikey"])),
+    st.dictionaries(st.one_of(KEYS, st.sampled_from(["password", "AccountAPIKey", "nextToken", "apikey", "key",
+                                                      "name", "value"])),
                     inner, max_size=4)), max_leaves=40)
 
 
 @settings(max_examples=500, deadline=None)
 @given(CANDIDATE_DATA)
+@example({"variable": [{"key": "clientSecret", "value": "q0Z8m3Vt4Yc1Rk9Wn2Lp6Xs5Hd7Jf0Ga8Bu3Ei1Oy4M="},
+                       {"name": "baseUrl", "value": "https://bots.kore.ai"}]})
+@example({"environment": ["XENIOO_ACCOUNT_API_KEY=484c7328fbb29adf0ff475bbb91b016b", "PORT=8080", "A=b"]})
 def test_candidate_members_are_the_string_members_assignments_keeps(data: object) -> None:
     def looked_at(member: object, value: str) -> bool:
         key = "" if member is _ROOT else member if type(member) is str else str(member)
         return (text_module.is_secret_key(key) or text_module.is_kore_secret(value) or text_module._xenioo_key(key)
                 or value[0] == "{" or value[0].isspace())
 
-    expected = [(parent, member, value) for parent, member, value in _string_members(data)
-                if looked_at(member, value)]
-    assert text_module._candidate_members(data) == expected
-    assert text_module._candidate_members(data, max_depth=2) == [
-        item for item in _string_members(data, max_depth=2) if looked_at(item[1], item[2])]
+    def reference(max_depth: int) -> list[tuple[object, ...]]:
+        """Each string member in order; the `value` of a name/value pair object and a `NAME=value`
+        list item are bound to that name (what `_assignments` reads them as)."""
+        out: list[tuple[object, ...]] = []
+        for parent, member, value in _string_members(data, max_depth=max_depth):
+            node = data
+            for part in parent:
+                node = node[part]  # type: ignore[index]
+            name = text_module.pair_name(node) if member == "value" and type(node) is dict else None
+            if name is not None:
+                if looked_at(name, value):
+                    out.append((parent, member, value, name))
+                continue
+            binding = text_module.list_binding(value) if type(member) is int and "=" in value else None
+            if binding is not None:
+                if len(binding[1]) >= 6 and looked_at(binding[0], binding[1]):
+                    out.append((parent, member, binding[1], binding[0]))
+                continue
+            if looked_at(member, value):
+                out.append((parent, member, value, None))
+        return out
+
+    assert text_module._candidate_members(data) == reference(64)
+    assert text_module._candidate_members(data, max_depth=2) == reference(2)
 
 
 NAME_DATA = st.recursive(
