@@ -335,8 +335,12 @@ case("builder-app-unmapped-no-channel", "ACC006",
      {A: container([app(), app(C2, "old-builder", created="bot_builder")], [mapping()], [bot()])},
      {(A, "/apps/1/clientId")}, "medium")
 case("mapped", "ACC006", {A: container([app()], [mapping()])}, set())
-case("builder-app-used-by-channel", "ACC006",
-     {A: container([app(created="bot_builder", name="web-sdk")], [], [bot(jwt_apps=[jwt_app()])])}, set())
+# A bot's Get Bots `jwtApps` entry repeats the app's definition (export-format.md): it is no
+# evidence that a channel uses the app (a BotKit config or the bot's channels are; see
+# tests/fixtures/ACC006/near_miss/).
+case("builder-app-only-listed-in-jwtapps", "ACC006",
+     {A: container([app(created="bot_builder", name="web-sdk")], [], [bot(jwt_apps=[jwt_app()])])},
+     {(A, "/apps/0/clientId")}, "medium")
 case("data-tab-app-with-grant", "ACC006",
      {A: container([app(created="data_tables", name="etl")], [],
                    tables={"tables": [{"name": "customers", "assignments": {
