@@ -338,6 +338,10 @@ case("mapped", "ACC006", {A: container([app()], [mapping()])}, set())
 # A bot's Get Bots `jwtApps` entry repeats the app's definition (export-format.md): it is no
 # evidence that a channel uses the app (a BotKit config or the bot's channels are; see
 # tests/fixtures/ACC006/near_miss/).
+case("builder-app-used-by-botkit", "ACC006",
+     {A: container([app(created="bot_builder", name="botkit-app")], [], [bot(jwt_apps=[jwt_app()])]),
+      "botkit/config.json": {"credentials": {"appId": C1, "apikey": "{{env.KORE_CLIENT_SECRET}}"},
+                             "jwt": {"jwtAlgorithm": "HS256"}}}, set())
 case("builder-app-only-listed-in-jwtapps", "ACC006",
      {A: container([app(created="bot_builder", name="web-sdk")], [], [bot(jwt_apps=[jwt_app()])])},
      {(A, "/apps/0/clientId")}, "medium")
