@@ -147,7 +147,8 @@ def committed_token(subject: TokenSubject, ctx: RunContext) -> Iterator[Hit]:
     kind = "JWE" if token.is_jwe else "signed JWT"
     yield Hit(
         message=f"A {kind} is stored in the file; {validity}.",
-        evidence={"alg": token.alg, "kind": token.kind, "profile": tk.classify(token, subject.profile),
+        evidence={"alg": token.alg, "kind": token.kind,
+                  "profile": tk.classify(token, subject.profile, public_api=subject.public_api),
                   "claims": sorted(str(k) for k in claims)[:20], "token": token_preview(token.raw)},
         severity=severity,
         value=token.raw,
