@@ -483,7 +483,21 @@ def explain_command(code: str) -> None:
 
 
 def main() -> None:
-    cli(prog_name="jwtaudit")
+    """The console entry point: click's usage errors as one line (`jwtaudit: error: …`, exit 2),
+    like every other error, instead of its three-line usage block."""
+    try:
+        code = cli.main(prog_name="jwtaudit", standalone_mode=False)
+    except click.UsageError as exc:
+        where = f" (see `{exc.ctx.command_path} --help`)" if exc.ctx is not None else ""
+        click.echo(f"jwtaudit: error: {exc.format_message()}{where}", err=True)
+        sys.exit(2)
+    except click.ClickException as exc:
+        click.echo(f"jwtaudit: error: {exc.format_message()}", err=True)
+        sys.exit(exc.exit_code)
+    except click.Abort:
+        click.echo("jwtaudit: interrupted", err=True)
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":  # pragma: no cover
