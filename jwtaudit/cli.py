@@ -146,7 +146,13 @@ def finish(
                    f"(first: {redactor.scrub(unreadable[0].path)}: {unreadable[0].message}); see META002",
                    err=True)
         sys.exit(2)
-    if result.files_scanned == 0 and result.mode in ("scan", "history", "audit") and not result.findings:
+    # Staged files that are all excluded or binary, or a change that adds nothing to read (only
+    # deletions), leave nothing to check: a clean pass for the pre-commit hook and the PR gate.
+    # Nothing staged at all is still an empty selection.
+    git_mode = result.properties.get("git")
+    nothing_to_check = git_mode == "diff" or (git_mode == "staged" and result.properties.get("staged_files"))
+    if result.files_scanned == 0 and result.mode in ("scan", "history", "audit") and not result.findings \
+            and not nothing_to_check:
         click.echo("jwtaudit: nothing was scanned", err=True)
         sys.exit(EXIT_EMPTY)
     sys.exit(code)

@@ -271,7 +271,8 @@ def _staged(request: GitScanRequest, config: Config) -> tuple[Result, Redactor]:
     root = git.toplevel(cwd)
     base = _baseline_for(request, root)
     analyser = _Analyser(config=config, now=request.now)
-    refs = [r for r in git.staged(root, request.paths, cwd) if analyser.wanted(r.path)]
+    staged = git.staged(root, request.paths, cwd)
+    refs = [r for r in staged if analyser.wanted(r.path)]
     by_blob: dict[str, list[str]] = {}
     for ref in refs:
         by_blob.setdefault(ref.blob, []).append(ref.path)
@@ -279,7 +280,7 @@ def _staged(request: GitScanRequest, config: Config) -> tuple[Result, Redactor]:
         for path in by_blob[blob_id]:
             analyser.blob(path, data, size)
     findings = _decide([*analyser.findings, *analyser.scan_wide()], analyser, base)
-    return _result("scan", findings, analyser, root, {"git": "staged"})
+    return _result("scan", findings, analyser, root, {"git": "staged", "staged_files": len(staged)})
 
 
 # --- diff ------------------------------------------------------------------------------------

@@ -103,6 +103,27 @@ def test_staged_respects_config_exclude(repo: Repo) -> None:
     assert found(report) == [] and code == 0
 
 
+def test_the_hook_on_only_excluded_files_passes(repo: Repo) -> None:
+    """pre-commit passes the staged file names; when the config excludes all of them there is
+    nothing to check, which must not fail the commit (exit 0, not 3)."""
+    repo.write(".jwtaudit.toml", 'exclude = ["fixtures/"]\n')
+    repo.commit()
+    repo.write("fixtures/g.env", kore_env())
+    repo.git("add", "-A")
+    code, report, output = scan("--staged", "fixtures/g.env")
+    assert (code, found(report)) == (0, []), output
+
+
+def test_a_diff_that_only_deletes_files_passes(repo: Repo) -> None:
+    repo.write("notes.txt", "old notes\n")
+    repo.commit()
+    base = repo.git("rev-parse", "HEAD").strip()
+    repo.git("rm", "-q", "notes.txt")
+    repo.commit()
+    code, report, output = scan("--diff", base)
+    assert (code, found(report)) == (0, []), output
+
+
 # --- history -------------------------------------------------------------------------------------
 
 
