@@ -2,9 +2,10 @@
 fingerprints, no snippets.
 
 Choices that matter for GitHub:
-- one `rules[]` entry per rule with a result, with help from the rule's page and
-  `security-severity` from the highest severity its results have in this run (so a config
-  override or a context rise is never understated);
+- one `rules[]` entry per rule with a result, with help from the rule's page, and
+  `security-severity` and the default level from the highest severity its results have in this
+  run (so a config override or a context rise is never understated, and the two agree);
+  `defaultSeverity` is the catalog's;
 - `partialFingerprints`: `primaryLocationLineHash` from `Result.properties["line_hashes"]`
   (computed by the command layer with `jwtaudit.reports.linehash`, never by reading files here)
   and `jwtaudit/v1`, our content fingerprint, which survives line moves;
@@ -220,7 +221,7 @@ def _descriptor(info: RuleInfo | None, sample: Finding) -> dict[str, Any]:
         "shortDescription": {"text": _clip(markdown_to_text(info.summary) or info.name)},
         "fullDescription": {"text": _clip(full)},
         "help": {"text": markdown_to_text(info.doc) or full, "markdown": _help_markdown(info)},
-        "defaultConfiguration": {"level": LEVELS[info.severity]},
+        "defaultConfiguration": {"level": LEVELS[severity]},  # as security-severity: what this run says
         "properties": {
             "tags": ["security", f"external/cwe/cwe-{info.cwe}", f"jwtaudit/{info.family.lower()}"],
             "precision": PRECISION[info.confidence.label],

@@ -78,6 +78,8 @@ def test_level_and_security_severity_follow_the_finding_severity(severity, level
     run = run_of(make_result([finding("TOK002", severity=severity)]))
     assert run["results"][0]["level"] == level
     assert run["tool"]["driver"]["rules"][0]["properties"]["security-severity"] == score
+    # a config override (TOK002 is critical in the catalog): the rule's default level agrees
+    assert run["tool"]["driver"]["rules"][0]["defaultConfiguration"]["level"] == level
     assert isinstance(run["tool"]["driver"]["rules"][0]["properties"]["security-severity"], str)
 
 
