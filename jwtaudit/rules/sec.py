@@ -573,7 +573,7 @@ def _environment(item: Assignment) -> str:
     """The file, and within it the section or app (`/dev`, `/jwtApps/1`) a value belongs to; the
     lines of code or text outside any section are one environment (a test file repeating one
     expected value is not reuse)."""
-    scope = "" if item.scope.startswith("line:") else item.scope
+    scope = "" if item.scope.startswith(("line:", "url-")) else item.scope
     return f"{item.location.path}\0{item.location.commit or ''}\0{scope}"
 
 

@@ -805,7 +805,9 @@ def _assignments(ctx: _Context, low: str) -> list[Assignment]:
     seen: set[tuple[int | None, int | None, str]] = set()
 
     def add(item: Assignment) -> None:
-        key = (item.location.line, item.location.column, item.value)
+        # a value in a URL is also that URL's credential (SEC007), beside what its name makes it
+        kind = item.scope if item.scope.startswith("url-") else ""
+        key = (item.location.line, item.location.column, item.value, kind)
         if key not in seen:
             seen.add(key)
             out.append(item)
