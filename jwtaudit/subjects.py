@@ -369,7 +369,8 @@ class ScanSubject:
     """The whole scan, for rules that relate findings across files (SEC009, SEC010).
 
     `secrets` are values that are probably secrets (bound to secret-like names or in a known
-    secret format); `public_keys` PEM/JWK public keys; `tokens` every signed token found.
+    secret format); `public_keys` PEM/JWK public keys and the private PEM keys whose public half
+    verifies (scope `pem`); `tokens` every signed token found.
     """
 
     location: Location

@@ -410,7 +410,8 @@ def crack_hmac(token: ParsedToken, candidates: Iterable[str], keys: HmacKeys | N
 
 
 def verify_with_public_key(token: ParsedToken, key_pem: str) -> bool:
-    """Verify an RS*/PS*/ES* token with a PEM or JWK public key through PyJWT's algorithms."""
+    """Verify an RS*/PS*/ES* token with a PEM or JWK public key (or the public half of a private
+    one) through PyJWT's algorithms."""
     alg = token.alg or ""
     if not token.signature or alg.upper().startswith("HS") or alg.lower() == "none":
         return False
@@ -421,6 +422,8 @@ def verify_with_public_key(token: ParsedToken, key_pem: str) -> bool:
         if algorithm is None:
             return False
         key = algorithm.prepare_key(key_pem)
+        if not hasattr(key, "verify") and hasattr(key, "public_key"):
+            key = key.public_key()  # a private key verifies through its public half
         return bool(algorithm.verify(token.signing_input, key, token.signature))
     except Exception:
         return False

@@ -439,8 +439,10 @@ def secret_signs_token(subject: ScanSubject, ctx: RunContext) -> Iterator[Hit]:
     """**What it does**
 
     Tries every secret found anywhere in the scan against every HMAC-signed token found anywhere
-    in the scan (and every public key against every RS/PS/ES token), offline. When one verifies
-    the other, it reports the token's place and names the secret's place.
+    in the scan (and every private key, then every public key, against every RS/PS/ES token),
+    offline. When one verifies the other, it reports the token's place and names the secret's
+    place: a private key that signed the token is critical, like a secret; a public key only
+    proves the committed token genuine (high).
 
     **Why is this bad?**
 
@@ -483,11 +485,22 @@ def secret_signs_token(subject: ScanSubject, ctx: RunContext) -> Iterator[Hit]:
                 value=match, location=token_subject.location, related=(source.location,),
                 anchor=token_subject.anchor,
             )
+    keys = sorted(subject.public_keys, key=lambda key: key.scope != "pem")  # a private key first
     for token_subject in subject.tokens:
         token = token_subject.token
         if token.signature and token.alg and token.alg[:2] in ("RS", "PS", "ES"):
-            for item in subject.public_keys:
-                if tk.verify_with_public_key(token, item.value):
+            for item in keys:
+                if not tk.verify_with_public_key(token, item.value):
+                    continue
+                if item.scope == "pem":  # the leaked secret is the private key: whoever reads it signs
+                    yield Hit(
+                        message=f"The private key at {_where(item.location)} signs this {token.alg} token: "
+                                "the leaked key is the live signing key.",
+                        evidence={"alg": token.alg, "key_location": _where(item.location)},
+                        value=token.raw, location=token_subject.location, related=(item.location,),
+                        anchor=token_subject.anchor,
+                    )
+                else:
                     yield Hit(
                         message=f"The public key at {_where(item.location)} verifies this {token.alg} token: "
                                 "the committed token is genuine.",
@@ -495,7 +508,7 @@ def secret_signs_token(subject: ScanSubject, ctx: RunContext) -> Iterator[Hit]:
                         severity=Severity.HIGH, value=token.raw, location=token_subject.location,
                         related=(item.location,), anchor=token_subject.anchor,
                     )
-                    break
+                break
 
 
 PROVEN_KEYS = "sec009_proven_keys"  # ctx.extras: (token subject, the secret that verifies it)

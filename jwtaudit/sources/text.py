@@ -133,7 +133,7 @@ class FileAnalysis:
     subjects: list[Any] = field(default_factory=list)
     tokens: list[TokenSubject] = field(default_factory=list)
     secrets: list[Assignment] = field(default_factory=list)
-    public_keys: list[Assignment] = field(default_factory=list)
+    public_keys: list[Assignment] = field(default_factory=list)  # and private PEM keys (SEC009)
     sensitive: list[str] = field(default_factory=list)  # raw values for the redactor
     context_words: tuple[str, ...] = ()  # app/bot/account names and client ids, for TOK015 scan-wide
 
@@ -309,7 +309,7 @@ def analyse_text(rel_path: str, text: str, options: ScanOptions | None = None, *
             document=ctx.document, line_texts=line_texts,
         ))
     for item in assignments:
-        if item.scope == "public-key":
+        if item.scope in ("public-key", "pem"):  # a private PEM proves who signed (SEC009)
             out.public_keys.append(item)
         elif item.scope not in ("pem", "jwk-private") and len(item.value) >= 8 \
                 and (is_secret_key(item.key) or is_kore_secret(item.value) or _literal_password(item)) \

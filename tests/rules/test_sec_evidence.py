@@ -1,5 +1,5 @@
-"""SEC002 names the client id a secret belongs to, and SEC009 the place (and name, when there is
-one) of the secret that verifies a token."""
+"""What SEC002 and SEC009 name: the client id a secret belongs to; the place (and name, when there
+is one) of the secret that verifies a token; a leaked private key rather than its public half."""
 
 from __future__ import annotations
 
@@ -39,3 +39,25 @@ def test_sec009_message_has_no_empty_name_for_a_secret_bound_to_none(tmp_path: P
                                         f"| ops | {CLIENT_A} | {SECRET_A} |\n\n`auth: {token}`\n")
     (sec009,) = scan(tmp_path, "SEC009")
     assert sec009.message.startswith("The secret at README.md:3 verifies this HS256 token")
+
+
+def test_sec009_names_the_leaked_private_key_before_its_public_half(tmp_path: Path) -> None:
+    import jwt
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption()).decode()
+    public = key.public_key().public_bytes(serialization.Encoding.PEM,
+                                           serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    (tmp_path / "keys").mkdir()
+    (tmp_path / "keys" / "a_public.pem").write_text(public)
+    (tmp_path / "keys" / "b_private.pem").write_text(private)
+    (tmp_path / "token.txt").write_text(jwt.encode({"sub": "u", "iat": NOW}, private, algorithm="ES256") + "\n")
+    (sec009,) = scan(tmp_path, "SEC009")
+    assert (sec009.location.path, sec009.severity.label) == ("token.txt", "critical")
+    assert sec009.message.startswith("The private key at keys/b_private.pem:1 signs this ES256 token")
+    (tmp_path / "keys" / "b_private.pem").unlink()
+    (sec009,) = scan(tmp_path, "SEC009")
+    assert sec009.severity.label == "high" and sec009.message.startswith("The public key at keys/a_public.pem:1")
