@@ -512,7 +512,8 @@ def _xenioo_keys(xenioo: ExportNode) -> Iterator[Hit]:
             for key, item in reversed(list(value.items())):
                 if isinstance(item, str) and item and _XENIOO_KEYS.match(str(key)) and not is_withheld(item):
                     yield Hit(message=f"The export stores a Xenioo {key} in clear; rotate it.",
-                              evidence={"key": str(key), "length": len(item), "sha256": short_hash(item)},
+                              evidence={"key": str(key), "length": len(item),
+                                        "sha256_prefix": short_hash(item)},
                               value=item, location=xenioo.locate(*keys, key))
                 else:
                     stack.append((item, (*keys, key)))

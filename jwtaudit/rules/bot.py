@@ -136,7 +136,7 @@ def _host(url: str) -> str | None:
 
 
 def _describe(value: str) -> dict[str, Any]:
-    return {"length": len(value), "sha256": short_hash(value)}
+    return {"length": len(value), "sha256_prefix": short_hash(value)}
 
 
 def _jwt_in(value: str) -> str | None:

@@ -143,7 +143,7 @@ def client_secret_in_frontend(subject: DocumentSubject, ctx: RunContext) -> Iter
         yield Hit(
             message=f"Client secret '{key[:40]}' is in {where}: anyone can read it and mint tokens; "
                     "move the secret to the server, mint the token there (JWTUrl), and rotate it",
-            evidence={"key": key[:40], "length": len(value), "sha256": short_hash(value)},
+            evidence={"key": key[:40], "length": len(value), "sha256_prefix": short_hash(value)},
             value=value,
             **place(subject, pointer),
         )

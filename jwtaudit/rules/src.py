@@ -227,7 +227,7 @@ def hardcoded_signing_secret(subject: CodeSubject, ctx: RunContext) -> Iterator[
             message=f"The {role} of {call.callee[:60]} {how} ({len(literal)} chars): move it to "
                     "the environment or a secret manager and rotate it",
             evidence={"call": call.callee[:80], "library": call.api, "length": len(literal),
-                      "sha256": short_hash(literal), "fallback": call.key_fallback},
+                      "sha256_prefix": short_hash(literal), "fallback": call.key_fallback},
             value=literal,
             location=at(subject, call.key_span or call.span),
             anchor=f"{call.callee}:key",

@@ -1344,8 +1344,14 @@ def critical_header_parameter(subject: TokenSubject, ctx: RunContext) -> Iterato
 
 
 def _weak_secret_hit(subject: TokenSubject, secret: str, source: str) -> Hit:
-    return _hit(subject, f"Signature verifies with a guessable secret from {source}: anyone can "
-                "forge tokens.", source=source, secret_length=len(secret))
+    where = _FOUND_IN.get(source, f"from {source}")
+    return _hit(subject, f"Signature verifies with a guessable secret {where}: anyone can forge tokens.",
+                source=source, secret_length=len(secret))
+
+
+_FOUND_IN = {"the built-in weak-secret list": "from the built-in weak-secret list",
+             "your wordlist": "from your wordlist",
+             "names from the scanned context": "(a name found in the scanned files)"}
 
 
 def _short_key_hit(subject: TokenSubject, secret: str) -> Hit | None:

@@ -141,7 +141,7 @@ def make_result(findings: list[Finding] | tuple[Finding, ...], mode: str = "scan
 def sample() -> Result:
     return make_result([
         finding("SEC002", ".env", 2, message="Kore client secret bound to KORE_CLIENT_SECRET.",
-                evidence={"key": "KORE_CLIENT_SECRET", "length": 44, "sha256": "a1b2c3d4"}),
+                evidence={"key": "KORE_CLIENT_SECRET", "length": 44, "sha256_prefix": "a1b2c3d4"}),
         finding("TOK002", "src/app.py", 7),
         finding("TOK010", "config/tokens.json", 4,
                 location=Location(path="config/tokens.json", line=4, column=15, end_line=4,
