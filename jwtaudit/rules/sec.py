@@ -183,6 +183,13 @@ def _client_id_near(subject: TextSubject, item: Assignment) -> str | None:
 _CLIENT_ID_NAMES = ("appId", "clientId", "client_id", "clientID", "appid", "ClientId")
 
 
+def _names_a_xenioo_key(item: Assignment) -> bool:
+    norm = normalise_key(item.key)
+    if "xenioo" in norm or norm.endswith(("accountapikey", "botapikey", "botapisecret")):
+        return True
+    return norm in ("apikey", "apisecret") and (item.location.pointer or "").startswith("/Result/")
+
+
 def _client_secret_key(key: str) -> bool:
     """Names a client secret takes (`clientSecret`, `KORE_CLIENT_SECRET`, BotKit's
     `credentials.apikey`, `JWT_SECRET`, a bare `secret`), not every credential-like name
@@ -240,6 +247,8 @@ def kore_client_secret(subject: TextSubject, ctx: RunContext) -> Iterator[Hit]:
             continue  # a test's `base64("test-secret-for-unit-tests-only!")` is no app's secret
         if item.key and _NAMES_A_DIGEST.search(normalise_key(item.key)):
             continue  # `clientSecretSha256`: a hash to compare with (export-format.md), 44 chars too
+        if _names_a_xenioo_key(item):
+            continue  # `BotAPISecret`, a bots list's `APISecret`: Xenioo's (SEC004/SEC005), not Kore's
         client_id = _client_id_near(subject, item)
         bound = _client_secret_key(item.key)
         if not bound and client_id is None:
