@@ -79,6 +79,8 @@ def read_secret(options: TokenOptions) -> tuple[tuple[str, ...], str | None]:
         value = os.environ.get(options.secret_env)
         if value is None:
             raise UsageError(f"--secret-env: environment variable {options.secret_env} is not set")
+        if not value.strip():  # verifying against nothing would pass silently
+            raise UsageError(f"--secret-env: environment variable {options.secret_env} is empty")
         secrets.append(value.strip())
         source = f"${options.secret_env}"
     if options.secret_file:
@@ -87,6 +89,8 @@ def read_secret(options: TokenOptions) -> tuple[tuple[str, ...], str | None]:
         except (OSError, UnicodeDecodeError) as exc:
             reason = getattr(exc, "strerror", None) or "not readable as UTF-8 text"
             raise UsageError(f"{options.secret_file}: cannot read secret file: {reason}") from None
+        if not value:
+            raise UsageError(f"{options.secret_file}: the secret file is empty")
         secrets.append(value)
         source = options.secret_file
     if options.secret:

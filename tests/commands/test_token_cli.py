@@ -140,6 +140,16 @@ def test_missing_secret_env_is_a_usage_error() -> None:
     assert result.output == "jwtaudit: error: --secret-env: environment variable NOPE_NOT_SET_1 is not set\n"
 
 
+def test_empty_secret_env_or_file_is_a_usage_error_not_a_silent_pass(tmp_path) -> None:
+    result = run("--secret-env", "KORE_SECRET_EMPTY_1", GOOD, env={"KORE_SECRET_EMPTY_1": "  "})
+    assert result.exit_code == 2
+    assert result.output == "jwtaudit: error: --secret-env: environment variable KORE_SECRET_EMPTY_1 is empty\n"
+    empty = tmp_path / "secret.txt"
+    empty.write_text("\n")
+    result = run("--secret-file", str(empty), GOOD)
+    assert result.exit_code == 2 and result.output.endswith(": the secret file is empty\n")
+
+
 def test_not_a_token_is_a_one_line_error() -> None:
     result = run("hello-world")
     assert result.exit_code == 2
