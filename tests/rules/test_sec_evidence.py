@@ -61,3 +61,14 @@ def test_sec009_names_the_leaked_private_key_before_its_public_half(tmp_path: Pa
     (tmp_path / "keys" / "b_private.pem").unlink()
     (sec009,) = scan(tmp_path, "SEC009")
     assert sec009.severity.label == "high" and sec009.message.startswith("The public key at keys/a_public.pem:1")
+
+
+def test_sec006_leaves_a_local_copy_of_the_sample_token_service_alone(tmp_path: Path) -> None:
+    """`/users/sts` on localhost is your own copy of the sample service: nothing goes to a third
+    party. The demo gateway is flagged whatever the path."""
+    fixtures = Path(__file__).resolve().parent.parent / "fixtures" / "SEC006" / "near" / "local-dev.json"
+    (tmp_path / "local-dev.json").write_text(fixtures.read_text())
+    assert scan(tmp_path, "SEC006") == []
+    (tmp_path / "local-dev.json").write_text(
+        '{"botOptions": {"JWTUrl": "https://mk2r2rmj21.execute-api.us-east-1.amazonaws.com/dev/users/sts"}}\n')
+    assert [(f.rule, f.location.pointer) for f in scan(tmp_path, "SEC006")] == [("SEC006", "/botOptions/JWTUrl")]
