@@ -426,7 +426,8 @@ def configured_algorithm(subject: DocumentSubject, ctx: RunContext) -> Iterator[
 # --- CFG003 --------------------------------------------------------------------------------------
 
 _PLATFORM_URL_KEYS = frozenset(
-    {"koreapiurl", "jwturl", "jwtserverurl", "brandingapiurl", "jwtgranturl", "sts", "stsurl"}
+    {"koreapiurl", "jwturl", "jwtserverurl", "brandingapiurl", "jwtgranturl", "sts", "stsurl",
+     "jwtserver", "tokenserverurl", "tokenserver", "botserverurl"}  # the last four: mobile SDKs' names
 )
 _URL_SUFFIXES = ("url", "uri", "host", "endpoint", "server", "baseurl")
 
