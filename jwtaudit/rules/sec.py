@@ -183,6 +183,20 @@ def _client_id_near(subject: TextSubject, item: Assignment) -> str | None:
 _CLIENT_ID_NAMES = ("appId", "clientId", "client_id", "clientID", "appid", "ClientId")
 
 
+def _says_digest(subject: TextSubject, item: Assignment) -> bool:
+    line = item.location.line
+    text = subject.line_texts.get(line) if line else None
+    if text is None and line:
+        from jwtaudit.sources.lines import LineIndex
+
+        text = LineIndex.of(subject.text).line_text(subject.text, line)
+    return bool(text) and _DIGEST_WORDS.search(text) is not None
+
+
+_DIGEST_WORDS = re.compile(r"\b(?:sha-?(?:1|256|384|512)|hash(?:ed)?|digest|fingerprint|checksum)\b",
+                           re.IGNORECASE)
+
+
 def _names_a_xenioo_key(item: Assignment) -> bool:
     norm = normalise_key(item.key)
     if "xenioo" in norm or norm.endswith(("accountapikey", "botapikey", "botapisecret")):
@@ -191,19 +205,11 @@ def _names_a_xenioo_key(item: Assignment) -> bool:
 
 
 def _client_secret_key(key: str) -> bool:
-    """Names a client secret takes (`clientSecret`, `KORE_CLIENT_SECRET`, BotKit's
-    `credentials.apikey`, `JWT_SECRET`, a bare `secret`), not every credential-like name
-    (`VerificationToken`, `password`) nor another system's secret (`SESSION_SECRET`,
-    `COOKIE_SECRET`): those are Kore's only beside a client id."""
+    """Secret-like names a client secret is bound to (`clientSecret`, `KORE_CLIENT_SECRET`,
+    BotKit's `credentials.apikey`, `legacySecret`), not every credential-like name
+    (`VerificationToken`, `password`); Xenioo's names are SEC004/SEC005's."""
     norm = normalise_key(key)
-    if not is_secret_key(key):
-        return False
-    return (norm.endswith("apikey") or norm == "secret" or any(part in norm for part in _CLIENT_SECRET_PARTS)
-            or ("kore" in norm and "secret" in norm))
-
-
-_CLIENT_SECRET_PARTS = ("clientsecret", "appsecret", "apisecret", "jwtsecret", "jwtkey", "signingsecret",
-                        "signingkey", "hmacsecret", "hmackey", "tokensecret")
+    return is_secret_key(key) and ("secret" in norm or norm.endswith("apikey"))
 
 
 @rule(code="SEC002", name="kore-client-secret", severity=Severity.CRITICAL, confidence=Confidence.HIGH,
@@ -251,8 +257,8 @@ def kore_client_secret(subject: TextSubject, ctx: RunContext) -> Iterator[Hit]:
             continue  # `BotAPISecret`, a bots list's `APISecret`: Xenioo's (SEC004/SEC005), not Kore's
         client_id = _client_id_near(subject, item)
         bound = _client_secret_key(item.key)
-        if not bound and client_id is None:
-            continue
+        if not bound and (client_id is None or _says_digest(subject, item)):
+            continue  # unbound and alone, or a digest kept beside its client id ("sha256 of …")
         reason = f"under `{item.key}`" if bound else "next to a client id"
         yield Hit(
             message=f"Kore client secret stored in the file {reason}.",
