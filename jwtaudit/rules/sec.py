@@ -727,6 +727,9 @@ def _make_generic(spec: ds.PluginSpec) -> Callable[[TextSubject, RunContext], It
                 text = _line_index(subject, ctx).line_text(subject.text, line)
             for offset, segment in _segments(text, spec):
                 for value, column in ds.detect(spec.code, subject.location.path, segment):
+                    if spec.plugin == "PrivateKeyDetector" and "BEGIN" in value \
+                            and not _key_body_follows(subject, ctx, line, segment[column + len(value):]):
+                        continue  # a marker named in prose or code, no key after it (SEC008 judges keys)
                     yield from _generic_hit(spec, subject, line, column + offset, value,
                                             segment[:column])
 
@@ -735,6 +738,20 @@ def _make_generic(spec: ds.PluginSpec) -> Callable[[TextSubject, RunContext], It
     return check
 
 
+def _key_body_follows(subject: TextSubject, ctx: RunContext, line: int, rest: str) -> bool:
+    """A key's base64 body (or PEM/SSH2 headers) after its BEGIN marker: on the same line (after
+    the armour, perhaps past an escaped newline), else on the next line."""
+    rest = re.sub(r"^[-\s]*(?:\\[nr])*", "", rest).strip("'\"` ")
+    if not rest:
+        following = line + 1
+        index = _line_index(subject, ctx)
+        if following > index.line_count:
+            return False
+        rest = index.line_text(subject.text, following).strip().strip("'\"` ")
+    return _KEY_BODY.match(rest) is not None
+
+
+_KEY_BODY = re.compile(r"[A-Za-z0-9+/=]{40}|[A-Z][\w-]*: ")  # base64, or `Proc-Type:` / `Comment:`
 _DETECTOR_LINES: list[Any] = [None, {}]  # [subject, {code: lines}] for the last text subject
 
 

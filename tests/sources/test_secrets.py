@@ -129,3 +129,17 @@ def test_base64_of_typed_text_is_a_fixture_only_in_tests_and_docs() -> None:
     assert not ds.is_fixture_stand_in(value, "config/settings.py")
     random_key = base64.b64encode(bytes(range(7, 39))).decode()
     assert not ds.is_fixture_stand_in(random_key, "tests/test_config.py")
+
+
+def test_private_key_markers_without_a_key_after_them_are_not_sec115(tmp_path) -> None:
+    from jwtaudit.commands.scan import ScanRequest, run_scan
+    from jwtaudit.config import Config
+
+    (tmp_path / "README.md").write_text(
+        "Put your key in a file starting with `-----BEGIN PRIVATE KEY-----` and ending with its END line.\n")
+    (tmp_path / "keys.py").write_text('HEADER = "-----BEGIN RSA PRIVATE KEY-----"\nkey = open("k.pem").read()\n')
+    body = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7" * 2
+    (tmp_path / "leaked.txt").write_text(f"-----BEGIN OPENSSH PRIVATE KEY-----\n{body}\n")
+    config = Config.blank().with_overrides(select=("SEC115",))
+    result, _ = run_scan(ScanRequest(paths=(str(tmp_path),), jobs=1), config)
+    assert [(f.rule, f.location.path, f.location.line) for f in result.findings] == [("SEC115", "leaked.txt", 1)]
