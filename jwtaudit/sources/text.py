@@ -270,13 +270,13 @@ def analyse_text(rel_path: str, text: str, options: ScanOptions | None = None, *
     code_subjects: list[Any] = []
     is_code = rel_path.lower().endswith((*CODE_SUFFIXES, *CLIENT_CODE_SUFFIXES))
     if options.code_subjects and is_code and _names_code_words(ctx):
-        code_subjects = _code_subjects(rel_path, text, commit)
+        code_subjects = _from_code("subjects_for", rel_path, text, Location(path=rel_path, commit=commit))
         ctx.code_documents = [s for s in code_subjects if isinstance(s, CodeDocumentSubject)]
         if ctx.code_documents:  # the web SDK's `botOptions.botInfo.name`, `APP_NAME = "…"`
             out.context_words = tuple(w for w in _context_words(ctx) if not CLIENT_ID_RE.fullmatch(w))
     if options.code_subjects and ctx.document is not None and ctx.document.format == "notebook" \
             and ("jwt" in low or "jose" in low):
-        code_subjects = _notebook_subjects(ctx.document)
+        code_subjects = _from_code("notebook_subjects", ctx.document)
     tokens = find_tokens(text)
     for found in tokens:
         subject = _token_subject(ctx, found, options)
@@ -288,7 +288,8 @@ def analyse_text(rel_path: str, text: str, options: ScanOptions | None = None, *
     doc = ctx.document
     if options.code_subjects and doc is not None and doc.format in ("json", "yaml", "toml") \
             and ctx.has("apikey"):
-        out.subjects.extend(_document_headers(doc))  # a gateway upstream or saved request: BotKit's header
+        # a gateway upstream or a saved request sending BotKit's `apikey` header
+        out.subjects.extend(_from_code("document_headers", doc))
     for subject in code_subjects:
         if isinstance(subject, CodeSubject) and subject.calls:
             _add_code_signing_keys(subject, out)
@@ -606,38 +607,19 @@ def _add_code_name_values(data: Any, words: list[str], max_depth: int = 16) -> N
 _BARE_NAME_KEYS = frozenset({"name", "app", "bot"})
 
 
-def _code_subjects(rel_path: str, text: str, commit: str | None) -> list[Any]:
+def _from_code(function: str, *args: Any) -> list[Any]:
+    """What `jwtaudit.sources.code.<function>` makes of the input (code subjects, a notebook's
+    cells, a document's request headers); nothing when it cannot (an optional parser missing,
+    input nested too deeply to analyse)."""
     try:
         from jwtaudit.sources import code
     except ImportError:
         return []
-    subjects_for = getattr(code, "subjects_for", None)
-    if subjects_for is None:
+    make = getattr(code, function, None)
+    if make is None:
         return []
     try:
-        return list(subjects_for(rel_path, text, Location(path=rel_path, commit=commit)))
-    except (ValueError, RecursionError):
-        return []
-
-
-def _notebook_subjects(doc: DocumentSubject) -> list[Any]:
-    try:
-        from jwtaudit.sources import code
-    except ImportError:
-        return []
-    try:
-        return list(code.notebook_subjects(doc))
-    except (ValueError, RecursionError):
-        return []
-
-
-def _document_headers(doc: DocumentSubject) -> list[Any]:
-    try:
-        from jwtaudit.sources import code
-    except ImportError:
-        return []
-    try:
-        return list(code.document_headers(doc))
+        return list(make(*args))
     except (ValueError, RecursionError):
         return []
 
