@@ -49,13 +49,15 @@ _TEXT_KEYS = re.compile(
 # Native mobile (Kore's Android/iOS/Flutter SDK configs) and single-file components (Vue, Svelte,
 # HTML pages with an inline `botOptions`): not parsed as code, but their client settings are
 # recovered by the same linear-time text scan, with the spellings those SDKs use
-# (`client_secret`, `JWT_SERVER_URL`, `TOKEN_SERVER_URL`, Swift `String(format: "…")`).
+# (`client_secret`, `JWT_SERVER_URL`, `TOKEN_SERVER_URL`, `KORE_BOT_SERVER_URL`, `jwtAlgorithm`,
+# Swift `String(format: "…")`).
 CLIENT_SUFFIXES = {
     ".java": "java", ".kt": "kotlin", ".swift": "swift", ".dart": "dart",
     ".vue": "vue", ".svelte": "svelte", ".html": "html", ".htm": "html",
 }
 _CLIENT_TEXT_KEYS = re.compile(
-    r"""["']?(client_?secret|jwt_?url|jwt_?server(?:_?url)?|token_?server_?url|kore_?api_?url)["']?"""
+    r"""["']?(client_?secret|jwt_?url|jwt_?server(?:_?url)?|token_?server_?url|kore_?api_?url"""
+    r"""|(?:kore_?)?bot_?server_?url|jwt_?algorithm)["']?"""
     r"""[ \t]{0,20}[:=][ \t]{0,20}(?:String\(format:[ \t]{0,5}|@)?(["'])([^"'\\\r\n]{1,500})["']""",
     re.IGNORECASE,
 )

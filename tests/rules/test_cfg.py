@@ -111,3 +111,26 @@ def test_cfg004_apikey_header_in_structured_config(fixture, expected) -> None:
     hits = _analysed_findings(FIXTURES / fixture, "CFG004")
     assert [(f.location.line, f.location.column, f.location.pointer) for f in hits] == expected
     assert all("apikey" in f.message and "+gxptEv6" not in f.message for f in hits)
+
+
+def test_algorithm_and_server_settings_in_html_and_android_sdk_configs(tmp_path) -> None:
+    """botOptions in an HTML page's inline script and the Android SDK's SDKConfiguration class are
+    read by the text scan for client files: CFG002 and CFG003 judge them as in a JS config."""
+    from jwtaudit.commands.scan import ScanRequest, run_scan
+    from jwtaudit.config import Config
+
+    (tmp_path / "index.html").write_text(
+        '<html><body>\n<script>\n  var botOptions = {\n      koreAPIUrl: "https://bots.kore.ai/api/",\n'
+        '      jwtAlgorithm: "RS384",\n      JWTUrl: "https://auth.acme.example/kore/jwt"\n  };\n'
+        '</script>\n</body></html>\n')
+    (tmp_path / "ok.html").write_text(
+        '<script>\n  var botOptions = { koreAPIUrl: "https://bots.kore.ai/api/", jwtAlgorithm: "RS256" };\n'
+        '</script>\n')
+    (tmp_path / "SDKConfiguration.java").write_text(
+        "package kore.botssdk.net;\npublic class SDKConfiguration {\n  public static class Server {\n"
+        '    public static final String KORE_BOT_SERVER_URL = "http://bots.kore.ai";\n'
+        '    public static final String TOKEN_SERVER_URL = "https://tokens.acme.example/";\n  }\n}\n')
+    config = Config.blank().with_overrides(select=("CFG002", "CFG003"))
+    result, _ = run_scan(ScanRequest(paths=(str(tmp_path),), jobs=1), config)
+    assert [(f.rule, f.location.path, f.location.line, f.location.column) for f in result.findings] == [
+        ("CFG003", "SDKConfiguration.java", 4, 55), ("CFG002", "index.html", 5, 22)]
