@@ -176,7 +176,7 @@ def without_covered_generics(findings: list[Finding]) -> list[Finding]:
     same line: a JSON string holding JSON (a service node's `headers.value`) is one value to the
     generic detectors (`/headers/value`) and decoded for the specific rules
     (`/headers/value/Authorization`)."""
-    specific = {value_key(f) for f in findings if not _is_generic(f.rule)}
+    specific = {value_key(f) for f in findings if _covers_generics(f.rule)}
     if not specific:
         return findings
     inner: dict[tuple[str, int], list[str]] = {}
@@ -207,6 +207,14 @@ def lines_without_pointer(findings: Iterable[Finding], path: str) -> set[int]:
 
 def _is_generic(code: str) -> bool:
     return code.startswith("SEC1")
+
+
+def _covers_generics(code: str) -> bool:
+    """A rule that reports what a value is (SEC001-SEC008, BOT001, TOK …): its finding makes a
+    generic one at the same place redundant. SEC009/SEC010 report how values relate across the
+    scan (SEC010 sits at the first copy of a reused secret) and META rules report on the input:
+    the secret's own finding stays beside them."""
+    return not (_is_generic(code) or code in ("SEC009", "SEC010") or code.startswith("META"))
 
 
 def exit_code(findings: Iterable[Finding], fail_on: Severity) -> int:

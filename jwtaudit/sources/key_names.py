@@ -47,7 +47,7 @@ def is_secret_key(key: str) -> bool:
     if not norm:
         return False
     if any(part in norm for part in _SECRET_KEY_PARTS):
-        if _is_cursor(norm) or "cache" in norm:
+        if _is_cursor(norm) or ("cache" in norm and norm.endswith(("key", "keys", "id"))):
             return False  # pagination and request tokens (`nextToken`), cache keys (digests)
         return not norm.endswith(_ABOUT_A_SECRET)
     return norm in ("key", "auth", "pass")

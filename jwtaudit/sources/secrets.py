@@ -171,7 +171,7 @@ _CODE_REFERENCE = re.compile(
 
 def is_name_like(value: str) -> bool:
     """Words joined by separators (`module_utils`, `FROM_CREDS_FILE_2`): a name, not a secret."""
-    return _NAME_LIKE.fullmatch(value) is not None
+    return _NAME_LIKE.fullmatch(value) is not None or _NUMBERED_NAME.fullmatch(value) is not None
 
 
 def is_anti_forgery_line(line: str) -> bool:
@@ -255,11 +255,24 @@ def _regex_values(detector: Any, line: str) -> list[tuple[str, int]]:
 
 @lru_cache(maxsize=256)  # asked once per candidate line; the answer depends on the file name only
 def _keyword_regexes(rel_path: str) -> Any:
-    """KeywordDetector's assignment patterns for the file's type (detect-secrets' own choice)."""
+    """KeywordDetector's assignment patterns for the file's type (detect-secrets' own choice),
+    and its INI patterns (unquoted `NAME=value`) for the files that write values so but which
+    detect-secrets types as "other": `.env` files, shell scripts, Dockerfiles, AWS `credentials`
+    (its CLI reaches them through file transformers; a line at a time, only these patterns do)."""
     from detect_secrets.plugins.keyword import QUOTES_REQUIRED_DENYLIST_REGEX_TO_GROUP, REGEX_BY_FILETYPE
-    from detect_secrets.util.filetype import determine_file_type
+    from detect_secrets.util.filetype import FileType, determine_file_type
 
-    return REGEX_BY_FILETYPE.get(determine_file_type(rel_path), QUOTES_REQUIRED_DENYLIST_REGEX_TO_GROUP)
+    file_type = determine_file_type(rel_path)
+    if file_type is FileType.OTHER and _writes_unquoted_values(rel_path):
+        file_type = FileType.INI
+    return REGEX_BY_FILETYPE.get(file_type, QUOTES_REQUIRED_DENYLIST_REGEX_TO_GROUP)
+
+
+def _writes_unquoted_values(rel_path: str) -> bool:
+    name = rel_path.rsplit("/", 1)[-1].lower()
+    return (name == ".env" or name.startswith((".env.", "dockerfile."))
+            or name.endswith((".env", ".envrc", ".sh", ".bash", ".zsh"))
+            or name in ("dockerfile", "containerfile", "credentials"))
 
 
 def _may_name_a_secret(line: str, groups: Any) -> bool:
@@ -505,7 +518,15 @@ def looks_benign(value: str, line: str, column: int, spec: PluginSpec) -> bool:
 _WHITESPACE = re.compile(r"\s")
 # Words (in any script) joined by separators, each word perhaps numbered: a name, not a secret
 # (`AWS_SECRET_ACCESS_KEY`, `FROM_CREDS_FILE_2`, `password1`, `françois`, `access_key/20140101/…`).
-_NAME_LIKE = re.compile(r"[^\W\d_]+\d*(?:[_\-.:/](?:[^\W\d_]+\d*|\d+))*")
+_NAME_LIKE = re.compile(r"[^\W\d_]+(?:[_\-.:/][^\W\d_]+)*")
+# A numbered name is an identifier or a path (`FROM_CREDS_FILE_2`, `FORBIDDEN_VALUE2`,
+# `access_key/20140101/…`): words joined by `_`, `/` or `:`. Words and digits run together or
+# joined by `-` and `.` are how people write passwords (`Summer2024`, `Blue-Ocean-42`).
+_NUMBERED_NAME = re.compile(r"[^\W\d_]+\d*(?:[_:/](?:[^\W\d_]+\d*|\d+))+")
+# A glob or pattern (`arn:aws:…:secret:*`, `*.example.com`, `/api/*`): a `*` at an end or beside
+# a separator. One between letters is part of a password (`Tiger*Lily`, Django's secret keys).
+_GLOB_STAR = re.compile(r"(?:^|[:/.,])\*|\*(?:$|[:/.,])")
+_FILE_PATH = re.compile(r"(?:/[\w.\-~]+)+/?")
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?")
 EXAMPLE_POINTER = re.compile(r"/(?:examples?|samples?|x-examples?|x-samples?)(?:/|$)", re.IGNORECASE)
 
@@ -518,8 +539,10 @@ def looks_like_secret_value(value: str) -> bool:
         return False
     if is_name_like(value) or _TIMESTAMP.match(value) or _UUID.match(value):
         return False
-    if value.startswith(("arn:", "^", "http://", "https://", "/")) or "*" in value or "(?" in value:
-        return False  # resource names, patterns, URLs and paths (credentials in URLs are SEC007)
+    if value.startswith(("arn:", "^", "http://", "https://")) or _GLOB_STAR.search(value) or "(?" in value:
+        return False  # resource names, patterns and URLs (credentials in URLs are SEC007)
+    if value.startswith("/") and _FILE_PATH.fullmatch(value):
+        return False  # a path (a base64 secret may start with "/" too)
     digits = value.replace("-", "") if "-" in value else value
     if _HEX.match(digits) and len(digits) < 32:
         return False  # short hex, perhaps grouped like a UUID's tail (`a06b-c462cffae87a`): an id or a hash

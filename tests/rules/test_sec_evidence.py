@@ -72,3 +72,13 @@ def test_sec006_leaves_a_local_copy_of_the_sample_token_service_alone(tmp_path: 
     (tmp_path / "local-dev.json").write_text(
         '{"botOptions": {"JWTUrl": "https://mk2r2rmj21.execute-api.us-east-1.amazonaws.com/dev/users/sts"}}\n')
     assert [(f.rule, f.location.pointer) for f in scan(tmp_path, "SEC006")] == [("SEC006", "/botOptions/JWTUrl")]
+
+
+def test_a_reused_secret_keeps_its_own_finding_beside_sec010(tmp_path: Path) -> None:
+    """SEC010 sits at the first copy of a reused secret; it says how values relate, not what this
+    one is: the detector's finding there stays (a CI gate on high must still see the token)."""
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "config.yaml").write_text("github:\n  token: ghp_MbJmTPSIAoCLrZ3aWZkSBvrjn9Wvgfygw2wM\n")
+    found = sorted((f.rule, f.location.path, f.location.line) for f in scan(tmp_path, "SEC010", "SEC107"))
+    assert found == [("SEC010", "a/config.yaml", 2), ("SEC107", "a/config.yaml", 2), ("SEC107", "b/config.yaml", 2)]

@@ -52,6 +52,22 @@ def test_numbered_names_and_short_hex_ids_are_not_secret_values(value: str) -> N
 
 
 @pytest.mark.parametrize("value", [
+    "Summer2024", "Welcome123", "Blue-Ocean-42", "Monkey.Banana.77", "Tiger*Lily2024",
+    "django-insecure-k9*w!x2(ab7-qz=+4mfe^t8#n0r$vhl1u6y@o3pd5sj_i)gc", "/q3Zt8vWm1XkR9pLs2NfYb7HcJd4GaEo6TuIy0KrVw==",
+])
+def test_weak_and_punctuated_passwords_are_secret_values(value: str) -> None:
+    """Words and digits run together or joined by `-`/`.`, a `*` between letters, a base64 value
+    starting with `/`: how real passwords and keys look, not names, globs or paths."""
+    assert ds.looks_like_secret_value(value)
+
+
+@pytest.mark.parametrize("value", ["/etc/app/secret.key", "arn:aws:secretsmanager:*:*:secret:*", "*.example.com",
+                                   "module_utils", "FORBIDDEN_VALUE2"])
+def test_paths_globs_and_identifiers_are_not_secret_values(value: str) -> None:
+    assert not ds.looks_like_secret_value(value)
+
+
+@pytest.mark.parametrize("value", [
     "Wq8#zT4kmK2pLx9v", "OtxrzxIsfpFjA7SwPzILwy8Bw21TLhquhboDYROV", "hunter2-Prod-6JC5kV",
     "dXNlcjpwYXNzd29yZA==",  # base64 of "user:password": a Basic credential, no phrase
     "sk_live_4eC39HqLyjWDarjtT1zdp7dc",
@@ -80,7 +96,7 @@ def test_names_about_a_secret_or_of_a_stand_in(key: str) -> None:
 
 @pytest.mark.parametrize("key", [
     "password", "db_password", "clientSecret", "AWS_SECRET_ACCESS_KEY", "latestApiKey", "attestation_token",
-    "contestSecret", "credentials/apikey", "JWT_SIGNING_KEY",
+    "contestSecret", "credentials/apikey", "JWT_SIGNING_KEY", "CACHE_PASSWORD", "redisCacheSecret",
 ])
 def test_names_of_secrets_are_not_stand_ins(key: str) -> None:
     assert not names_a_stand_in(key)
