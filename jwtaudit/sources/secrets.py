@@ -254,6 +254,18 @@ def _regex_values(detector: Any, line: str) -> list[tuple[str, int]]:
 
 
 @lru_cache(maxsize=256)  # asked once per candidate line; the answer depends on the file name only
+def _value_column(line: str, value: str) -> int:
+    """Where an assigned value stands on its line: the first occurrence right after a quote or an
+    assignment (`password1_field_name="password1"` holds the value's text in its name first)."""
+    first = position = line.find(value)
+    while position != -1:
+        before = line[:position].rstrip(" \t")
+        if before and before[-1] in "\"'`=:":
+            return position
+        position = line.find(value, position + 1)
+    return first
+
+
 def _keyword_regexes(rel_path: str) -> Any:
     """KeywordDetector's assignment patterns for the file's type (detect-secrets' own choice),
     and its INI patterns (unquoted `NAME=value`) for the files that write values so but which
@@ -404,7 +416,7 @@ def detect(code: str, rel_path: str, line: str) -> list[tuple[str, int]]:
     detector = plugin(code)
     if spec.plugin == "KeywordDetector":
         groups = _keyword_regexes(rel_path)
-        pairs = [(v, line.find(v)) for v in _keyword_values(detector, line, groups)] \
+        pairs = [(v, _value_column(line, v)) for v in _keyword_values(detector, line, groups)] \
             if _may_name_a_secret(line, groups) else []
     elif hasattr(detector, "denylist"):
         pairs = _regex_values(detector, line) if _may_hold_shape(spec.plugin, detector, line) else []
@@ -541,6 +553,8 @@ def looks_like_secret_value(value: str) -> bool:
         return False
     if value.startswith(("arn:", "^", "http://", "https://")) or _GLOB_STAR.search(value) or "(?" in value:
         return False  # resource names, patterns and URLs (credentials in URLs are SEC007)
+    if "::" in value or value.startswith(":"):
+        return False  # code: a scope (`[System.Net.CredentialCache]::DefaultCredentials`), a symbol
     if value.startswith("/") and _FILE_PATH.fullmatch(value):
         return False  # a path (a base64 secret may start with "/" too)
     digits = value.replace("-", "") if "-" in value else value
@@ -568,13 +582,19 @@ def is_stand_in_value(value: str) -> bool:
 
 
 def is_fixture_stand_in(value: str, rel_path: str) -> bool:
-    """A value that spells its own kind (`password1`, `superS3cret`, `p@ssword`, `53cr37`) or is
-    base64 of a readable phrase (`test-secret-for-unit-tests-only!`) in a test or a document: a
-    fixture. The same value in application code or configuration stays reported (a weak
+    """A value that spells its own kind (`superS3cret`, `p@ssword`, `53cr37`), a word and a number
+    (`hunter42`), or base64 of a readable phrase (`test-secret-for-unit-tests-only!`) in a test or
+    a document: a fixture. The same value in application code or configuration stays reported (a weak
     hard-coded password is still one; a client secret someone typed is still the app's)."""
     if not is_test_or_doc_path(rel_path):
         return False
-    return _SELF_NAMING.search(value) is not None or _encodes_text(value, spaced=False)
+    return (_SELF_NAMING.search(value) is not None or _WORD_AND_NUMBER.fullmatch(value) is not None
+            or _encodes_text(value, spaced=False))
+
+
+# A word and a number (`hunter42`, `password1`, `Summer2024`, `blue-ocean-42`): a test's or a
+# document's password, a real (weak) one in application code.
+_WORD_AND_NUMBER = re.compile(r"[^\W\d_]+\d*(?:[_\-.](?:[^\W\d_]+\d*|\d+))*")
 
 
 _FIXTURE_DIRS = frozenset(("test", "tests", "testing", "__tests__", "spec", "specs", "fixtures", "testdata",

@@ -24,18 +24,18 @@ def test_password_hashes_and_encoded_phrases_are_stand_ins_anywhere(value: str) 
     assert not ds.looks_like_secret_value(value)
 
 
-SELF_NAMING = ["password1", "superS3cret", "p@ssw0rd", "EXPRESS_53cr37", "my-test-secret-value", "03#pa33w0rd",
-               "$ecret k3y", "passwd", "P@ssw0rd2024!"]
+FIXTURE_VALUES = ["password1", "superS3cret", "p@ssw0rd", "EXPRESS_53cr37", "my-test-secret-value", "03#pa33w0rd",
+               "$ecret k3y", "passwd", "P@ssw0rd2024!", "hunter42", "Summer2024"]
 
 
-@pytest.mark.parametrize("value", SELF_NAMING)
+@pytest.mark.parametrize("value", FIXTURE_VALUES)
 @pytest.mark.parametrize("path", ["tests/test_views.py", "src/app/tests/conftest.py", "docs/topics/multi-db.txt",
                                   "README.md", "pkg/auth_test.go", "web/login.spec.ts", "spec/fixtures/users.yml"])
-def test_values_that_spell_their_kind_are_fixtures_in_tests_and_docs(value: str, path: str) -> None:
+def test_self_naming_and_word_number_values_are_fixtures_in_tests_and_docs(value: str, path: str) -> None:
     assert ds.is_fixture_stand_in(value, path)
 
 
-@pytest.mark.parametrize("value", SELF_NAMING)
+@pytest.mark.parametrize("value", FIXTURE_VALUES)
 @pytest.mark.parametrize("path", ["settings.py", "config/production.yaml", ".env", "src/latest/db.js",
                                   "contest/app.py", "protest.py"])
 def test_the_same_values_in_application_code_are_reported(value: str, path: str) -> None:
@@ -159,3 +159,15 @@ def test_private_key_markers_without_a_key_after_them_are_not_sec115(tmp_path) -
     config = Config.blank().with_overrides(select=("SEC115",))
     result, _ = run_scan(ScanRequest(paths=(str(tmp_path),), jobs=1), config)
     assert [(f.rule, f.location.path, f.location.line) for f in result.findings] == [("SEC115", "leaked.txt", 1)]
+
+
+def test_a_keyword_finding_points_at_the_value_not_at_the_same_text_in_the_name() -> None:
+    line = '        password1_field_name="password1",'
+    assert ds.detect("SEC111", "app/forms.py", line) == [("password1", 30)]
+    assert ds.detect("SEC111", "app/settings.py", 'db_password: "Summer2024x"') == [("Summer2024x", 14)]
+
+
+@pytest.mark.parametrize("value", ["[System.Net.CredentialCache]::DefaultCredentials", ":DefaultCredentials",
+                                   "Config::SECRET_VALUE"])
+def test_scoped_names_and_symbols_are_code_not_secrets(value: str) -> None:
+    assert not ds.looks_like_secret_value(value)
