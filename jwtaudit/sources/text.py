@@ -181,7 +181,6 @@ class _Context:
         self.context_words: tuple[str, ...] | None = None
         self.gated: set[str] = set()  # codes of the detectors whose file-level words are present
         self.code_documents: list[Any] = []  # CodeDocumentSubjects of a source file
-        self.covered_lines: set[int] = set()  # lines whose one value a specific finding reports
 
     def has(self, word: str) -> bool:
         """`word in self.low` for a trigger word, answered from the word pass: the pass misses an
@@ -899,10 +898,6 @@ def _assignments(ctx: _Context, low: str) -> list[Assignment]:
             pointer = ctx.pointer_at(line, column)
             if pointer is None and doc is not None:
                 pointer = ctx.value_pointer_at(line, column)  # a YAML block scalar's (`key: |`)
-                if pointer is not None:
-                    # this key's generic detector finding would have no pointer, and so not be
-                    # recognised as the same place as SEC008's: the line holds nothing else
-                    ctx.covered_lines.add(line)
             add(Assignment(key=label, value=value, scope=scope,
                            location=ctx.location(match.start(), match.end(), pointer)))
     if _B64_PEM in text:
@@ -1051,7 +1046,6 @@ def _candidate_lines(ctx: _Context, low: str) -> tuple[tuple[str, tuple[int, ...
                 lines = {n for n in lines if all(w in ctx.line_text(n).lower() for w in spec.all_words)}
             if code_like and spec.plugin in QUOTED_IN_CODE and lines:
                 lines = {n for n in lines if _has_quote(ctx.line_text(n))}
-        lines -= ctx.covered_lines
         if lines:
             out.append((spec.code, tuple(sorted(lines))))
     return tuple(out)
