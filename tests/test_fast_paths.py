@@ -454,7 +454,7 @@ CANDIDATE_DATA = st.recursive(CANDIDATE_LEAVES, lambda inner: st.one_of(
 def test_candidate_members_are_the_string_members_assignments_keeps(data: object) -> None:
     def looked_at(member: object, value: str) -> bool:
         key = "" if member is _ROOT else member if type(member) is str else str(member)
-        return (text_module.is_secret_key(key) or text_module.is_kore_secret(value) or text_module._xenioo_key(key)
+        return (text_module.is_secret_key(key) or text_module.is_kore_secret(value) or text_module.is_xenioo_key_name(key)
                 or value[0] == "{" or value[0].isspace())
 
     def reference(max_depth: int) -> list[tuple[object, ...]]:

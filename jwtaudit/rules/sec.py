@@ -23,7 +23,9 @@ from jwtaudit.sources import secrets as ds
 from jwtaudit.sources.key_names import (
     holds_no_secret,
     is_secret_key,
+    is_xenioo_key_name,
     key_before,
+    names_a_digest,
     names_a_stand_in,
     normalise_key,
 )
@@ -42,7 +44,6 @@ _URL_PATTERN_OR_VARIABLE = re.compile(r"[\[\]{}\\]|^[$:][A-Za-z_]")
 # `exp` as seconds, so such a token never expires (TOK012 says why).
 NEVER_EXPIRES_AFTER = 10**11
 _TOKEN_SHAPE = re.compile(r"ey[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]+\.")
-_NAMES_A_DIGEST = re.compile(r"(?:hash|sha1|sha256|sha384|sha512|md5|digest|fingerprint|checksum|hmac)$")
 
 
 def _iso(epoch: float) -> str:
@@ -198,10 +199,13 @@ _DIGEST_WORDS = re.compile(r"\b(?:sha-?(?:1|256|384|512)|hash(?:ed)?|digest|fing
 
 
 def _names_a_xenioo_key(item: Assignment) -> bool:
+    """Xenioo's names; a bare `APIKey`/`APISecret` only in a saved bots list (BotKit's `apikey` is Kore's)."""
     norm = normalise_key(item.key)
-    if "xenioo" in norm or norm.endswith(("accountapikey", "botapikey", "botapisecret")):
+    if "xenioo" in norm:
         return True
-    return norm in ("apikey", "apisecret") and (item.location.pointer or "").startswith("/Result/")
+    if not is_xenioo_key_name(item.key):
+        return False
+    return norm not in ("apikey", "apisecret") or (item.location.pointer or "").startswith("/Result/")
 
 
 def _client_secret_key(key: str) -> bool:
@@ -251,7 +255,7 @@ def kore_client_secret(subject: TextSubject, ctx: RunContext) -> Iterator[Hit]:
         if not is_kore_secret(item.value) or not is_literal(item.value) \
                 or ds.is_fixture_stand_in(item.value, item.location.path):
             continue  # a test's `base64("test-secret-for-unit-tests-only!")` is no app's secret
-        if item.key and _NAMES_A_DIGEST.search(normalise_key(item.key)):
+        if item.key and names_a_digest(item.key):
             continue  # `clientSecretSha256`: a hash to compare with (export-format.md), 44 chars too
         if _names_a_xenioo_key(item):
             continue  # `BotAPISecret`, a bots list's `APISecret`: Xenioo's (SEC004/SEC005), not Kore's

@@ -56,10 +56,10 @@ def is_secret_key(key: str) -> bool:
 # A name that ends so holds something about a secret (where it is, what it is called, how it
 # starts, a hash to compare it with), not the secret: `password_field_name`, `token_url`,
 # `SECRET_KEY_INSECURE_PREFIX`, `clientSecretSha256` (export-format.md's way to compare).
+_DIGEST_ENDINGS = ("hash", "sha1", "sha256", "sha384", "sha512", "md5", "digest", "fingerprint", "checksum")
 _ABOUT_A_SECRET = ("url", "uri", "endpoint", "path", "file", "name", "type", "id", "enabled", "expiry", "ttl",
                    "header", "env", "length", "size", "prefix", "suffix", "startswith", "endswith", "field",
-                   "label", "region", "policy", "scope", "scopes", "hash", "sha1", "sha256", "sha384",
-                   "sha512", "md5", "digest", "fingerprint", "checksum")
+                   "label", "region", "policy", "scope", "scopes", *_DIGEST_ENDINGS)
 _STAND_IN_WORDS = frozenset(("test", "tests", "testing", "fake", "dummy", "mock", "example", "sample",
                              "masked", "placeholder", "bogus", "stub"))
 _KEY_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
@@ -96,3 +96,15 @@ def _is_cursor(norm: str) -> bool:
 
 _NOT_CREDENTIAL_TOKENS = ("next", "page", "pagination", "continuation", "resum", "sync", "cursor", "input",
                           "output", "idempoten", "clientrequest", "marker")
+
+
+def names_a_digest(key: str) -> bool:
+    """`clientSecretSha256`, `SECRET_HASH`, `tokenHmac`: a digest kept to compare a secret with."""
+    return normalise_key(key).endswith((*_DIGEST_ENDINGS, "hmac"))
+
+
+def is_xenioo_key_name(key: str) -> bool:
+    """Xenioo's key names (`AccountAPIKey`, `BotAPIKey`, `BotAPISecret`; a saved bots list's bare
+    `APIKey`/`APISecret`)."""
+    norm = normalise_key(key)
+    return norm.endswith(("accountapikey", "botapikey", "botapisecret")) or norm in ("apikey", "apisecret")

@@ -22,7 +22,7 @@ from typing import Any
 
 from jwtaudit.model import Location
 from jwtaudit.sources import secrets as ds
-from jwtaudit.sources.key_names import is_secret_key, key_before, key_words, normalise_key
+from jwtaudit.sources.key_names import is_secret_key, is_xenioo_key_name, key_before, key_words, normalise_key
 from jwtaudit.sources.lines import LineIndex
 from jwtaudit.sources.pointers import PointerIndex
 from jwtaudit.sources.structured import document_format, parse_document
@@ -718,7 +718,7 @@ def _items(node: Any) -> Iterator[tuple[Any, Any]]:
 
 @lru_cache(maxsize=65536)
 def _names_a_secret(key: str) -> bool:
-    return is_secret_key(key) or _xenioo_key(key)
+    return is_secret_key(key) or is_xenioo_key_name(key)
 
 
 def _string_leaves(data: Any, max_depth: int = 64) -> Iterator[tuple[tuple[Any, ...], str]]:
@@ -799,7 +799,7 @@ def _assignments(ctx: _Context, low: str) -> list[Assignment]:
         for parent, member, value, bound in _candidate_members(doc.data):
             key = bound if bound is not None else "" if member is _ROOT else member if type(member) is str \
                 else str(member)
-            wanted = is_secret_key(key) or is_kore_secret(value) or _xenioo_key(key)
+            wanted = is_secret_key(key) or is_kore_secret(value) or is_xenioo_key_name(key)
             if not wanted and value[0] != "{" and not value[0].isspace():
                 continue  # neither a secret nor a JSON body kept in a string (below)
             path = parent if member is _ROOT else (*parent, member)
@@ -811,7 +811,7 @@ def _assignments(ctx: _Context, low: str) -> list[Assignment]:
                 start = ctx.index.line_start(outer.line) + (outer.column or 1) - 1 \
                     if outer.line and outer.line <= ctx.index.line_count else -1
                 for inner_key, inner in _embedded_json_leaves(value):
-                    if is_secret_key(inner_key) or is_kore_secret(inner) or _xenioo_key(inner_key):
+                    if is_secret_key(inner_key) or is_kore_secret(inner) or is_xenioo_key_name(inner_key):
                         # the value's own place when it is written unescaped in the text (as the
                         # literal scan below also finds it), else the string's place
                         at = text.find(inner, start, start + 2 * len(value) + 64) if start >= 0 else -1
@@ -838,7 +838,7 @@ def _assignments(ctx: _Context, low: str) -> list[Assignment]:
         start = ctx.index.line_start(line)
         for match in _ASSIGN.finditer(line_text):
             key, op, quote, value = match.groups()
-            if op == "==" or not (is_secret_key(key) or _xenioo_key(key) or is_kore_secret(value)):
+            if op == "==" or not (is_secret_key(key) or is_xenioo_key_name(key) or is_kore_secret(value)):
                 continue
             value = value.rstrip(".")
             if not quote and (code_like or _code_expression(value, line_text[match.end(4):match.end(4) + 1])):
@@ -852,7 +852,7 @@ def _assignments(ctx: _Context, low: str) -> list[Assignment]:
             start = ctx.index.line_start(line)
             for match in _XML_ELEMENT.finditer(line_text):
                 key, value = match.group(2), match.group(3)
-                if is_secret_key(key) or _xenioo_key(key) or is_kore_secret(value):
+                if is_secret_key(key) or is_xenioo_key_name(key) or is_kore_secret(value):
                     offset = start + match.start(3)
                     add(Assignment(key=key, value=value, location=ctx.location(offset, offset + len(value)),
                                    scope=f"line:{line}"))
@@ -1010,11 +1010,6 @@ def _code_expression(value: str, after: str) -> bool:
 
 
 @lru_cache(maxsize=65536)
-def _xenioo_key(key: str) -> bool:
-    norm = normalise_key(key)
-    return norm.endswith(("accountapikey", "botapikey", "botapisecret")) or norm in ("apikey", "apisecret")
-
-
 def _keyword_lines(ctx: _Context, low: str) -> list[int]:
     """Lines holding a secret-like name, found with substring searches on the lowercased text."""
     lines: set[int] = set()
