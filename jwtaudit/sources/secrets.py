@@ -578,7 +578,7 @@ _SELF_NAMING = re.compile(r"p[a@4][s$5z3]{2}w(?:[o0]r)?d|[s$5][e3][ck(]r[e3][t7+
 def is_stand_in_value(value: str) -> bool:
     """A value that is not a credential wherever it is written: a stored password hash, or base64
     of a readable phrase (`YSBzZWNyZXQ=` is "a secret"). Real credentials are random or issued."""
-    return _PASSWORD_HASH.match(value) is not None or _encodes_a_phrase(value)
+    return _PASSWORD_HASH.match(value) is not None or _encodes_text(value, spaced=True)
 
 
 def is_fixture_stand_in(value: str, rel_path: str) -> bool:
@@ -609,10 +609,6 @@ def is_test_or_doc_path(rel_path: str) -> bool:
     name = parts[-1]
     return (any(part in _FIXTURE_DIRS for part in parts[:-1]) or _TEST_FILE.search(name) is not None
             or name.endswith(_DOC_SUFFIXES))
-
-
-def _encodes_a_phrase(value: str) -> bool:
-    return _encodes_text(value, spaced=True)
 
 
 def _encodes_text(value: str, *, spaced: bool) -> bool:
