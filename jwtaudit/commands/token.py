@@ -160,9 +160,6 @@ class ExportContext:
     sensitive: tuple[str, ...] = ()
 
 
-# the keys whose values `scan` takes as names from the scanned context (sources/text.py)
-_NAME_KEYS = frozenset({"name", "appname", "botname", "app", "bot", "env", "environment", "accountname"})
-MAX_NAMES_PER_DOCUMENT = 50
 MAX_EXPORT_WORDS = 400
 
 
@@ -182,6 +179,8 @@ def load_export(path: str | None) -> ExportContext:
 def export_words(linked: LinkedExport) -> tuple[str, ...]:
     """App, bot and account names, client ids and environment names from an export: the same
     names `scan` tries on a token found beside the export's files."""
+    from jwtaudit.sources.text import name_values
+
     words: list[str] = []
     account = linked.account
     if account is not None:
@@ -193,27 +192,9 @@ def export_words(linked: LinkedExport) -> tuple[str, ...]:
         words.extend((settings.client_id or "", settings.name or ""))
     words.extend(bot.name or "" for bot in linked.bot_exports)
     for document in linked.documents:
-        words.extend(_name_values(document.data))
+        words.extend(name_values(document.data))
     unique = dict.fromkeys(w for w in words if isinstance(w, str) and 2 < len(w) <= 64)
     return tuple(unique)[:MAX_EXPORT_WORDS]
-
-
-def _name_values(data: object) -> list[str]:
-    """Values under name keys (`name`, `appName`, `botName`, `env` …), document order, bounded."""
-    found: list[str] = []
-    stack: list[object] = [data]
-    while stack and len(found) < MAX_NAMES_PER_DOCUMENT:
-        node = stack.pop()
-        if isinstance(node, dict):
-            for key, value in node.items():
-                if isinstance(value, str):
-                    if re.sub(r"[^a-z0-9]", "", str(key).lower()) in _NAME_KEYS:
-                        found.append(value)
-                elif isinstance(value, (dict, list)):
-                    stack.append(value)
-        elif isinstance(node, list):
-            stack.extend(item for item in reversed(node) if isinstance(item, (dict, list)))
-    return found[:MAX_NAMES_PER_DOCUMENT]
 
 
 def run_token_command(

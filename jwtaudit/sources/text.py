@@ -542,6 +542,14 @@ _NAME_KEYS = frozenset({"name", "appname", "botname", "app", "bot", "env", "envi
 MAX_NAME_WORDS = 50
 
 
+def name_values(data: Any) -> list[str]:
+    """The app, bot, account and environment names of a parsed document (at most MAX_NAME_WORDS),
+    as a scan takes them for TOK015: `token --export` tries the same ones."""
+    words: list[str] = []
+    _add_name_values(data, words)
+    return words[:MAX_NAME_WORDS]
+
+
 def _add_name_values(data: Any, words: list[str], max_depth: int = 64) -> None:
     """Append the values under name keys (`appName`, `botName`, `env` …) in document order
     (each node, then the nodes below it), until `words` holds more than MAX_NAME_WORDS: one loop with
