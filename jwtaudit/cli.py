@@ -229,6 +229,21 @@ def with_line_hashes(result: Result, pairs: list[tuple[str, str | None]], root: 
 _PARALLEL_LINE_FACTS = 2000  # findings; below this a fork costs more than it saves
 
 
+def with_repository_paths(result: Result, pairs: list[tuple[str, str | None]], root: Path) -> Result:
+    """For SARIF: the scan root's path inside its git work tree (`scan services/bot` reports
+    `app.py`; GitHub code scanning resolves SARIF paths from the repository root, so SARIF names
+    it `services/bot/app.py`). Other formats keep paths relative to the scan root."""
+    if not any(fmt == "sarif" for fmt, _ in pairs):
+        return result
+    from dataclasses import replace
+
+    from jwtaudit.reports.sarif import URI_PREFIX
+    from jwtaudit.sources.git import prefix_in_work_tree
+
+    prefix = prefix_in_work_tree(root)
+    return replace(result, properties={**result.properties, URI_PREFIX: prefix}) if prefix else result
+
+
 def with_sarif_options(result: Result, include_suppressed: bool) -> Result:
     if not include_suppressed:
         return result
@@ -315,6 +330,7 @@ def audit_command(path: str, now_text: str | None, wordlist: str | None, formats
     result, redactor = run_audit_command(AuditOptions(path=path, now=now_text), config)
     root = Path(path) if Path(path).is_dir() else Path(path).parent
     result = with_line_hashes(result, pairs, root)
+    result = with_repository_paths(result, pairs, root)
     result = with_sarif_options(result, sarif_include_suppressed)
     finish(result, config, pairs, redactor)
 
@@ -377,6 +393,7 @@ def _scan(paths: tuple[str, ...], jobs: int | None, now_text: str | None, wordli
 
         result, redactor = run_scan(request, config)
         result = with_line_hashes(result, pairs, scan_root(targets))
+        result = with_repository_paths(result, pairs, scan_root(targets))
     result = with_sarif_options(result, sarif_include_suppressed)
     finish(result, config, pairs, redactor)
 

@@ -9,6 +9,8 @@ Choices that matter for GitHub:
 - `partialFingerprints`: `primaryLocationLineHash` from `Result.properties["line_hashes"]`
   (computed by the command layer with `jwtaudit.reports.linehash`, never by reading files here)
   and `jwtaudit/v1`, our content fingerprint, which survives line moves;
+- paths relative to the repository root when the scan root is a folder inside a git work tree
+  (`Result.properties["sarif_uri_prefix"]`), since GitHub resolves them against its checkout;
 - regions in UTF-16 code units (`Result.properties["utf16_columns"]` when they differ);
 - baseline-accepted and suppressed findings are left out unless
   `Result.properties["sarif_include_suppressed"]` (GitHub shows SARIF suppressions as open alerts);
@@ -42,6 +44,7 @@ MAX_GZIP_BYTES = 10 * 1000 * 1000
 MAX_RELATED = 1000
 MAX_DESCRIPTION = 1024
 INCLUDE_SUPPRESSED = "sarif_include_suppressed"
+URI_PREFIX = "sarif_uri_prefix"  # the scan root's path in its repository (`services/bot/`), or absent
 
 LEVELS = {
     Severity.CRITICAL: "error",
@@ -143,7 +146,7 @@ def _log(result: Result, findings: list[Finding], total: int) -> dict[str, Any]:
         },
         "automationDetails": {"id": f"jwtaudit/{result.mode}/"},
         "originalUriBaseIds": {
-            SRCROOT: {"description": {"text": "The root of the scan (the repository root in CI)."}}
+            SRCROOT: {"description": {"text": "The repository root (the scan root outside git)."}}
         },
         "columnKind": "utf16CodeUnits",
         "invocations": [_invocation(result)],
@@ -171,7 +174,7 @@ def _invocation(result: Result) -> dict[str, Any]:
         {
             "level": "warning",
             "message": {"text": f"{err.path}: {err.message}"},
-            "locations": [{"physicalLocation": {"artifactLocation": _artifact(err.path)}}],
+            "locations": [{"physicalLocation": {"artifactLocation": _artifact(result, err.path)}}],
         }
         for err in result.errors
     ]
@@ -338,17 +341,21 @@ def _describe(loc: Location) -> str:
     return where
 
 
-def _artifact(path: str) -> dict[str, Any]:
+def _artifact(result: Result, path: str) -> dict[str, Any]:
+    """A path relative to the scan root becomes one relative to the repository root (%SRCROOT%),
+    which is what GitHub resolves against its checkout; an absolute path stays a file URI."""
     uri = quote(path.replace("\\", "/"), safe="/!$&'()*+,;=:@~-._")
     if path.startswith("/"):
         return {"uri": "file://" + uri}
-    return {"uri": uri, "uriBaseId": SRCROOT}
+    prefix = result.properties.get(URI_PREFIX, "")
+    return {"uri": quote(prefix, safe="/!$&'()*+,;=:@~-._") + uri, "uriBaseId": SRCROOT}
 
 
 def _location(
     result: Result, loc: Location, *, ident: int | None = None, text: str | None = None
 ) -> dict[str, Any]:
-    physical: dict[str, Any] = {"artifactLocation": _artifact(loc.path), "region": _region(result, loc)}
+    physical: dict[str, Any] = {"artifactLocation": _artifact(result, loc.path),
+                                "region": _region(result, loc)}
     out: dict[str, Any] = {}
     if ident is not None:
         out["id"] = ident

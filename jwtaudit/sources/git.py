@@ -114,6 +114,17 @@ def toplevel(start: Path | str) -> Path:
     return Path(_decode(out).strip())
 
 
+def prefix_in_work_tree(folder: Path | str) -> str:
+    """`folder`'s path inside the git work tree holding it, with a trailing `/` (`services/bot/`),
+    or "" at the work tree's root, outside git, or when git cannot tell."""
+    try:
+        out = run(["rev-parse", "--show-prefix"], cwd=folder, check=False)
+    except InputError:
+        return ""
+    prefix = _decode(out).strip()
+    return prefix if prefix.endswith("/") and not prefix.startswith(("/", "../")) else ""
+
+
 def head(root: Path) -> str | None:
     """HEAD's commit id, or None in a repository without commits."""
     out = run(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], cwd=root, check=False)

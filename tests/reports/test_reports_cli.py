@@ -117,3 +117,41 @@ def test_scan_every_format_without_canaries(tmp_path):
     assert {("SEC002", ".env", 2), ("SEC009", "src/app.py", 1)} <= found
     assert all(r["locations"][0]["physicalLocation"]["artifactLocation"]["uriBaseId"] == "%SRCROOT%"
                for r in run["results"])
+
+
+def test_sarif_of_a_subfolder_names_files_from_the_repository_root(tmp_path, monkeypatch):
+    """GitHub resolves SARIF paths from the checkout root: `scan services/bot` in a repository
+    reports `services/bot/.env` in SARIF, while JSON keeps paths relative to the scan root."""
+    from tests.git_helpers import Repo, git_env, kore_env
+
+    repo = Repo(tmp_path / "repo")
+    repo.write("services/bot/.env", kore_env())
+    repo.commit()
+    for name, value in git_env().items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.chdir(repo.path)
+    sarif, report = tmp_path / "r.sarif", tmp_path / "r.json"
+    result = invoke("scan", "services/bot", "--format", "sarif", "-o", str(sarif),
+                    "--format", "json", "-o", str(report))
+    assert result.exit_code == 1, result.output
+    run = validate(sarif.read_text(encoding="utf-8"))["runs"][0]
+    located = {(r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"])
+               for r in run["results"]}
+    assert located == {("SEC002", "services/bot/.env")}
+    assert {(f["rule"], f["location"]["path"]) for f in json.loads(report.read_text())["findings"]} \
+        == {("SEC002", ".env")}
+
+
+def test_sarif_outside_git_keeps_paths_relative_to_the_scan_root(tmp_path, monkeypatch):
+    from tests.git_helpers import kore_env
+
+    (tmp_path / "tree" / "bot").mkdir(parents=True)
+    (tmp_path / "tree" / "bot" / ".env").write_text(kore_env(), encoding="utf-8")
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+    monkeypatch.chdir(tmp_path / "tree")
+    sarif = tmp_path / "r.sarif"
+    result = invoke("scan", "bot", "--format", "sarif", "-o", str(sarif))
+    assert result.exit_code == 1, result.output
+    run = validate(sarif.read_text(encoding="utf-8"))["runs"][0]
+    assert [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run["results"]] \
+        == [".env"]
