@@ -317,6 +317,12 @@ def _xenioo_bots_list(subject: TextSubject) -> bool:
     return any(isinstance(bot, dict) and ("APIKey" in bot or "APISecret" in bot) for bot in data["Result"])
 
 
+def _in_xenioo_bots_list(pointer: str) -> bool:
+    """A member of an item of a `bots` list with a `xenioo` key above it (`/xenioo/bots/0/apiKey`)."""
+    parts = pointer.lower().split("/")
+    return len(parts) >= 5 and parts[-2].isdigit() and parts[-3] == "bots" and "xenioo" in parts[1:-3]
+
+
 @rule(code="SEC005", name="xenioo-bot-credentials", severity=Severity.HIGH, confidence=Confidence.HIGH,
       cwe=798, subject="text")
 def xenioo_bot_credentials(subject: TextSubject, ctx: RunContext) -> Iterator[Hit]:
@@ -324,7 +330,8 @@ def xenioo_bot_credentials(subject: TextSubject, ctx: RunContext) -> Iterator[Hi
 
     Flags literal Xenioo bot-level credentials: `BotAPIKey` / `BotAPISecret` values anywhere,
     and `APIKey` / `APISecret` in a saved Xenioo bots list (`{"Result": [{"Name", "APIKey",
-    "APISecret", …}]}`, the response of `GET /bots`).
+    "APISecret", …}]}`, the response of `GET /bots`) or in a `bots` list under a `xenioo` key
+    (an account export container's `xenioo.bots`, an app's settings).
 
     **Why is this bad?**
 
@@ -348,10 +355,12 @@ def xenioo_bot_credentials(subject: TextSubject, ctx: RunContext) -> Iterator[Hi
     bots_list = _xenioo_bots_list(subject)
     for item in subject.assignments:
         norm = normalise_key(item.key)
+        pointer = item.location.pointer or ""
         if norm.endswith(("botapikey", "botapisecret")):
             pass
-        elif not (bots_list and item.key in ("APIKey", "APISecret") and (item.location.pointer or "")
-                  .startswith("/Result/")):
+        elif bots_list and item.key in ("APIKey", "APISecret") and pointer.startswith("/Result/"):
+            pass
+        elif not (norm in ("apikey", "apisecret") and _in_xenioo_bots_list(pointer)):
             continue
         if _is_issued_key(item.value):
             yield Hit(message=f"Xenioo bot credential stored in the file under `{item.key}`.",
