@@ -19,6 +19,7 @@ from jwtaudit.engine import RunContext
 from jwtaudit.model import Confidence, Hit, Severity
 from jwtaudit.redact import short_hash
 from jwtaudit.rules.cfg import (
+    SDK_MARKERS,
     is_botkit_config,
     is_sdk_shaped,
     normalise,
@@ -29,6 +30,8 @@ from jwtaudit.rules.cfg import (
     walk,
 )
 from jwtaudit.rules.registry import rule
+from jwtaudit.sources.key_names import is_secret_key
+from jwtaudit.sources.secrets import is_placeholder, looks_like_secret_value
 from jwtaudit.subjects import CodeDocumentSubject, DocumentSubject
 
 # Bundlers inline variables with these prefixes into the code shipped to browsers and apps.
@@ -54,15 +57,33 @@ _JWT = re.compile(r"^eyJ[A-Za-z0-9_-]+\.")
 
 @lru_cache(maxsize=65536)
 def _is_secret_key(key: str) -> bool:
+    """A name of the client secret itself: `clientSecret`, `KORE_CLIENT_SECRET`, `appSecret`; not
+    one about it (`clientSecretName`, `clientSecretRef`, `clientSecretKey` of a Kubernetes Secret)."""
     norm = normalise(key)
-    return "clientsecret" in norm or norm.endswith("appsecret")
+    if not ("clientsecret" in norm or norm.endswith("appsecret")):
+        return False
+    return is_secret_key(key) and not norm.endswith(_ABOUT_THE_SECRET)
+
+
+_ABOUT_THE_SECRET = ("ref", "reference", "key", "keyname", "secretname", "vault", "source", "from")
 
 
 def _real_secret(value: Any) -> bool:
     if not isinstance(value, str) or len(value.strip()) < 8 or _JWT.match(value):
         return False
     lowered = value.lower()
-    return not any(word in lowered for word in _PLACEHOLDER)
+    if any(word in lowered for word in _PLACEHOLDER):
+        return False
+    return looks_like_secret_value(value) and not is_placeholder(value)
+
+
+# Settings only a web or mobile SDK bot config has. `botId`/`botName` are not among them for data
+# files: a server's settings (`kore: {botId, clientId, clientSecret}`) name the bot too.
+_CLIENT_ONLY_MARKERS = SDK_MARKERS - {"botid", "botname"}
+
+
+def _client_sdk_shaped(parent: Any) -> bool:
+    return isinstance(parent, dict) and any(normalise(k) in _CLIENT_ONLY_MARKERS for k in parent)
 
 
 @lru_cache(maxsize=4096)  # one answer per file, asked for each of its secrets
@@ -86,7 +107,7 @@ def _where(subject: DocumentSubject, key: str, parent: Any) -> str | None:
         return None
     if is_botkit_config(subject):
         return None
-    if is_sdk_shaped(parent):
+    if _client_sdk_shaped(parent):
         return "a web/mobile SDK bot configuration"
     data = subject.data
     if isinstance(data, dict) and "expo" in data:

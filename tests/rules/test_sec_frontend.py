@@ -19,6 +19,10 @@ def test_code_fixtures_match_markers(rule, path) -> None:
     ("SEC003/web/.env.production", {"/REACT_APP_KORE_CLIENT_SECRET"}),
     ("SEC003/web/public/bot-config.json", {"/botOptions/clientSecret"}),
     ("SEC003/near/botkit/config.json", set()),
+    ("SEC003/mobile/bot-config.json", {"/botConfig/clientSecret"}),
+    # server settings that name the bot are not an SDK config; names about the secret hold no secret
+    ("SEC003/near/helm/values.yaml", set()),
+    ("SEC003/near/src/Api/appsettings.json", set()),
 ])
 def test_sec003_structured(fixture, expected) -> None:
     assert pointers(FIXTURES / fixture, "SEC003") == expected
