@@ -27,6 +27,7 @@ from jwtaudit.sources.key_names import (
     key_before,
     names_a_digest,
     names_a_stand_in,
+    names_no_secret,
     normalise_key,
 )
 from jwtaudit.sources.text import is_kore_secret
@@ -161,24 +162,39 @@ def committed_token(subject: TokenSubject, ctx: RunContext) -> Iterator[Hit]:
 
 def _client_id_near(subject: TextSubject, item: Assignment) -> str | None:
     """The client id the secret belongs to: its sibling in the same object of a structured file
-    (`appId` beside `apikey` in a per-bot BotKit block), else the nearest within a few lines."""
+    (`clientId` beside `clientSecret` in an app of a container, `appId` beside `apikey` in a
+    per-bot BotKit block), else the nearest within a few lines."""
     line = item.location.line
     if line is None:
         return None
-    near = sorted((abs(at - line), at, cid) for cid, at in subject.client_ids
-                  if abs(at - line) <= CLIENT_ID_WINDOW)
-    if not near:
-        return None
     pointer, doc = item.location.pointer, subject.document
     if pointer and doc is not None:
-        parent = pointer.rsplit("/", 1)[0]
-        for name in _CLIENT_ID_NAMES:
-            span = doc.spans.get(f"{parent}/{name}")
-            if span is not None:
-                sibling = [cid for _, at, cid in near if at == span.line]
-                if sibling:
-                    return sibling[0]
-    return near[0][2]
+        sibling = _sibling_client_id(doc.data, pointer)
+        if sibling is not None:
+            return sibling
+    near = sorted((abs(at - line), at, cid) for cid, at in subject.client_ids
+                  if abs(at - line) <= CLIENT_ID_WINDOW)
+    return near[0][2] if near else None
+
+
+def _sibling_client_id(data: Any, pointer: str) -> str | None:
+    """The `cs-` id under a client-id name in the object holding `pointer`'s value."""
+    parent: Any = data
+    for part in pointer.split("/")[1:-1]:
+        part = part.replace("~1", "/").replace("~0", "~")
+        if isinstance(parent, dict):
+            parent = parent.get(part)
+        elif isinstance(parent, list) and part.isdigit() and int(part) < len(parent):
+            parent = parent[int(part)]
+        else:
+            return None
+    if not isinstance(parent, dict):
+        return None
+    for name in _CLIENT_ID_NAMES:
+        value = parent.get(name)
+        if isinstance(value, str) and value.lower().startswith("cs-"):
+            return value
+    return None
 
 
 _CLIENT_ID_NAMES = ("appId", "clientId", "client_id", "clientID", "appid", "ClientId")
@@ -192,6 +208,28 @@ def _says_digest(subject: TextSubject, item: Assignment) -> bool:
 
         text = LineIndex.of(subject.text).line_text(subject.text, line)
     return bool(text) and _DIGEST_WORDS.search(text) is not None
+
+
+def _in_non_secret_column(subject: TextSubject, item: Assignment) -> bool:
+    """A value in a Markdown table column whose header names a digest, key id or public key."""
+    line, column = item.location.line, item.location.column
+    if not line or not column:
+        return False
+    from jwtaudit.sources.lines import LineIndex
+
+    index = LineIndex.of(subject.text)
+    row = index.line_text(subject.text, line)
+    if not row.lstrip().startswith("|"):
+        return False
+    cell = row[:column - 1].count("|")
+    header = line
+    while header > 1 and index.line_text(subject.text, header - 1).lstrip().startswith("|"):
+        header -= 1
+    if header == line:
+        return False
+    cells = index.line_text(subject.text, header).split("|")
+    name = cells[cell].strip() if cell < len(cells) else ""
+    return bool(name) and (_DIGEST_WORDS.search(name) is not None or names_no_secret(name))
 
 
 _DIGEST_WORDS = re.compile(r"\b(?:sha-?(?:1|256|384|512)|hash(?:ed)?|digest|fingerprint|checksum)\b",
@@ -261,8 +299,9 @@ def kore_client_secret(subject: TextSubject, ctx: RunContext) -> Iterator[Hit]:
             continue  # `BotAPISecret`, a bots list's `APISecret`: Xenioo's (SEC004/SEC005), not Kore's
         client_id = _client_id_near(subject, item)
         bound = _client_secret_key(item.key)
-        if not bound and (client_id is None or _says_digest(subject, item)):
-            continue  # unbound and alone, or a digest kept beside its client id ("sha256 of …")
+        if not bound and (client_id is None or _says_digest(subject, item) or names_no_secret(item.key)
+                          or _in_non_secret_column(subject, item)):
+            continue  # unbound and alone, or a digest, public key or id kept beside its client id
         reason = f"under `{item.key}`" if bound else "next to a client id"
         yield Hit(
             message=f"Kore client secret stored in the file {reason}.",

@@ -103,6 +103,23 @@ def names_a_digest(key: str) -> bool:
     return normalise_key(key).endswith((*_DIGEST_ENDINGS, "hmac"))
 
 
+def names_no_secret(key: str) -> bool:
+    """A name whose 32-byte base64 value is something other than a secret: a public key or its
+    pin, a digest or thumbprint (`etag`, `x5t#S256`, `integrity`), a nonce, salt or IV, or an id
+    (`kid`, `keyId`, `requestId`)."""
+    if not key:
+        return False
+    norm = normalise_key(key)
+    if names_a_digest(key) or norm.startswith("x5t") or norm.endswith(("id", "ids")):
+        return True
+    return any(word in _NOT_SECRET_WORDS for word in key_words(key.rsplit("/", 1)[-1]))
+
+
+_NOT_SECRET_WORDS = frozenset(("public", "pub", "pubkey", "publickey", "pin", "pins", "etag", "thumbprint",
+                               "integrity", "nonce", "salt", "iv", "kid", "fingerprint", "checksum", "digest",
+                               "hash", "sha", "certificate", "cert", "signature", "sig"))
+
+
 def is_xenioo_key_name(key: str) -> bool:
     """Xenioo's key names (`AccountAPIKey`, `BotAPIKey`, `BotAPISecret`; a saved bots list's bare
     `APIKey`/`APISecret`)."""

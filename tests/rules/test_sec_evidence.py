@@ -33,6 +33,36 @@ def test_a_per_bot_botkit_secret_is_paired_with_its_sibling_client_id(tmp_path: 
                      ("/credentials/st-e7e3a1b2-0000-4000-8000-000000000001/apikey", CLIENT_B)]
 
 
+def test_a_container_app_secret_names_its_own_app_not_the_next_one(tmp_path: Path) -> None:
+    """The app's clientId is many lines above its clientSecret; the next app's id is closer."""
+    (tmp_path / "account.yaml").write_text(
+        "format: jwtaudit-account-export/v1\n"
+        "apps:\n"
+        f"  - clientId: {CLIENT_A}\n"
+        "    name: ci-exporter\n    createdIn: admin_console\n    algorithm: HS256\n"
+        "    jtiClaimEnforced: false\n    jweEncryptionEnforced: false\n"
+        "    createdOn: '2024-10-23T06:56:29Z'\n"
+        f"    clientSecret: {SECRET_A}\n"
+        f"  - clientId: {CLIENT_B}\n"
+        "    name: other\n")
+    found = [(f.location.pointer, f.evidence["client_id"]) for f in scan(tmp_path, "SEC002")]
+    assert found == [("/apps/0/clientSecret", CLIENT_A)]
+
+
+def test_digests_public_keys_and_ids_beside_a_client_id_are_not_its_secret(tmp_path: Path) -> None:
+    names = ("publicKey", "public_key", "publicKeyPin", "etag", "thumbprint", "x5t#S256", "integrity",
+             "nonce", "salt", "iv", "kid", "keyId", "requestId")
+    for i, name in enumerate(names):
+        (tmp_path / f"{i}.json").write_text(json.dumps({"clientId": CLIENT_A, name: SECRET_A}, indent=2))
+    (tmp_path / "release.md").write_text(f"| artifact | client id | sha256 |\n|---|---|---|\n"
+                                         f"| bridge-1.2.tgz | {CLIENT_A} | {SECRET_A} |\n")
+    (tmp_path / "apps.md").write_text(f"| app | client id | secret |\n|---|---|---|\n"
+                                      f"| ops | {CLIENT_B} | {SECRET_B} |\n")
+    (tmp_path / "keyed.json").write_text(json.dumps({"clientId": CLIENT_B, "key": SECRET_B}, indent=2))
+    found = sorted((f.location.path, f.location.line) for f in scan(tmp_path, "SEC002"))
+    assert found == [("apps.md", 3), ("keyed.json", 3)]
+
+
 def test_sec009_message_has_no_empty_name_for_a_secret_bound_to_none(tmp_path: Path) -> None:
     token = make_token({"alg": "HS256", "typ": "JWT"}, good_payload(), key=SECRET_A)
     (tmp_path / "README.md").write_text(f"| app | client id | secret |\n| --- | --- | --- |\n"
