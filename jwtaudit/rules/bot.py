@@ -298,7 +298,14 @@ def unknown_auth_profile(subject: BotExportSubject, ctx: RunContext) -> Iterator
         if node.idp and not is_template(node.idp) and node.idp not in known:
             yield Hit(message=f"{_node_label(node)} uses authorization profile "
                               f"'{node.idp[:60]}', which the export does not define.",
-                      evidence={"idp": node.idp[:60]}, location=node.node.locate("idp"))
+                      evidence={"idp": node.idp[:60]}, location=_idp_location(node))
+
+
+def _idp_location(node: ServiceNode) -> Location:
+    """Where the node names its profile: beside `endPoint` or inside it."""
+    if node.node.get("idp") is None and isinstance(node.node.get("endPoint"), dict):
+        return node.node.locate("endPoint", "idp")
+    return node.node.locate("idp")
 
 
 @rule(code="BOT012", name="token-in-service-node", severity=Severity.HIGH, confidence=Confidence.HIGH,
@@ -457,6 +464,17 @@ def _get_ci(block: dict[str, Any], name: str) -> tuple[str | None, Any]:
     return None, None
 
 
+def _carries_oauth_urls(block: dict[str, Any]) -> bool:
+    """The profile holds its OAuth endpoints (any of the authorization, token, refresh-token or
+    callback URL keys). The platform's own exports leave them out, so a profile without them
+    says nothing about refresh."""
+    return any(_get_ci(block, name)[0] for name in (*OAUTH_URL_KEYS, "callbackUrl"))
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1].lower() in "aeiou" else "a"
+
+
 def _sso_type(profile: ExportNode) -> str:
     value = profile.get("sso_type")
     return value.lower().strip() if isinstance(value, str) else ""
@@ -548,7 +566,8 @@ def auth_profile_field_limits(subject: BotExportSubject, ctx: RunContext) -> Ite
                             *((u, MAX_OAUTH_URL) for u in (*OAUTH_URL_KEYS, "callbackUrl"))):
             key, value = _get_ci(block, name)
             if key and isinstance(value, str) and len(value) > limit:
-                yield Hit(message=f"{_profile_label(profile)} has a {name} of {len(value)} characters; the "
+                yield Hit(message=f"{_profile_label(profile)} has {_article(name)} {name} of {len(value)} "
+                                  "characters; the "
                                   f"platform accepts at most {limit}.",
                           evidence={"setting": name, "length": len(value), "limit": limit},
                           location=profile.locate(*keys, key))
@@ -637,9 +656,10 @@ def auth_profile_literal_secret(subject: BotExportSubject, ctx: RunContext) -> I
 def auth_profile_missing_refresh(subject: BotExportSubject, ctx: RunContext) -> Iterator[Hit]:
     """**What it does**
 
-    Flags an OAuth v2 authorization profile (authorization code or password grant) without a
-    refresh-token URL. Client-credentials profiles are not flagged: that grant issues no refresh
-    tokens.
+    Flags an OAuth v2 authorization profile (authorization code or password grant) that holds
+    its OAuth endpoints (authorization, token or callback URL) but no refresh-token URL.
+    Client-credentials profiles are not flagged: that grant issues no refresh tokens. Nor is a
+    profile without any OAuth URL: the platform's exports leave those settings out.
 
     **Why is this bad?**
 
@@ -664,6 +684,8 @@ def auth_profile_missing_refresh(subject: BotExportSubject, ctx: RunContext) -> 
         if not kind.startswith("oauth2") or "client" in kind:
             continue
         block, _keys = _oauth(profile)
+        if not _carries_oauth_urls(block):
+            continue  # real exports leave the OAuth settings out: nothing to judge
         _key, value = _get_ci(block, "refreshTokenUrl")
         if not (isinstance(value, str) and value.strip()):
             yield Hit(message=f"{_profile_label(profile)} (OAuth v2) has no refresh-token URL.",
@@ -710,9 +732,26 @@ def auth_profile_callback(subject: BotExportSubject, ctx: RunContext) -> Iterato
         key, value = _get_ci(block, "callbackUrl")
         if key and isinstance(value, str) and value.strip() and not is_template(value) \
                 and _norm_url(value) not in allowed:
-            yield Hit(message=f"{_profile_label(profile)} uses callback {_host(value) or 'URL'} instead of "
-                              f"the platform's {PLATFORM_CALLBACK}.",
-                      evidence={"host": _host(value)}, location=profile.locate(*keys, key))
+            yield Hit(message=_callback_message(profile, value, allowed),
+                      evidence={"host": _host(value), "scheme": _scheme(value)},
+                      location=profile.locate(*keys, key))
+
+
+def _scheme(url: str) -> str | None:
+    try:
+        return urlsplit(url.strip()).scheme.lower() or None
+    except ValueError:
+        return None
+
+
+def _callback_message(profile: ExportNode, value: str, allowed: set[str]) -> str:
+    """Name what is wrong: the scheme alone (the platform's callback over http://), or the URL."""
+    label, scheme, host = _profile_label(profile), _scheme(value), _host(value)
+    if scheme and scheme != "https" and _norm_url("https" + value.strip()[len(scheme):]) in allowed:
+        return (f"{label} uses the platform's callback over {scheme}:// instead of https:// "
+                f"({PLATFORM_CALLBACK}).")
+    shown = f"{scheme}://{host}" if scheme and host and scheme != "https" else host or "URL"
+    return f"{label} uses callback {shown} instead of the platform's {PLATFORM_CALLBACK}."
 
 
 def _norm_url(url: str) -> str:

@@ -497,7 +497,8 @@ def _service_nodes(art: Artefact) -> Iterator[ServiceNode]:
             fields, text = _payload(art, pointer_join(base, "payload"), raw)
             payload.extend(fields)
             payload_text = payload_text or text
-        idp = item.get("idp")
+        # idp and authRequired sit beside endPoint or inside it, like host, headers and payload
+        idp = _either(item, endpoint, "idp")
         if isinstance(idp, dict):
             idp = _str(idp.get("_id")) or _str(idp.get("name"))
         if isinstance(idp, str) and idp.strip().lower() in ("none", "null", ""):
@@ -512,8 +513,14 @@ def _service_nodes(art: Artefact) -> Iterator[ServiceNode]:
             payload=tuple(payload),
             payload_text=payload_text,
             idp=_str(idp),
-            auth_required=_bool(item.get("authRequired")),
+            auth_required=_bool(_either(item, endpoint, "authRequired")),
         )
+
+
+def _either(item: dict[str, Any], endpoint: dict[str, Any], key: str) -> Any:
+    """A service-node setting from the node, else from its `endPoint`."""
+    value = item.get(key)
+    return endpoint.get(key) if value is None else value
 
 
 def _embedded(value: Any) -> Any:

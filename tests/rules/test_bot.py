@@ -136,3 +136,76 @@ def test_bot010_query_or_fragment_is_another_callback(tmp_path: Path, callback: 
 ])
 def test_bot010_platform_callback_is_silent(tmp_path: Path, callback: str) -> None:
     assert hits(_callback_export(tmp_path, callback), "BOT010") == []
+
+
+def _bot(tmp_path: Path, *, nodes: list | None = None, profiles: list | None = None) -> Path:
+    folder = tmp_path / "bot"
+    folder.mkdir()
+    definition = {"name": "Support", "dialogComponents": nodes or [], "idpConfigurations": profiles or []}
+    (folder / D).write_text(json.dumps(definition, indent=1), encoding="utf-8")
+    return folder
+
+
+def _spots(path: Path, code: str) -> list[tuple[str, int | None, int | None, str | None]]:
+    return [(f.rule, f.location.line, f.location.column, f.location.pointer) for f in audit(path, (code,))]
+
+
+def test_bot009_silent_on_a_real_export_profile_without_oauth_settings(tmp_path: Path) -> None:
+    """The platform's export holds `_id`, `name`, `sso_type`, `connectorEnabled`, `hasTenancy`,
+    `fields`, `state` and no OAuth block: nothing tells whether refresh is set up."""
+    real = {"_id": "ap-6f1c2d3e-4b5a-4c7d-8e9f-0a1b2c3d4e5f", "name": "ServiceNow OAuth", "sso_type": "oauth2",
+            "connectorEnabled": False, "hasTenancy": True, "fields": [], "state": "published"}
+    assert _spots(_bot(tmp_path, profiles=[real]), "BOT009") == []
+
+
+def test_bot009_fires_on_oauth_urls_on_the_profile_itself_without_refresh(tmp_path: Path) -> None:
+    partial = {"_id": "ap-1", "name": "Flat", "sso_type": "oauth2", "authorizationUrl": "https://idp.example/a",
+               "tokenUrl": "https://idp.example/t", "fields": [], "state": "published"}
+    assert _spots(_bot(tmp_path, profiles=[partial]), "BOT009") == [
+        ("BOT009", 8, 17, "/idpConfigurations/0/sso_type")]
+
+
+def _service(**where: object) -> dict:
+    endpoint = {"url": "https://api.example.com/v1/orders", "protocol": "https"}
+    node = {"type": "service", "name": "GetOrders", "endPoint": endpoint}
+    for key, value in where.items():
+        level, _, name = key.partition("__")
+        (endpoint if level == "endPoint" else node)[name] = value
+    return node
+
+
+def test_bot011_reads_idp_inside_the_end_point(tmp_path: Path) -> None:
+    node = _service(endPoint__authRequired=True, endPoint__idp="ap-0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e")
+    assert _spots(_bot(tmp_path, nodes=[node]), "BOT011") == [
+        ("BOT011", 11, 13, "/dialogComponents/0/endPoint/idp")]
+
+
+def test_bot011_idp_inside_the_end_point_naming_a_defined_profile_is_silent(tmp_path: Path) -> None:
+    node = _service(endPoint__authRequired=True, endPoint__idp="Okta")
+    profile = {"_id": "ap-1", "name": "Okta", "sso_type": "basic", "fields": []}
+    assert _spots(_bot(tmp_path, nodes=[node], profiles=[profile]), "BOT011") == []
+
+
+def test_bot006_message_article(tmp_path: Path) -> None:
+    profile = {"_id": "ap-1", "name": "Okta", "sso_type": "oauth2",
+               "oauth": {"authorizationUrl": "https://idp.example/" + "a" * 3000, "tokenUrl": "t" * 3001}}
+    found = audit(_bot(tmp_path, profiles=[profile]), ("BOT006",))
+    assert [f.message.split(" of ")[0] for f in found] == [
+        "Authorization profile 'Okta' has an authorizationUrl", "Authorization profile 'Okta' has a tokenUrl"]
+
+
+@pytest.mark.parametrize(("callback", "message"), [
+    ("http://idp.kore.ai/workflows/callback/",
+     "Authorization profile 'Okta' uses the platform's callback over http:// instead of https:// "
+     "(https://idp.kore.ai/workflows/callback/)."),
+    ("http://oauth.example-tools.io/callback",
+     "Authorization profile 'Okta' uses callback http://oauth.example-tools.io instead of the platform's "
+     "https://idp.kore.ai/workflows/callback/."),
+    ("https://oauth.example-tools.io/callback",
+     "Authorization profile 'Okta' uses callback oauth.example-tools.io instead of the platform's "
+     "https://idp.kore.ai/workflows/callback/."),
+])
+def test_bot010_message_names_the_scheme_when_that_is_the_problem(tmp_path: Path, callback: str,
+                                                                  message: str) -> None:
+    found = audit(_callback_export(tmp_path, callback), ("BOT010",))
+    assert [(f.location.pointer, f.message) for f in found] == [("/idpConfigurations/0/oauth/callbackUrl", message)]
