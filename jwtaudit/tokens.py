@@ -411,20 +411,29 @@ def crack_hmac(token: ParsedToken, candidates: Iterable[str], keys: HmacKeys | N
 
 def verify_with_public_key(token: ParsedToken, key_pem: str) -> bool:
     """Verify an RS*/PS*/ES* token with a PEM or JWK public key (or the public half of a private
-    one) through PyJWT's algorithms."""
+    one), and an HS* token with an `oct` JWK (its `k` is the HMAC key), through PyJWT's algorithms."""
     alg = token.alg or ""
-    if not token.signature or alg.upper().startswith("HS") or alg.lower() == "none":
+    if not token.signature or alg.lower() == "none":
         return False
+    is_jwk = key_pem.lstrip().startswith("{")
+    if alg.upper().startswith("HS") and not is_jwk:
+        return False  # a PEM is never an HMAC key (that is the alg-confusion attack, not a proof)
     try:
         from jwt.algorithms import get_default_algorithms
 
         algorithm = get_default_algorithms().get(alg)
         if algorithm is None:
             return False
-        key = algorithm.prepare_key(key_pem)
+        key = algorithm.from_jwk(key_pem) if is_jwk else algorithm.prepare_key(key_pem)
         if not hasattr(key, "verify") and hasattr(key, "public_key"):
             key = key.public_key()  # a private key verifies through its public half
-        return bool(algorithm.verify(token.signing_input, key, token.signature))
+        if algorithm.verify(token.signing_input, key, token.signature):
+            return True
+        if isinstance(key, bytes):  # some libraries (jwcrypto's get_op_key) sign with `k`'s text itself
+            text = json.loads(key_pem).get("k")
+            return isinstance(text, str) and bool(algorithm.verify(token.signing_input, text.encode(),
+                                                                   token.signature))
+        return False
     except Exception:
         return False
 

@@ -538,11 +538,13 @@ def secret_signs_token(subject: ScanSubject, ctx: RunContext) -> Iterator[Hit]:
     hmac_tokens = [t for t in subject.tokens if t.token.alg in tk.HMAC_HASHES and t.token.signature]
     matches = _signing_secrets(hmac_tokens, secrets, ctx)
     proven: list[tuple[TokenSubject, str]] = ctx.extras.setdefault(PROVEN_KEYS, [])
+    proven_inputs: set[bytes] = set()
     for token_subject in hmac_tokens:
         token = token_subject.token
         match = matches.get((token.signing_input, token.signature))
         if match is not None:
             proven.append((token_subject, match))  # TOK024 judges the key's length (scan_wide)
+            proven_inputs.add(token.signing_input)
             source = secrets[match]
             yield Hit(
                 message=f"The secret at {_where(source.location)}{_named(source.key)} verifies this "
@@ -552,30 +554,39 @@ def secret_signs_token(subject: ScanSubject, ctx: RunContext) -> Iterator[Hit]:
                 value=match, location=token_subject.location, related=(source.location,),
                 anchor=token_subject.anchor,
             )
-    keys = sorted(subject.public_keys, key=lambda key: key.scope != "pem")  # a private key first
+    keys = sorted(subject.public_keys, key=lambda key: key.scope == "public-key")  # a private key first
+    jwks = [item for item in keys if item.scope != "pem" and item.value.startswith("{")]
     for token_subject in subject.tokens:
         token = token_subject.token
-        if token.signature and token.alg and token.alg[:2] in ("RS", "PS", "ES"):
-            for item in keys:
-                if not tk.verify_with_public_key(token, item.value):
-                    continue
-                if item.scope == "pem":  # the leaked secret is the private key: whoever reads it signs
-                    yield Hit(
-                        message=f"The private key at {_where(item.location)} signs this {token.alg} token: "
-                                "the leaked key is the live signing key.",
-                        evidence={"alg": token.alg, "key_location": _where(item.location)},
-                        value=token.raw, location=token_subject.location, related=(item.location,),
-                        anchor=token_subject.anchor,
-                    )
-                else:
-                    yield Hit(
-                        message=f"The public key at {_where(item.location)} verifies this {token.alg} token: "
-                                "the committed token is genuine.",
-                        evidence={"alg": token.alg, "key_location": _where(item.location)},
-                        severity=Severity.HIGH, value=token.raw, location=token_subject.location,
-                        related=(item.location,), anchor=token_subject.anchor,
-                    )
-                break
+        if not token.signature or not token.alg:
+            continue
+        if token.alg[:2] in ("RS", "PS", "ES"):
+            candidates = keys
+        elif token.alg in tk.HMAC_HASHES and token_subject.token.signing_input not in proven_inputs:
+            candidates = jwks  # an `oct` JWK's `k` is an HMAC key that no text secret spells
+        else:
+            continue
+        for item in candidates:
+            if not tk.verify_with_public_key(token, item.value):
+                continue
+            if item.scope != "public-key":  # the leaked secret is the private key: whoever reads it signs
+                what = "secret key (JWK)" if token.alg in tk.HMAC_HASHES else "private key"
+                yield Hit(
+                    message=f"The {what} at {_where(item.location)} signs this {token.alg} token: "
+                            "the leaked key is the live signing key.",
+                    evidence={"alg": token.alg, "key_location": _where(item.location)},
+                    value=token.raw, location=token_subject.location, related=(item.location,),
+                    anchor=token_subject.anchor,
+                )
+            else:
+                yield Hit(
+                    message=f"The public key at {_where(item.location)} verifies this {token.alg} token: "
+                            "the committed token is genuine.",
+                    evidence={"alg": token.alg, "key_location": _where(item.location)},
+                    severity=Severity.HIGH, value=token.raw, location=token_subject.location,
+                    related=(item.location,), anchor=token_subject.anchor,
+                )
+            break
 
 
 PROVEN_KEYS = "sec009_proven_keys"  # ctx.extras: (token subject, the secret that verifies it)

@@ -309,7 +309,7 @@ def analyse_text(rel_path: str, text: str, options: ScanOptions | None = None, *
             document=ctx.document, line_texts=line_texts,
         ))
     for item in assignments:
-        if item.scope in ("public-key", "pem"):  # a private PEM proves who signed (SEC009)
+        if item.scope in ("public-key", "pem", "jwk-private"):  # a private key proves who signed (SEC009)
             out.public_keys.append(item)
         elif item.scope not in ("pem", "jwk-private") and len(item.value) >= 8 \
                 and (is_secret_key(item.key) or is_kore_secret(item.value) or _literal_password(item)) \

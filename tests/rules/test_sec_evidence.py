@@ -93,6 +93,47 @@ def test_sec009_names_the_leaked_private_key_before_its_public_half(tmp_path: Pa
     assert sec009.severity.label == "high" and sec009.message.startswith("The public key at keys/a_public.pem:1")
 
 
+def _jwks(*keys: dict) -> str:
+    return json.dumps({"keys": list(keys)}, indent=2) + "\n"
+
+
+def test_sec009_proves_a_token_with_a_jwk_private_public_or_oct(tmp_path: Path) -> None:
+    import jwt
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from jwt.algorithms import RSAAlgorithm
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    (tmp_path / "jwks.json").write_text(_jwks(json.loads(RSAAlgorithm.to_jwk(key))))
+    (tmp_path / "rs.md").write_text("Authorization: Bearer "
+                                    + jwt.encode({"sub": "u", "iat": NOW}, key, algorithm="RS256") + "\n")
+    (sec009,) = scan(tmp_path, "SEC009")
+    assert (sec009.location.path, sec009.severity.label) == ("rs.md", "critical")
+    assert sec009.message.startswith("The private key at jwks.json:3 signs this RS256 token")
+    (tmp_path / "jwks.json").write_text(_jwks(json.loads(RSAAlgorithm.to_jwk(key.public_key()))))
+    (sec009,) = scan(tmp_path, "SEC009")
+    assert sec009.severity.label == "high" and sec009.message.startswith("The public key at jwks.json:3")
+    (tmp_path / "jwks.json").write_text(_jwks(json.loads(RSAAlgorithm.to_jwk(other))))
+    assert scan(tmp_path, "SEC009") == []  # another key pair's JWK proves nothing
+
+
+def test_sec009_proves_an_hs_token_with_an_oct_jwk_by_its_bytes_or_its_text(tmp_path: Path) -> None:
+    import base64 as b64
+
+    import jwt
+
+    raw = hashlib.sha256(b"oct key").digest()
+    k = b64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+    (tmp_path / "oct.json").write_text(_jwks({"kty": "oct", "kid": "hmac1", "k": k}))
+    (tmp_path / "a.md").write_text("auth: " + jwt.encode({"sub": "a", "iat": NOW}, raw, algorithm="HS256") + "\n")
+    (tmp_path / "b.md").write_text("auth: " + jwt.encode({"sub": "b", "iat": NOW}, k, algorithm="HS512") + "\n")
+    (tmp_path / "c.md").write_text("auth: " + jwt.encode({"sub": "c", "iat": NOW}, b"x" * 32, algorithm="HS256")
+                                   + "\n")
+    found = sorted((f.location.path, f.severity.label, f.message.split(":")[0]) for f in scan(tmp_path, "SEC009"))
+    assert found == [("a.md", "critical", "The secret key (JWK) at oct.json"),
+                     ("b.md", "critical", "The secret key (JWK) at oct.json")]
+
+
 def test_sec006_leaves_a_local_copy_of_the_sample_token_service_alone(tmp_path: Path) -> None:
     """`/users/sts` on localhost is your own copy of the sample service: nothing goes to a third
     party. The demo gateway is flagged whatever the path."""
