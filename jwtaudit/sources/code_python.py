@@ -255,15 +255,6 @@ class Analysis(ast.NodeVisitor):
             out.append((name, key, value))
         return out, complete
 
-    def option(self, node: ast.AST | None, name: str) -> ast.AST | None:
-        found = self.dict_pairs(node)
-        if found is None:
-            return None
-        for key, _key_node, value in found[0]:
-            if key == name:
-                return value
-        return None
-
     def scale(self, node: ast.AST | None, depth: int = 0) -> int | None:
         node = self.resolve(node)
         if node is None or depth > MAX_DEPTH:
@@ -323,17 +314,38 @@ class Analysis(ast.NodeVisitor):
         base = payload
         if isinstance(payload, ast.Call) and _dotted(payload.func) == "json.dumps" and payload.args:
             base = payload.args[0]
-        if isinstance(base, ast.Name):
-            for scope in self.scope_chain(base):
-                for pos, key, value, target in self.mutations.get((id(scope), base.id), ()):
-                    if pos >= _pos(call):
-                        continue
-                    if key is None:
-                        complete = False
-                        continue
-                    claims.append(CodeClaim(name=key, span=self.span(target), scale=self.scale(value),
-                                            value_hint=self.hint(value)))
+        for key, value, target in self.mutations_before(base, call):
+            if key is None:
+                complete = False
+                continue
+            claims.append(CodeClaim(name=key, span=self.span(target), scale=self.scale(value),
+                                    value_hint=self.hint(value)))
         return tuple(claims), complete
+
+    def mutations_before(self, base: ast.AST | None,
+                         at: ast.AST) -> list[tuple[str | None, ast.AST, ast.AST]]:
+        """`base[k] = v` and `base.update(...)` before `at`, in source order: (key, value, target),
+        key None for an update whose keys are unknown."""
+        if not isinstance(base, ast.Name):
+            return []
+        found = [entry for scope in self.scope_chain(base)
+                 for entry in self.mutations.get((id(scope), base.id), ()) if entry[0] < _pos(at)]
+        return [(key, value, target) for _pos_, key, value, target in sorted(found, key=lambda e: e[0])]
+
+    def entry(self, mapping: ast.AST | None, name: str, at: ast.AST) -> tuple[ast.AST | None, bool]:
+        """The value under `name` of a mapping as it stands at `at` (its literal, then `m[k] = v` and
+        `m.update(...)` before it), and whether every key it may hold was seen."""
+        found = self.dict_pairs(mapping)
+        if found is None:
+            return None, False
+        pairs, complete = found
+        value = next((v for key, _k, v in reversed(pairs) if key == name), None)
+        for key, new, _target in self.mutations_before(mapping, at):
+            if key is None:
+                value, complete = None, False
+            elif key == name:
+                value = new
+        return value, complete
 
     def source(self, node: ast.AST | None, limit: int = 300) -> str:
         """The source text of a node (at most `limit` characters; short nodes only)."""
@@ -442,19 +454,51 @@ def _api(an: Analysis, call: ast.Call) -> tuple[str, str] | None:
     return api, fn
 
 
-def _kw(call: ast.Call, name: str) -> ast.AST | None:
+@dataclass(frozen=True)
+class _Argument:
+    """An argument as the call passes it: `node` when seen (directly or through a `**mapping` the
+    analysis resolves); `opaque` when not seen but an unresolved `*args`/`**kwargs` may carry it."""
+
+    node: ast.AST | None
+    opaque: bool = False
+
+    @property
+    def given(self) -> bool:
+        return self.node is not None or self.opaque
+
+
+def _keyword(an: Analysis, call: ast.Call, name: str) -> _Argument:
+    opaque = False
     for kw in call.keywords:
         if kw.arg == name:
-            return kw.value
-    return None
+            return _Argument(kw.value)
+        if kw.arg is None:
+            value, complete = an.entry(kw.value, name, call)
+            if value is not None:
+                return _Argument(value)
+            opaque = opaque or not complete
+    return _Argument(None, opaque)
 
 
-def _arg(call: ast.Call, index: int, name: str) -> ast.AST | None:
-    value = _kw(call, name)
-    if value is not None:
-        return value
-    positional = [a for a in call.args if not isinstance(a, ast.Starred)]
-    return positional[index] if len(positional) > index else None
+def _argument(an: Analysis, call: ast.Call, index: int | None, name: str) -> _Argument:
+    """Positional `index` or keyword `name` (Python forbids both, so the first found is the one)."""
+    found = _keyword(an, call, name)
+    if found.node is not None or index is None:
+        return found
+    for position, arg in enumerate(call.args):
+        if isinstance(arg, ast.Starred):
+            return _Argument(None, True)
+        if position == index:
+            return _Argument(arg)
+    return found
+
+
+def _kw(an: Analysis, call: ast.Call, name: str) -> ast.AST | None:
+    return _keyword(an, call, name).node
+
+
+def _arg(an: Analysis, call: ast.Call, index: int, name: str) -> ast.AST | None:
+    return _argument(an, call, index, name).node
 
 
 def classify(an: Analysis, call: ast.Call) -> CodeCall | None:
@@ -464,45 +508,56 @@ def classify(an: Analysis, call: ast.Call) -> CodeCall | None:
     api, fn = found
     callee = _dotted(call.func) or fn
     if api in ("pyjwt", "python-jose") and fn in ("encode", "jws.sign"):
-        payload, key = _arg(call, 0, "payload" if api == "pyjwt" else "claims"), _arg(call, 1, "key")
-        algorithm = _arg(call, 2, "algorithm")
-        return _sign(an, call, api, callee, payload, key, algorithm)
+        payload, key = _arg(an, call, 0, "payload" if api == "pyjwt" else "claims"), _arg(an, call, 1, "key")
+        return _sign(an, call, api, callee, payload, key, _argument(an, call, 2, "algorithm"))
     if api in ("pyjwt", "python-jose") and fn in ("decode", "decode_complete", "jws.verify"):
-        key = _arg(call, 1, "key")
-        algorithms = _arg(call, 2, "algorithms")
-        options = _kw(call, "options")
-        disabled = None
-        flag = an.option(options, "verify_signature") if options is not None else None
-        if flag is not None and an.truthy(flag) is False:
-            disabled = ("verify_signature: False", flag)
-        legacy = _kw(call, "verify")
-        if legacy is not None and an.truthy(legacy) is False:
-            disabled = ("verify=False", legacy)
+        disabled = _disabled(an, call)
         if disabled is not None:
             return CodeCall(op="decode", api=api, callee=callee, span=an.span(call),
                             verification_disabled=disabled[0], disabled_span=an.span(disabled[1]),
                             identity_use=_identity_use(an, call))
-        return _verify(an, call, api, callee, key, algorithms, required=True)
+        return _verify(an, call, api, callee, _arg(an, call, 1, "key"), _argument(an, call, 2, "algorithms"),
+                       required=True)
     if api == "python-jose" and fn in ("get_unverified_claims",):
         return CodeCall(op="decode", api=api, callee=callee, span=an.span(call),
                         identity_use=_identity_use(an, call))
     if api in ("authlib", "joserfc") and fn == "encode":
-        header, payload, key = _arg(call, 0, "header"), _arg(call, 1, "payload"), _arg(call, 2, "key")
-        if api == "joserfc":
-            payload = _arg(call, 1, "claims")
-        algorithm = an.option(header, "alg") if header is not None else None
-        return _sign(an, call, api, callee, payload, key, algorithm)
+        header = _arg(an, call, 0, "header")
+        payload = _arg(an, call, 1, "claims" if api == "joserfc" else "payload")
+        return _sign(an, call, api, callee, payload, _arg(an, call, 2, "key"), _header_alg(an, call, header))
     if api in ("authlib", "joserfc") and fn == "decode":
-        algorithms = _kw(call, "algorithms")
-        return _verify(an, call, api, callee, _arg(call, 1, "key"), algorithms, required=False)
+        return _verify(an, call, api, callee, _arg(an, call, 1, "key"), _keyword(an, call, "algorithms"),
+                       required=False)
     if api == "jwcrypto":
-        header, claims = _kw(call, "header"), _kw(call, "claims")
+        claims = _kw(an, call, "claims")
         if claims is not None:
-            algorithm = an.option(header, "alg") if header is not None else None
+            algorithm = _header_alg(an, call, _kw(an, call, "header"))
             return _sign(an, call, api, callee, claims, _jwcrypto_key(an, call), algorithm)
-        if _kw(call, "jwt") is not None:
-            return _verify(an, call, api, callee, _kw(call, "key"), _kw(call, "algs"), required=False)
+        if _kw(an, call, "jwt") is not None:
+            return _verify(an, call, api, callee, _kw(an, call, "key"), _keyword(an, call, "algs"),
+                           required=False)
     return None
+
+
+def _disabled(an: Analysis, call: ast.Call) -> tuple[str, ast.AST] | None:
+    """How a PyJWT / python-jose decode turns signature verification off, and where."""
+    options = _kw(an, call, "options")
+    flag = an.entry(options, "verify_signature", call)[0] if options is not None else None
+    disabled = None
+    if flag is not None and an.truthy(flag) is False:
+        disabled = ("verify_signature: False", flag)
+    legacy = _kw(an, call, "verify")
+    if legacy is not None and an.truthy(legacy) is False:
+        disabled = ("verify=False", legacy)
+    return disabled
+
+
+def _header_alg(an: Analysis, call: ast.Call, header: ast.AST | None) -> _Argument:
+    """The `alg` of a protected-header mapping (authlib, joserfc, jwcrypto)."""
+    if header is None:
+        return _Argument(None)
+    value, complete = an.entry(header, "alg", call)
+    return _Argument(value, opaque=value is None and not complete)
 
 
 def _jwcrypto_key(an: Analysis, call: ast.Call) -> ast.AST | None:
@@ -520,14 +575,15 @@ def _jwcrypto_key(an: Analysis, call: ast.Call) -> ast.AST | None:
 
 
 def _sign(an: Analysis, call: ast.Call, api: str, callee: str, payload: ast.AST | None,
-          key: ast.AST | None, algorithm: ast.AST | None) -> CodeCall:
+          key: ast.AST | None, given: _Argument) -> CodeCall:
     claims, complete = an.claims(payload, call) if payload is not None else (None, False)
     literal, fallback = an.key_literal(key) if key is not None else (None, False)
+    algorithm = given.node
     return CodeCall(
         op="sign", api=api, callee=callee, span=an.span(call), claims=claims,
         claims_complete=complete,
         algorithms=an.strings(algorithm) if algorithm is not None else None,
-        algorithm_given=algorithm is not None,
+        algorithm_given=given.given,
         algorithm_default=DEFAULT_ALGORITHM.get(api),
         algorithm_span=an.span(algorithm) if algorithm is not None else None,
         key_literal=literal,
@@ -537,14 +593,15 @@ def _sign(an: Analysis, call: ast.Call, api: str, callee: str, payload: ast.AST 
 
 
 def _verify(an: Analysis, call: ast.Call, api: str, callee: str, key: ast.AST | None,
-            algorithms: ast.AST | None, *, required: bool) -> CodeCall:
+            given: _Argument, *, required: bool) -> CodeCall:
     literal, fallback = an.key_literal(key) if key is not None else (None, False)
     if literal is not None and is_public_key_material(literal):
         literal = None
+    algorithms = given.node
     return CodeCall(
         op="verify", api=api, callee=callee, span=an.span(call),
         algorithms=an.strings(algorithms) if algorithms is not None else None,
-        algorithm_given=algorithms is not None,
+        algorithm_given=given.given,
         algorithm_span=an.span(algorithms) if algorithms is not None else None,
         key_literal=literal,
         key_span=an.span(key) if key is not None and literal is not None else None,
