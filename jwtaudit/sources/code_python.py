@@ -597,6 +597,8 @@ def _verify(an: Analysis, call: ast.Call, api: str, callee: str, key: ast.AST | 
     literal, fallback = an.key_literal(key) if key is not None else (None, False)
     if literal is not None and is_public_key_material(literal):
         literal = None
+    if given.node is not None and _token_chosen(an, given.node, call):
+        given = _Argument(None)  # the token's own header picks the algorithm: no allow-list at all
     algorithms = given.node
     return CodeCall(
         op="verify", api=api, callee=callee, span=an.span(call),
@@ -608,6 +610,59 @@ def _verify(an: Analysis, call: ast.Call, api: str, callee: str, key: ast.AST | 
         key_fallback=fallback,
         allow_list_required=required,
     )
+
+
+_UNVERIFIED_HEADER = frozenset({"get_unverified_header", "get_unverified_headers"})
+_CHECKS = (ast.In, ast.NotIn, ast.Eq, ast.NotEq)
+
+
+def _token_chosen(an: Analysis, algorithms: ast.AST, call: ast.Call) -> bool:
+    """An allow-list built from the token's own unverified header (`algorithms=[header["alg"]]`
+    after `header = jwt.get_unverified_header(token)`) that no comparison checked beforehand."""
+    node = an.resolve(algorithms)
+    items = node.elts if isinstance(node, (ast.List, ast.Tuple, ast.Set)) else [algorithms]
+    for item in items:
+        alg = an.resolve(item)
+        if _header_alg_read(an, alg) and not _alg_checked(an, call, {an.source(item), an.source(alg)}):
+            return True
+    return False
+
+
+def _header_alg_read(an: Analysis, node: ast.AST | None) -> bool:
+    """`header["alg"]` / `header.get("alg")` of an unverified-header call (or of that call inline)."""
+    if isinstance(node, ast.Subscript):
+        key, base = _const_str(node.slice), node.value
+    elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get"
+          and node.args):
+        key, base = _const_str(node.args[0]), node.func.value
+    else:
+        return False
+    source = an.resolve(base)
+    if key != "alg" or not isinstance(source, ast.Call):
+        return False
+    func = source.func
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    return name in _UNVERIFIED_HEADER
+
+
+def _alg_checked(an: Analysis, call: ast.Call, texts: set[str]) -> bool:
+    """A comparison before `call` in its function that checks the header's algorithm against known
+    ones (`if header["alg"] not in ALLOWED: raise`, `assert alg == "RS256"`)."""
+    texts.discard("")
+    scope = an.scope.get(id(call), an.tree)
+    for node in ast.walk(scope):
+        if not isinstance(node, ast.Compare) or _pos(node) >= _pos(call):
+            continue
+        if not all(isinstance(op, _CHECKS) for op in node.ops):
+            continue
+        operands = [node.left, *node.comparators]
+        if not any(an.source(operand) in texts for operand in operands):
+            continue
+        others = [an.string(o) for o in operands if an.source(o) not in texts]
+        if any(isinstance(op, (ast.In, ast.NotIn)) for op in node.ops) or any(
+                value is not None and value.lower() != "none" for value in others):
+            return True
+    return False
 
 
 def _identity_use(an: Analysis, call: ast.Call) -> bool:

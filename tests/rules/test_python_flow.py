@@ -16,3 +16,11 @@ def test_src002_algorithm_from_a_kwargs_mapping() -> None:
     # way, not an opaque **kwargs
     assert places("SRC002/kwargs_options.py", "SRC002") == [
         ("SRC002", 8, 27), ("SRC002", 19, 81), ("SRC002", 25, 25)]
+
+
+def test_src005_allow_list_from_the_unverified_header_and_kwargs() -> None:
+    # [header["alg"]], [get_unverified_header(t).get("alg")], alg variable, **NO_LIST without
+    # algorithms, **UNSAFE turning verification off; not literal/constant/settings lists, a checked
+    # header algorithm, **WITH_LIST, or **kwargs that may carry the allow-list
+    assert places("SRC005/pyjwt_header_alg.py", "SRC005") == [
+        ("SRC005", 13, 68), ("SRC005", 18, 12), ("SRC005", 22, 12), ("SRC005", 27, 12), ("SRC005", 31, 12)]
