@@ -112,7 +112,8 @@ def _nothing_recognised(path: Path, loaded: export.Export) -> Result:
     if path.is_file() and not loaded.skipped and names == {path.name}:  # one file, not a zip
         if loaded.artefacts:
             art = loaded.artefacts[0]
-            raise InputError(f"{art.path}: not a recognised export: {export.why_unrecognised(art.data)}")
+            why = export.why_unrecognised(art.data, art.documents)
+            raise InputError(f"{art.path}: not a recognised export: {why}")
         raise InputError(f"{path.name}: not a recognised export: not a JSON, YAML or zip file")
     errors = [_error(skip) for skip in loaded.skipped]
     errors += [InputErrorRecord(path=name, message="not a recognised export artefact")

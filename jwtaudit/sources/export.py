@@ -57,6 +57,7 @@ class Artefact:
     data: Any = field(repr=False)
     spans: dict[str, Span] = field(repr=False)
     document: DocumentSubject = field(repr=False)
+    documents: int = 1  # YAML documents in the file (a multi-document file parses to their list)
 
     @property
     def folder(self) -> str:
@@ -342,20 +343,25 @@ def text_of(name: str, content: bytes) -> str:
 
 def parse(name: str, text: str) -> tuple[Any, dict[str, Span]]:
     """Parse one JSON or YAML file with spans; InputError naming the file on any problem."""
+    data, spans, _documents = _parse(name, text)
+    return data, spans
+
+
+def _parse(name: str, text: str) -> tuple[Any, dict[str, Span], int]:
     from jwtaudit.sources import structured
 
     is_yaml = name.lower().endswith((".yaml", ".yml")) or (
         not name.lower().endswith(".json") and not text.lstrip().startswith(("{", "[")))
     if not is_yaml:
         try:
-            return structured.parse_json_with_spans(text, max_depth=MAX_DEPTH)
+            return (*structured.parse_json_with_spans(text, max_depth=MAX_DEPTH), 1)
         except (ValueError, RecursionError) as exc:
             raise InputError(f"{name}: {str(exc).splitlines()[0] or 'invalid JSON'}") from None
-    _check_yaml(name, text)
+    documents = _check_yaml(name, text)
     document = structured.parse_document(_as_yaml_name(name), text)
     if document is None:
         raise InputError(f"{name}: YAML aliases expand too far (alias bomb?) or nest too deeply")
-    return _dates_as_text(document.data), document.spans
+    return _dates_as_text(document.data), document.spans, documents
 
 
 def _dates_as_text(data: Any) -> Any:
@@ -384,11 +390,14 @@ def _as_yaml_name(name: str) -> str:
     return name if name.lower().endswith((".yaml", ".yml")) else f"{name}.yaml"
 
 
-def _check_yaml(name: str, text: str) -> None:
-    """Safe loading only: any tag outside YAML's standard types is refused, as is bad syntax."""
+def _check_yaml(name: str, text: str) -> int:
+    """Safe loading only: any tag outside YAML's standard types is refused, as is bad syntax and
+    an unquoted date no calendar has (`2024-02-30`), named by its pointer. The number of YAML
+    documents in the file."""
     import yaml
 
-    depth = 0
+    where = _YamlPlace()
+    documents = 0
     try:
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
             tag = getattr(event, "tag", None)
@@ -398,24 +407,88 @@ def _check_yaml(name: str, text: str) -> None:
                 line = event.start_mark.line + 1
                 raise InputError(f"{name}: YAML tag {tag[:60]!r} at line {line} is not allowed "
                                  "(safe loading only)")
-            if isinstance(event, yaml.CollectionStartEvent):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    raise InputError(f"{name}: YAML nested more than {MAX_DEPTH} deep")
-            elif isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+            pointer, in_key = where.step(event, yaml)
+            if len(where.frames) > MAX_DEPTH:
+                raise InputError(f"{name}: YAML nested more than {MAX_DEPTH} deep")
+            if isinstance(event, yaml.ScalarEvent) and not _yaml_date_ok(event, yaml):
+                what = "in a key of" if in_key else "at"
+                raise InputError(f"{name}: not a valid date {what} {pointer or '/'} "
+                                 f"(line {event.start_mark.line + 1})")
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
         raise InputError(f"{name}: invalid YAML{where}: {exc.problem or 'syntax error'}") from None
     except yaml.YAMLError:
         raise InputError(f"{name}: invalid YAML") from None
+    return documents
+
+
+class _YamlPlace:
+    """The JSON pointer of each node as the YAML events go by; for a node in a mapping key, the
+    pointer of that mapping and True."""
+
+    def __init__(self) -> None:
+        # per open collection: [is_mapping, at_key, key or index]
+        self.frames: list[list[Any]] = []
+
+    def step(self, event: Any, yaml: Any) -> tuple[str, bool]:
+        if isinstance(event, yaml.DocumentStartEvent):
+            self.frames = []
+        elif isinstance(event, yaml.CollectionEndEvent):
+            if self.frames:
+                self.frames.pop()
+            self._done()
+        if not isinstance(event, yaml.NodeEvent):
+            return "", False
+        place = self.pointer()
+        top = self.frames[-1] if self.frames else None
+        if top is not None and top[0] and top[1] and isinstance(event, yaml.ScalarEvent):
+            top[2] = event.value
+        if isinstance(event, yaml.CollectionStartEvent):
+            self.frames.append([isinstance(event, yaml.MappingStartEvent), True, 0])
+        else:
+            self._done()
+        return place
+
+    def pointer(self) -> tuple[str, bool]:
+        parts = []
+        for is_mapping, at_key, key in self.frames:
+            if is_mapping and at_key:
+                return "".join(parts), True
+            parts.append(f"/{_escape(key)}")
+        return "".join(parts), False
+
+    def _done(self) -> None:
+        """A node ended: a mapping moves between key and value, a sequence to its next item."""
+        if self.frames:
+            top = self.frames[-1]
+            if top[0]:
+                top[1] = not top[1]
+            else:
+                top[2] += 1
+
+
+def _yaml_date_ok(event: Any, yaml: Any) -> bool:
+    """False for a plain scalar YAML reads as a timestamp that is no real date or time."""
+    if event.style is not None or not event.implicit[0] or not event.value[:1].isdigit():
+        return True
+    if yaml.resolver.Resolver().resolve(yaml.ScalarNode, event.value, (True, False)) != \
+            _YAML_STANDARD_TAG + "timestamp":
+        return True
+    try:
+        yaml.SafeLoader("").construct_yaml_timestamp(yaml.ScalarNode(_YAML_STANDARD_TAG + "timestamp",
+                                                                     event.value))
+    except (ValueError, OverflowError):
+        return False
+    return True
 
 
 def recognise(name: str, text: str) -> Artefact:
     """Parse one file and tell what it is (by content, and by name for bot-export files)."""
-    data, spans = parse(name, text)
-    kind = kind_of(name, data)
+    data, spans, documents = _parse(name, text)
+    kind = kind_of(name, data) if documents <= 1 else OTHER
     if kind == CONTAINER:
         validate_container(name, data)
     elif kind == GET_BOTS:
@@ -423,7 +496,7 @@ def recognise(name: str, text: str) -> Artefact:
     fmt = "yaml" if name.lower().endswith((".yaml", ".yml")) else "json"
     document = DocumentSubject(location=Location(path=name), format=fmt, data=data, spans=spans,
                                text=text)
-    return Artefact(path=name, kind=kind, data=data, spans=spans, document=document)
+    return Artefact(path=name, kind=kind, data=data, spans=spans, document=document, documents=documents)
 
 
 def kind_of(name: str, data: Any) -> str:
@@ -456,8 +529,10 @@ def kind_of(name: str, data: Any) -> str:
     return OTHER
 
 
-def why_unrecognised(data: Any) -> str:
+def why_unrecognised(data: Any, documents: int = 1) -> str:
     """Why a parsed file is none of the artefacts of export-format.md (never quoting a value)."""
+    if documents > 1:
+        return f"the file holds {documents} YAML documents, where every export artefact is one document"
     if isinstance(data, list):
         return "the top level is a list, where every export artefact is an object"
     if not isinstance(data, dict):

@@ -244,6 +244,38 @@ def test_unquoted_yaml_timestamps_read_as_their_iso_text(tmp_path: Path) -> None
                                                                                   "2025-01-01")
 
 
+@pytest.mark.parametrize(("body", "message"), [
+    ("apps:\n  - clientId: cs-1\n    createdOn: 2024-02-30T06:56:29Z\n",
+     "account.yaml: not a valid date at /apps/0/createdOn (line 5)"),
+    ("apps: [{clientId: cs-1, createdOn: 2024-13-45, secretRotatedOn: yesterday}]\n",
+     "account.yaml: not a valid date at /apps/0/createdOn (line 3)"),
+    ("exportedAt: 2026-02-30T10:00:00Z\napps: []\n", "account.yaml: not a valid date at /exportedAt (line 3)"),
+    ("apps: []\nnotes: {a: [2024-02-28], 2024-02-31 : y}\n",
+     "account.yaml: not a valid date in a key of /notes (line 4)"),
+    ("apps: []\nnotes: {? [2024-02-30]: x}\n", "account.yaml: not a valid date in a key of /notes (line 4)"),
+])
+def test_impossible_yaml_date_names_its_pointer(tmp_path: Path, body: str, message: str) -> None:
+    assert _error(write(tmp_path, "account.yaml", HEAD + body)) == message
+
+
+def test_quoted_or_wordy_yaml_dates_are_text(tmp_path: Path) -> None:
+    path = write(tmp_path, "account.yaml", HEAD + "apps: [{clientId: cs-1, createdOn: '2024-02-30', "
+                 "secretRotatedOn: yesterday, note: [2024-02-28, 2024-02-30x]}]\n")
+    app = export.load(path)[0].data["apps"][0]
+    assert (app["createdOn"], app["secretRotatedOn"], app["note"]) == (
+        "2024-02-30", "yesterday", ["2024-02-28", "2024-02-30x"])
+
+
+def test_multi_document_yaml_is_named_as_such(tmp_path: Path) -> None:
+    path = write(tmp_path, "multi.yaml", HEAD + "---\n" + HEAD)
+    art = export.load(path)[0]
+    assert (art.kind, export.why_unrecognised(art.data, art.documents)) == (
+        "other", "the file holds 2 YAML documents, where every export artefact is one document")
+    single = export.load(write(tmp_path, "list.yaml", "- 1\n"))[0]
+    assert export.why_unrecognised(single.data, single.documents) == (
+        "the top level is a list, where every export artefact is an object")
+
+
 def test_algorithm_letter_case_is_accepted_and_normalised(tmp_path: Path) -> None:
     path = write(tmp_path, "account.yaml", HEAD + "apps: [{clientId: cs-1, algorithm: hs256}]\n")
     assert export_link.link(export.load(path)).app_settings["cs-1"].algorithm == "HS256"
