@@ -702,8 +702,9 @@ def _identity_use(an: Analysis, call: ast.Call) -> bool:
 def _headers(an: Analysis) -> list[CodeHeader]:
     out: list[CodeHeader] = []
     mentions_kore = "kore" in an.text.lower()
+    passed = _dicts_passed_as_headers(an)
     for node in an.header_candidates:
-        if isinstance(node, ast.Dict) and _is_headers_dict(an, node):
+        if isinstance(node, ast.Dict) and (id(node) in passed or _is_headers_dict(an, node, passed)):
             for key, value in zip(node.keys, node.values, strict=False):
                 name = _const_str(key) if key is not None else None
                 if name is not None and name.lower() == "apikey":
@@ -711,19 +712,54 @@ def _headers(an: Analysis) -> list[CodeHeader]:
         elif isinstance(node, (ast.Assign,)) and isinstance(node.targets[0], ast.Subscript):
             target = node.targets[0]
             name = _const_str(target.slice)
-            if name is not None and name.lower() == "apikey" and "header" in _dotted(target.value).lower():
+            if name is None or name.lower() != "apikey":
+                continue
+            if _names_headers(target.value) or id(an.resolve(target.value)) in passed:
                 _add_header(an, out, name, target, node.value, mentions_kore)
     return out
 
 
-def _is_headers_dict(an: Analysis, node: ast.Dict) -> bool:
+def _dicts_passed_as_headers(an: Analysis) -> set[int]:
+    """Dict literals held in a variable that is then passed as request headers (`hdrs = {...}` then
+    `requests.post(url, headers=hdrs)`, `{"headers": hdrs}`, `session.headers.update(hdrs)`)."""
+    passed: set[int] = set()
+    for value in _header_values(an):
+        if isinstance(value, ast.Name):
+            resolved = an.resolve(value)
+            if isinstance(resolved, ast.Dict):
+                passed.add(id(resolved))
+    return passed
+
+
+def _header_values(an: Analysis) -> list[ast.AST]:
+    values: list[ast.AST] = []
+    for call in an.calls:
+        values.extend(kw.value for kw in call.keywords if kw.arg and "header" in kw.arg.lower())
+        func = call.func
+        if isinstance(func, ast.Attribute) and func.attr == "update" and _names_headers(func.value):
+            values.extend(call.args[:1])
+    for node in an.header_candidates:
+        if isinstance(node, ast.Dict):
+            values.extend(value for key, value in zip(node.keys, node.values, strict=False)
+                          if key is not None and "header" in (_const_str(key) or "").lower())
+    return values
+
+
+def _names_headers(node: ast.AST) -> bool:
+    return "header" in _dotted(node).lower()
+
+
+def _is_headers_dict(an: Analysis, node: ast.Dict, passed: set[int]) -> bool:
     parent = an.parents.get(id(node))
     if isinstance(parent, ast.keyword):
         return bool(parent.arg) and "header" in parent.arg.lower()
     if isinstance(parent, ast.Assign):
-        return any("header" in _dotted(t).lower() for t in parent.targets)
+        return any(_names_headers(t) for t in parent.targets)
     if isinstance(parent, ast.Call) and isinstance(parent.func, ast.Attribute):
-        return parent.func.attr == "update" and "header" in _dotted(parent.func.value).lower()
+        receiver = parent.func.value
+        if parent.func.attr != "update":
+            return False
+        return _names_headers(receiver) or id(an.resolve(receiver)) in passed
     if isinstance(parent, ast.Dict):
         for key, value in zip(parent.keys, parent.values, strict=False):
             if value is node and key is not None:

@@ -24,3 +24,10 @@ def test_src005_allow_list_from_the_unverified_header_and_kwargs() -> None:
     # header algorithm, **WITH_LIST, or **kwargs that may carry the allow-list
     assert places("SRC005/pyjwt_header_alg.py", "SRC005") == [
         ("SRC005", 13, 68), ("SRC005", 18, 12), ("SRC005", 22, 12), ("SRC005", 27, 12), ("SRC005", 31, 12)]
+
+
+def test_cfg004_headers_dict_in_a_variable() -> None:
+    # module and local dicts passed as headers=, {"headers": d}, session.headers.update(d); not the
+    # same dict sent as the body, nor a header dict without the secret
+    assert places("CFG004/client_vars.py", "CFG004") == [
+        ("CFG004", 8, 14), ("CFG004", 12, 13), ("CFG004", 22, 5), ("CFG004", 29, 20)]
