@@ -2,7 +2,8 @@
 
 Covers PyJWT, python-jose, authlib, joserfc and jwcrypto. Data flow is simple on purpose: a
 name is followed to its last assignment before the use in the enclosing function (or to the
-module's), a payload dict to its literal, `payload["exp"] = ...` and `payload.update(...)`.
+module's), a payload dict to its literal, `payload["exp"] = ...` and `payload.update(...)`;
+keyword arguments passed as `**mapping` are read from the mapping the same way.
 """
 
 from __future__ import annotations
