@@ -6,8 +6,8 @@ container, a saved Get Bots response, a bot export (`botDefinition.json` + `conf
 data-table definition, a BotKit config, a saved Xenioo bots list. The other text files of a bot
 export (bot-function `.js`) are kept as text for the per-file analysis, and a container's
 `bots[].export` paths are followed. Linking them into subjects is `export_link`'s job. Malformed
-input (including wrong types in a container or a Get Bots response) raises
-`InputError("<file>: <problem> at <pointer>")`.
+input (including wrong types in a container, a Get Bots response or the bot-export fields the
+rules read) raises `InputError("<file>: <problem> at <pointer>")`.
 """
 
 from __future__ import annotations
@@ -493,6 +493,12 @@ def recognise(name: str, text: str) -> Artefact:
         validate_container(name, data)
     elif kind == GET_BOTS:
         validate_get_bots(name, data)
+    elif kind == BOT_DEFINITION:
+        _validate(name, data, BOT_DEFINITION_SCHEMA)
+    elif kind == BOT_CONFIG:
+        _validate(name, data, BOT_CONFIG_SCHEMA)
+    elif PurePosixPath(name.rpartition("!/")[2]).name == "botDefinition.json":
+        raise InputError(f"{name}: expected object at / (a bot definition)")
     fmt = "yaml" if name.lower().endswith((".yaml", ".yml")) else "json"
     document = DocumentSubject(location=Location(path=name), format=fmt, data=data, spans=spans,
                                text=text)
@@ -584,6 +590,45 @@ GET_BOTS_SCHEMA: dict[str, Any] = {
                     "createdOn": {"type": ["string", "number", "null"]}}}},
         }}},
     },
+}
+
+
+_STRUCTURED = {"type": ["string", "object", "array", "null"]}  # JSON held in a string, or the JSON itself
+# headers / payload: {"value": "<JSON text>"} on the platform, or the object or list itself
+_HELD = {"type": ["string", "object", "array", "null"], "properties": {"value": _STRUCTURED}}
+_SERVICE_SETTINGS: dict[str, Any] = {
+    "url": _TEXT, "host": _TEXT, "path": _TEXT, "protocol": _TEXT, "method": _TEXT,
+    "headers": _HELD, "payload": _HELD, "idp": {"type": ["string", "object", "null"]}, "authRequired": _FLAG,
+}
+_OAUTH_SETTINGS: dict[str, Any] = {key: _TEXT for key in (
+    "idpName", "clientId", "clientSecret", "authorizationUrl", "tokenUrl", "refreshTokenUrl", "callbackUrl")}
+# A bot export's botDefinition.json and config.json (export-format.md): only what the rules read
+# is typed, and null stands for absent; every other key passes.
+BOT_DEFINITION_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "dialogComponents": {"type": ["array", "null"], "items": {"type": "object", "properties": {
+            "type": _TEXT, "name": _TEXT, **_SERVICE_SETTINGS,
+            "endPoint": {"type": ["object", "null"], "properties": _SERVICE_SETTINGS},
+        }}},
+        "idpConfigurations": {"type": ["array", "null"], "items": {"type": "object", "properties": {
+            "_id": _TEXT, "name": _TEXT, "sso_type": _TEXT, **_OAUTH_SETTINGS,
+            "oauth": {"type": ["object", "null"], "properties": _OAUTH_SETTINGS},
+            "fields": {"type": ["array", "null"], "items": {"type": "object", "properties": {
+                "type": _TEXT, "key": _TEXT, "value": _TEXT}}},
+        }}},
+    },
+}
+_ENV_VARIABLE: dict[str, Any] = {"type": "object", "properties": {
+    "key": _TEXT, "name": _TEXT, "variableName": _TEXT,
+    "value": {"type": ["string", "number", "boolean", "null"]},
+    "isSecured": {"type": ["boolean", "string", "null"]},  # "true" in hand-edited or converted exports
+}}
+BOT_CONFIG_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    # [{key, value, isSecured}], or {NAME: {value, isSecured}}
+    "properties": {"envVariables": {"type": ["array", "object", "null"], "items": _ENV_VARIABLE,
+                                    "additionalProperties": _ENV_VARIABLE}},
 }
 
 

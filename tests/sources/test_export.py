@@ -338,3 +338,57 @@ def test_container_exports_followed_and_reported(tmp_path: Path) -> None:
                                                   "not followed"),
         ("bots/empty", "/bots/3/export", False, "bot export 'bots/empty' holds no botDefinition.json"),
     ]
+
+
+# --- wrong types in a bot export: the fields the BOT rules read ---------------------------------
+
+SERVICE = {"type": "service", "name": "n", "endPoint": {"host": "api.example.com", "protocol": "https"}}
+
+
+@pytest.mark.parametrize(("files", "message"), [
+    ({"botDefinition.json": {"name": "x", "dialogComponents": {"GetOrders": {"type": "service"}}}},
+     "botDefinition.json: expected array or null at /dialogComponents"),
+    ({"botDefinition.json": {"name": "x", "dialogComponents": ["service", None, 5]}},
+     "botDefinition.json: expected object at /dialogComponents/0"),
+    ({"botDefinition.json": {"name": "x", "idpConfigurations": "none"}},
+     "botDefinition.json: expected array or null at /idpConfigurations"),
+    ({"botDefinition.json": {"name": "x", "dialogComponents": [
+        {**SERVICE, "endPoint": {"host": 12345, "protocol": None}}]}},
+     "botDefinition.json: expected string or null at /dialogComponents/0/endPoint/host"),
+    ({"botDefinition.json": {"name": "x", "dialogComponents": [
+        {**SERVICE, "endPoint": {"host": "a.com", "headers": {"value": 5}}}]}},
+     "botDefinition.json: expected string or object or array or null at /dialogComponents/0/endPoint/headers/value"),
+    ({"botDefinition.json": {"name": "x", "dialogComponents": [{**SERVICE, "authRequired": "yes"}]}},
+     "botDefinition.json: expected boolean or null at /dialogComponents/0/authRequired"),
+    ({"botDefinition.json": {"name": "x", "idpConfigurations": [
+        {"_id": "ap-1", "sso_type": "oauth2", "oauth": {"clientId": 123}}]}},
+     "botDefinition.json: expected string or null at /idpConfigurations/0/oauth/clientId"),
+    ({"botDefinition.json": {"name": "x", "idpConfigurations": [{"_id": "ap-1", "fields": "y"}]}},
+     "botDefinition.json: expected array or null at /idpConfigurations/0/fields"),
+    ({"botDefinition.json": {"name": "x"}, "config.json": {"envVariables": "API_KEY=AKd83jfK29dkfjJH38dkKDJ2"}},
+     "config.json: expected array or object or null at /envVariables"),
+    ({"botDefinition.json": {"name": "x"}, "config.json": {"envVariables": [{"key": "K", "value": {"v": 1}}]}},
+     "config.json: expected string or number or boolean or null at /envVariables/0/value"),
+    ({"botDefinition.json": [1, 2, 3]}, "botDefinition.json: expected object at / (a bot definition)"),
+])
+def test_bot_export_wrong_types_name_the_pointer(tmp_path: Path, files: dict, message: str) -> None:
+    for name, body in files.items():
+        write(tmp_path, name, json.dumps(body))
+    assert _error(tmp_path) == message
+
+
+def test_bot_export_with_nulls_extra_keys_and_every_header_shape_loads(tmp_path: Path) -> None:
+    write(tmp_path, "botDefinition.json", json.dumps({
+        "_id": "st-1", "name": "x", "channels": [{"type": "rtm"}], "localeData": {"en": {}},
+        "dialogComponents": [
+            {**SERVICE, "headers": {"value": "{\"a\": \"b\"}"}, "payload": {"value": {"k": "v"}}, "idp": None,
+             "authRequired": None, "extra": [1, {"x": None}]},
+            {**SERVICE, "headers": [{"key": "a", "value": "b"}], "payload": "a=b", "idp": {"_id": "ap-1"}},
+            {"type": "intent", "name": None, "endPoint": None, "headers": None},
+        ],
+        "idpConfigurations": [{"_id": "ap-1", "name": "p", "sso_type": None, "oauth": None, "fields": None,
+                               "connectorEnabled": False, "hasTenancy": True, "state": "published"}],
+    }))
+    write(tmp_path, "config.json", json.dumps({"envVariables": {"PORT": {"value": 8080, "isSecured": "false"}},
+                                               "languages": ["en"]}))
+    assert [a.kind for a in export.load(tmp_path)] == ["bot-definition", "bot-config"]
