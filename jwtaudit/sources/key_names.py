@@ -13,14 +13,21 @@ import re
 from functools import lru_cache
 
 _KEY_BEFORE = re.compile(
-    r"""["']?([A-Za-z_$@][\w$.\-]*)["'\]]?\s*(?:=>|:=|=|:)\s*(?:["'`]\s*)?(?:(?:Bearer|JWT|Token)\s+)?$""",
+    r"""["']?([A-Za-z_$@][\w$.\-]*)["'\]]?(?:\s*:\s*[A-Za-z_][\w.]*(?:\[[\w., |]*\])?)?"""
+    r"""\s*(?:=>|:::=|::=|:=|[?+!]=|=|:)\s*(?:["'`]\s*)?(?:(?:Bearer|JWT|Token)\s+)?$""",
     re.IGNORECASE,
 )
-# `os.environ.get("NAME", "…")`, `os.getenv("NAME", "…")`, `process.env.NAME || "…"` (also `??`)
+# `os.environ.get("NAME", "…")`, `os.getenv("NAME", default="…")`, `process.env.NAME || "…"` (also `??`),
+# the shell's `${NAME:-…}` default, Dockerfile `ENV NAME …` and fish/csh `set -gx NAME …`/`setenv NAME …`
 _ENV_DEFAULT_BEFORE = re.compile(
-    r"""(?:(?:environ\.get|getenv|environ\.setdefault)\(\s*["']([A-Za-z_][\w.\-]*)["']\s*,\s*"""
+    r"""(?:(?:environ\.get|getenv|environ\.setdefault)\(\s*["']([A-Za-z_][\w.\-]*)["']\s*,\s*(?:default\s*=\s*)?"""
     r"""|process\.env\.([A-Za-z_$][\w$]*)\s*(?:\|\||\?\?)\s*"""
     r"""|process\.env\[\s*["']([\w$.\-]+)["']\s*\]\s*(?:\|\||\?\?)\s*)["'`]?$"""
+)
+_SPACED_BEFORE = re.compile(
+    r"""(?:\$\{([A-Za-z_]\w*):?[-=]"""
+    r"""|^\s*(?:ENV|ARG)\s+([A-Za-z_][\w.\-]*)\s+["']?"""
+    r"""|(?:^|[;&|]\s*)(?:set(?:\s+-[A-Za-z]+)*|setenv)\s+([A-Za-z_]\w*)\s+["']?)$"""
 )
 _SECRET_KEY_PARTS = ("secret", "password", "passwd", "pwd", "apikey", "token", "privatekey", "signingkey",
                      "jwtkey", "hmackey", "clientkey", "accesskey", "authkey", "credential", "apisecret")
@@ -29,10 +36,14 @@ _SECRET_KEY_PARTS = ("secret", "password", "passwd", "pwd", "apikey", "token", "
 def key_before(prefix: str) -> str:
     """The name a value is bound to, from the text before it on its line ("" when none); the
     default of an environment lookup is bound to the variable's name."""
-    match = _KEY_BEFORE.search(prefix[-160:])
-    if match:
-        return match.group(1)
-    match = _ENV_DEFAULT_BEFORE.search(prefix[-160:]) if "env" in prefix[-160:] else None
+    tail = prefix[-160:]
+    match = _ENV_DEFAULT_BEFORE.search(tail) if "env" in tail else None  # before `default=`'s own name
+    if match is None:
+        plain = _KEY_BEFORE.search(tail)
+        if plain:
+            return plain.group(1)
+        if " " in tail or "{" in tail:
+            match = _SPACED_BEFORE.search(tail)
     return next((name for name in match.groups() if name), "") if match else ""
 
 

@@ -42,7 +42,8 @@ from jwtaudit.subjects import (
 # Found from its one literal, the "=": the engine jumps from one "=" to the next and looks back
 # 44 characters, instead of trying 43 repetitions at every letter (25x faster on large JSON;
 # `tests/test_fast_paths.py` checks it against the plain pattern).
-_KORE_SECRET_END = re.compile(r"=(?<=(?<![A-Za-z0-9+/_\-])[A-Za-z0-9+/]{43}=)(?![A-Za-z0-9+/=])")
+# 43 base64 characters and "=", not inside a longer run (a shell default `${NAME:-…}` may precede it)
+_KORE_SECRET_END = re.compile(r"=(?<=(?:(?<![A-Za-z0-9+/_\-])|(?<=:-))[A-Za-z0-9+/]{43}=)(?![A-Za-z0-9+/=])")
 
 
 def lowered(text: str) -> str:
@@ -848,6 +849,8 @@ def _assignments(ctx: _Context, low: str) -> list[Assignment]:
             key, op, quote, value = match.groups()
             if op == "==" or not (is_secret_key(key) or is_xenioo_key_name(key) or is_kore_secret(value)):
                 continue
+            if not is_secret_key(key) and is_kore_secret(value):  # `get("NAME", default="…")`, `NAME: str = "…"`
+                key = key_before(line_text[:match.start(4)]) or key
             value = value.rstrip(".")
             if not quote and (code_like or _code_expression(value, line_text[match.end(4):match.end(4) + 1])):
                 continue  # `key=default_sort_key`, `token = lexer.next()`: code, not a literal
