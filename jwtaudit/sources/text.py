@@ -849,7 +849,7 @@ def _assignments(ctx: _Context, low: str) -> list[Assignment]:
             key, op, quote, value = match.groups()
             if op == "==" or not (is_secret_key(key) or is_xenioo_key_name(key) or is_kore_secret(value)):
                 continue
-            if not is_secret_key(key) and is_kore_secret(value):  # `get("NAME", default="…")`, `NAME: str = "…"`
+            if not is_secret_key(key) and is_kore_secret(value):  # `get("X", default="…")`, `X: str = "…"`
                 key = key_before(line_text[:match.start(4)]) or key
             value = value.rstrip(".")
             if not quote and (code_like or _code_expression(value, line_text[match.end(4):match.end(4) + 1])):
