@@ -432,6 +432,18 @@ _PLATFORM_URL_KEYS = frozenset(
 _URL_SUFFIXES = ("url", "uri", "host", "endpoint", "server", "baseurl")
 
 
+def is_platform_host(host: str) -> bool:
+    """A Kore platform host (`bots.kore.ai`, `platform.kore.ai`, `*.kore.com`, an on-premise
+    `bots.acme.kore.ai`), not its web pages (`www.`, `docs.`, `developer.` …)."""
+    host = host.lower().rstrip(".")
+    return _KORE_HOST.search(host) is not None and host.split(".", 1)[0] not in _KORE_WEB_HOSTS \
+        and host.count(".") >= 2
+
+
+_KORE_WEB_HOSTS = frozenset(("www", "docs", "developer", "developers", "community", "academy", "support",
+                             "blog", "help", "status", "marketplace"))
+
+
 def _is_platform_url_key(subject: DocumentSubject, pointer: str, key: str, parent: Any,
                          botkit: bool, kore: bool) -> bool:
     norm = normalise(key)
@@ -453,7 +465,9 @@ def plain_http_endpoint(subject: DocumentSubject, ctx: RunContext) -> Iterator[H
 
     Flags a platform URL setting that uses `http://` to a host other than loopback:
     `koreAPIUrl`, `JWTUrl` / `jwtServerUrl`, `brandingAPIUrl`, `KORE_*_URL`/`KORE_HOST`, the
-    React Native `botUrl`, BotKit `app.url`, and bot callback/webhook URLs in Kore configs.
+    React Native `botUrl`, BotKit `app.url`, and bot callback/webhook URLs in Kore configs — and
+    any setting whose URL names a Kore platform host (`http://bots.kore.ai/api/…` under `host`,
+    `baseUrl`, `apiUrl` …; the company's web pages such as `docs.kore.ai` are not platform hosts).
 
     **Why is this bad?**
 
@@ -483,10 +497,10 @@ def plain_http_endpoint(subject: DocumentSubject, ctx: RunContext) -> Iterator[H
     for pointer, key, value, parent in walk(subject.data):
         if not isinstance(value, str) or not value[:7].lower() == "http://":
             continue
-        if not _is_platform_url_key(subject, pointer, key, parent, botkit, kore):
-            continue
         host = url_host(value)
         if not host or is_loopback(host):
+            continue
+        if not (_is_platform_url_key(subject, pointer, key, parent, botkit, kore) or is_platform_host(host)):
             continue
         yield Hit(
             message=f"'{key[:40]}' uses http:// to {host[:80]}: tokens and messages travel in "
@@ -537,8 +551,8 @@ def raw_secret_header(subject: CodeSubject, ctx: RunContext) -> Iterator[Hit]:
         if header.value:
             evidence["sha256"] = short_hash(header.value)
         yield Hit(
-            message=f"The client secret itself is sent in the '{header.name[:40]}' header "
-                    f"({header.secret_ref}): send a signed JWT in the `auth` header instead",
+            message=f"The client secret itself is sent in the '{header.name[:40]}' header, "
+                    f"from {header.secret_ref}: send a signed JWT in the `auth` header instead",
             evidence=evidence,
             value=header.value,
             location=Location(path=subject.location.path, line=header.span.line,

@@ -174,10 +174,10 @@ def api_token_algorithm_in_code(subject: CodeSubject, ctx: RunContext) -> Iterat
         allowed = SDK_ALGORITHMS if sdk else ("HS256",)
         if alg.upper() in allowed:
             continue
-        kind = "SDK token (isAnonymous/kore_* claims)" if sdk else "Kore API token (payload has appId)"
+        kind = "an SDK token (isAnonymous/kore_* claims)" if sdk else "a Kore API token (payload has appId)"
         need = "HS256, HS512, RS256 or RS512" if sdk else "HS256"
         yield _hit(subject, call, call.algorithm_span or call.span,
-                   f"Signs a {kind} with {alg[:20]}: the platform accepts only {need}; "
+                   f"Signs {kind} with {alg[:20]}: the platform accepts only {need}; "
                    "pass algorithm HS256", "alg", alg=alg[:20])
 
 

@@ -55,6 +55,7 @@ def test_cfg002_messages_name_the_platform_limit() -> None:
 @pytest.mark.parametrize(("fixture", "expected"), [
     ("CFG003/botkit/config.json", {"/app/url"}),
     ("CFG003/kore.env", {"/KORE_API_URL", "/BOT_CALLBACK_URL"}),
+    ("CFG003/helm/values.yaml", {"/kore/host", "/kore/baseUrl"}),
 ])
 def test_cfg003_plain_http(fixture, expected) -> None:
     assert pointers(FIXTURES / fixture, "CFG003") == expected
