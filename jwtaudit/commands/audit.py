@@ -1,9 +1,10 @@
 """`jwtaudit audit PATH`: read an exported account and run ACC, BOT, TOK, SEC and CFG rules on it.
 
 Sources load and link the export; this module runs the engine over every subject (account, bot
-exports, tokens found in them with their app's settings, the platform files as documents and as
-text for the SEC rules, and the scan-wide SEC009/SEC010 pass) and builds the account overview
-that the text and HTML reports show. Secrets and tokens seen are handed to the redactor first.
+exports, tokens found in them with their app's settings, every file read — artefact or not — as
+a document and as text for the TOK/SEC/CFG rules, and the scan-wide SEC009/SEC010 pass) and
+builds the account overview that the text and HTML reports show. Secrets and tokens seen are
+handed to the redactor first.
 """
 
 from __future__ import annotations
@@ -38,7 +39,9 @@ def run_audit_command(options: AuditOptions, config: Config) -> tuple[Result, Re
     path = Path(options.path)
     loaded = export.load_export(path, max_file_size=config.max_file_size)
     if not loaded.recognised:
-        return _nothing_recognised(path, loaded), redactor
+        _single_file_not_an_export(path, loaded)
+    if not loaded.artefacts and not loaded.texts:
+        return _nothing_read(loaded), redactor
     artefacts = loaded.artefacts
     linked = export_link.link(artefacts)
     # link() reads the first account container with everything else; a further container (another
@@ -68,7 +71,9 @@ def run_audit_command(options: AuditOptions, config: Config) -> tuple[Result, Re
             # the container is jwtaudit's own format: the ACC rules read its settings, so the
             # document rules (CFG) would only repeat them; its text still goes to SEC
             subjects.append(art.document)
-        subjects.extend(s for s in analysis.subjects if s.kind == "text")
+        # a text file that is no artefact (.env, .toml) is a document for CFG, as in `scan`
+        kinds = ("text",) if art is not None else ("text", "document")
+        subjects.extend(s for s in analysis.subjects if s.kind in kinds)
         if art is None:  # a bot-function file: its tokens are found here, not by the linker
             found = [_with_app(t, linked.app_settings) for t in analysis.tokens]
             subjects.extend(found)
@@ -104,19 +109,24 @@ def _with_app(token: TokenSubject, settings: Mapping[str, AppSettings]) -> Token
     return replace(token, app=settings[client_id]) if client_id else token
 
 
-def _nothing_recognised(path: Path, loaded: export.Export) -> Result:
-    """Input with no export artefact in it. A single file is a malformed export (exit 2, naming
-    it and why); a folder or zip has nothing to audit (exit 3), each file it held listed as
-    skipped so the report names them."""
-    names = {a.path for a in loaded.artefacts} | set(loaded.others)
-    if path.is_file() and not loaded.skipped and names == {path.name}:  # one file, not a zip
-        if loaded.artefacts:
-            art = loaded.artefacts[0]
-            why = export.why_unrecognised(art.data, art.documents)
-            raise InputError(f"{art.path}: not a recognised export: {why}")
-        raise InputError(f"{path.name}: not a recognised export: not a JSON, YAML or zip file")
+def _single_file_not_an_export(path: Path, loaded: export.Export) -> None:
+    """A single file (not a zip) given directly that is no export artefact is a malformed
+    export: exit 2, naming it and why. A folder or zip without one is still read for tokens
+    and secrets, as every text file in it is."""
+    if not path.is_file() or export.is_zip_file(path):
+        return
+    if loaded.artefacts:
+        art = loaded.artefacts[0]
+        why = export.why_unrecognised(art.data, art.documents)
+        raise InputError(f"{art.path}: not a recognised export: {why}")
+    raise InputError(f"{path.name}: not a recognised export: not a JSON, YAML or zip file")
+
+
+def _nothing_read(loaded: export.Export) -> Result:
+    """A folder or zip with no file that could be read (empty, or only binary files): nothing
+    was audited (exit 3), each file it held listed as skipped so the report names them."""
     errors = [_error(skip) for skip in loaded.skipped]
-    errors += [InputErrorRecord(path=name, message="not a recognised export artefact")
+    errors += [InputErrorRecord(path=name, message="not a text file or an export artefact")
                for name in loaded.others]
     return Result(mode="audit", findings=(), files_scanned=0, errors=tuple(errors))
 

@@ -3,11 +3,11 @@
 A file, a zip or a folder is read into memory (zips through `archive`, never extracted), every
 JSON/YAML file is parsed with spans, and each is recognised by its content: the account export
 container, a saved Get Bots response, a bot export (`botDefinition.json` + `config.json`), a
-data-table definition, a BotKit config, a saved Xenioo bots list. The other text files of a bot
-export (bot-function `.js`) are kept as text for the per-file analysis, and a container's
-`bots[].export` paths are followed. Linking them into subjects is `export_link`'s job. Malformed
-input (including wrong types in a container, a Get Bots response or the bot-export fields the
-rules read) raises `InputError("<file>: <problem> at <pointer>")`.
+data-table definition, a BotKit config, a saved Xenioo bots list. Every other text file
+(bot-function `.js`, notes, `.env`) is kept as text for the per-file analysis, wherever it sits,
+and a container's `bots[].export` paths are followed. Linking them into subjects is
+`export_link`'s job. Malformed input (including wrong types in a container, a Get Bots response
+or the bot-export fields the rules read) raises `InputError("<file>: <problem> at <pointer>")`.
 """
 
 from __future__ import annotations
@@ -68,7 +68,8 @@ class Artefact:
 
 @dataclass(frozen=True, kw_only=True)
 class TextFile:
-    """A file of a bot export that is not JSON/YAML (bot-function `.js`, notes): analysed as text."""
+    """A text file that is not JSON/YAML (bot-function `.js`, notes, `.env`): analysed as text,
+    as `scan` would, wherever it sits in the folder or zip."""
 
     path: str
     text: str = field(repr=False)
@@ -92,7 +93,8 @@ class Export:
     artefacts: list[Artefact]
     texts: list[TextFile] = field(default_factory=list)
     skipped: list[Skip] = field(default_factory=list)
-    others: list[str] = field(default_factory=list)  # files seen that no reader takes (display paths)
+    # files that are no export artefact: parsed ones that were not recognised, binary ones not read
+    others: list[str] = field(default_factory=list)
 
     @property
     def recognised(self) -> bool:
@@ -112,7 +114,7 @@ def load(path: Path, *, max_file_size: int = 5 * 1024 * 1024) -> list[Artefact]:
 
 
 def load_export(path: Path, *, max_file_size: int = 5 * 1024 * 1024) -> Export:
-    """Read `path` (file, zip or folder): artefacts, bot-export text files, and what was skipped.
+    """Read `path` (file, zip or folder): artefacts, the other text files, and what was skipped.
 
     A container's `bots[].export` paths are followed (relative to the container, never out of
     the folder audited or, for a single file, the file's folder) and a missing one is reported.
@@ -127,16 +129,16 @@ def load_export(path: Path, *, max_file_size: int = 5 * 1024 * 1024) -> Export:
                                max_file_size, skipped)
     artefacts.extend(_recognise_entry(e) for e in followed if _structured(e.name))
     entries.extend(followed)
-    roots = {a.folder for a in artefacts if a.kind == BOT_DEFINITION}
     texts: list[TextFile] = []
     others = [a.path for a in artefacts if a.kind == OTHER]
     for entry in entries:
         if _structured(entry.name):
             continue
-        if not any(_under(entry.name, root) for root in roots):
-            others.append(entry.name)
-        elif (text := _text_file(entry, max_file_size, skipped)) is not None:
+        before = len(skipped)
+        if (text := _text_file(entry, max_file_size, skipped)) is not None:
             texts.append(text)
+        elif len(skipped) == before:
+            others.append(entry.name)  # binary (an icon): not read
     named = {s.path for s in skipped}
     skipped.extend(s for s in _exports_without_bot(artefacts) if s.path not in named)
     return Export(artefacts=sorted(artefacts, key=lambda a: a.path),
@@ -194,11 +196,6 @@ def _shown(export: str) -> str:
     return repr(export[:120].encode("ascii", "backslashreplace").decode("ascii"))
 
 
-def _under(name: str, root: str) -> bool:
-    """`name` lies in the bot export rooted at `root` (a folder, `x.zip!`, or "" for the audit root)."""
-    return not root or name.startswith(root + "/")
-
-
 def _covered(target: str, seen: set[str]) -> bool:
     return any(name == target or name.startswith((target + "/", target + "!/")) for name in seen)
 
@@ -237,7 +234,7 @@ def _export_paths(art: Artefact) -> Iterator[tuple[str | None, str, str]]:
 
 
 def _text_file(entry: _Entry, max_file_size: int, skipped: list[Skip]) -> TextFile | None:
-    """A bot-export file as text; None for binary files (icons) and what cannot be read."""
+    """A file as text; None for binary files (icons) and, with a Skip, what cannot be read."""
     from jwtaudit.sources.files import BINARY_SUFFIXES
     from jwtaudit.sources.text import decode_bytes
 
@@ -285,14 +282,19 @@ def _files(path: Path, max_file_size: int, skipped: list[Skip],
             lower = name.lower()
             if full.is_symlink():
                 continue
-            if not (lower.endswith(STRUCTURED_SUFFIXES) or lower.endswith(".zip")):
-                yield _Entry(name=rel, disk=full)
-                continue
             count += 1
             if count > MAX_FILES:
                 raise InputError(f"{path}: more than {MAX_FILES} files to read")
+            if not (lower.endswith(STRUCTURED_SUFFIXES) or lower.endswith(".zip")):
+                yield _Entry(name=rel, disk=full)
+                continue
             yield from _expand(rel, _read_file(full, rel, max_file_size, zip_ok=lower.endswith(".zip")),
                                limits, skipped)
+
+
+def is_zip_file(path: Path) -> bool:
+    """A zip archive given as the audit path (by its magic bytes or its name)."""
+    return path.is_file() and (_zip_magic(path) or path.name.lower().endswith(".zip"))
 
 
 def _zip_magic(path: Path) -> bool:

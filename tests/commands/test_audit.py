@@ -290,10 +290,14 @@ def test_bot_function_files_are_analysed_as_text(tmp_path: Path) -> None:
     assert summary["files_scanned"] == 6  # three definitions, three bot-function files (not the icon)
 
 
-def test_text_files_outside_a_bot_export_are_not_read(tmp_path: Path) -> None:
-    _write(tmp_path, {"account.yaml": "format: jwtaudit-account-export/v1\n", "notes/helper.js": _bot_function()})
-    code, found, summary = _audit_json(tmp_path)
-    assert (code, found, summary["files_scanned"]) == (0, [], 1)
+def test_text_files_outside_a_bot_export_are_read(tmp_path: Path) -> None:
+    """One policy for a folder: every text file is checked for tokens and secrets, wherever it sits."""
+    _write(tmp_path, {"account.yaml": "format: jwtaudit-account-export/v1\n", "notes/helper.js": _bot_function(),
+                      "notes/readme.txt": "nothing to see\n"})
+    code, found, summary = _audit_json(tmp_path, "--select", "SEC001,SEC002,TOK009")
+    assert (code, found, summary["files_scanned"]) == (1, [
+        ("SEC002", "notes/helper.js", None, 2), ("SEC001", "notes/helper.js", None, 3),
+        ("TOK009", "notes/helper.js", None, 3)], 3)
 
 
 @pytest.mark.parametrize(("headers", "pointer"), [
@@ -400,12 +404,38 @@ def test_container_export_leaving_the_folder_is_not_followed(tmp_path: Path) -> 
 # --- input that is not an export --------------------------------------------------------------
 
 
-def test_folder_with_nothing_recognisable_is_exit_3_naming_the_files(tmp_path: Path) -> None:
+KORE_SETTINGS = json.dumps({"name": "svc", "kore": {"clientId": CLIENT, "clientSecret": FAKE_SECRET}}, indent=2)
+
+
+def test_folder_without_an_artefact_is_still_read_for_secrets(tmp_path: Path) -> None:
+    """The same settings file gets the same findings alone in a folder as beside a container."""
+    _write(tmp_path / "solo", {"settings.json": KORE_SETTINGS})
+    _write(tmp_path / "mixed", {"settings.json": KORE_SETTINGS, "account.yaml": "format: jwtaudit-account-export/v1\n"})
+    for folder, files in (("solo", 1), ("mixed", 2)):
+        code, found, summary = _audit_json(tmp_path / folder, "--select", "SEC002")
+        assert (code, found, summary["files_scanned"]) == (
+            1, [("SEC002", "settings.json", "/kore/clientSecret", 5)], files), folder
+
+
+def test_folder_with_nothing_of_note_is_scanned_and_counted(tmp_path: Path) -> None:
     _write(tmp_path, {"readme.txt": "hello\n", "package.json": '{"name": "x", "dependencies": {}}'})
+    code, found, summary = _audit_json(tmp_path)
+    assert (code, found, summary["files_scanned"], summary["errors"]) == (0, [], 2, [])
+
+
+def test_folder_with_nothing_readable_is_exit_3_naming_the_files(tmp_path: Path) -> None:
+    _write(tmp_path, {"icon.png": b"\x89PNG\r\n\x1a\n\0\0"})
     result = run(str(tmp_path), "--now", NOW)
     assert result.exit_code == 3
-    assert "skipped package.json: not a recognised export artefact" in result.stdout
-    assert "skipped readme.txt: not a recognised export artefact" in result.stdout
+    assert "skipped icon.png: not a text file or an export artefact" in result.stdout
+
+
+def test_single_settings_file_is_not_an_export(tmp_path: Path) -> None:
+    result = run(str(_write(tmp_path, {"settings.json": KORE_SETTINGS}) / "settings.json"))
+    assert (result.exit_code, result.stderr) == (2, "jwtaudit: error: settings.json: not a recognised export: no "
+                                                    "account container 'format', Get Bots 'bots[]' with 'jwtApps', "
+                                                    "bot definition, data-table 'schemaDef', BotKit 'credentials' or "
+                                                    "Xenioo 'Result[]'\n")
 
 
 @pytest.mark.parametrize(("name", "content", "message"), [

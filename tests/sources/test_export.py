@@ -317,9 +317,10 @@ def test_bot_export_text_files_and_skips(tmp_path: Path) -> None:
     zipfile.ZipFile(empty, "w").close()
     write(tmp_path, "empty.zip", empty.getvalue())
     loaded = export.load_export(tmp_path)
-    assert [t.path for t in loaded.texts] == ["bots/b.zip!/botFunctions.js", "bots/c/botFunctions/custom.js"]
+    assert [t.path for t in loaded.texts] == ["bots/b.zip!/botFunctions.js", "bots/c/botFunctions/custom.js",
+                                              "notes/outside.js"]
     assert [(s.path, s.reason) for s in loaded.skipped] == [("empty.zip", "the zip archive holds no files")]
-    assert loaded.others == ["notes/outside.js"]
+    assert loaded.others == ["bots/b.zip!/icon.png"]
 
 
 def test_container_exports_followed_and_reported(tmp_path: Path) -> None:
