@@ -252,15 +252,24 @@ def _file_name(path: str) -> str:
 
 
 def is_botkit_config(subject: DocumentSubject) -> bool:
+    """BotKit's `config.json`, recognised by its content (export-format.md): Kore `credentials`
+    (`apikey`/`appId`, perhaps per bot id), or a `jwt` block of BotKit's settings beside its
+    `app`/`server`/`redis` blocks. A file named `config*` needs only the looser sign of the two."""
     data = subject.data
     if subject.format != "json" or not isinstance(data, dict) or "envVariables" in data:
-        return False
-    if not _file_name(subject.location.path).startswith("config"):
         return False
     if _credentials_like(data.get("credentials")):
         return True
     keys = {normalise(k) for k in data}
-    return bool(keys & {"jwtexpiry", "jwt"}) and bool(keys & {"app", "server", "redis", "credentials"})
+    if not keys & {"app", "server", "redis", "credentials"}:
+        return False
+    if _file_name(subject.location.path).startswith("config"):
+        return bool(keys & {"jwtexpiry", "jwt"})
+    jwt = data.get("jwt")
+    return isinstance(jwt, dict) and any(normalise(k) in _BOTKIT_JWT_KEYS for k in jwt)
+
+
+_BOTKIT_JWT_KEYS = frozenset(("jwtalgorithm", "jwtexpiry"))
 
 
 def url_host(value: str) -> str | None:

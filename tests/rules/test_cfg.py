@@ -21,6 +21,7 @@ def test_code_fixtures_match_markers(rule, path) -> None:
     ("CFG001/ok/config.json", set()),
     ("CFG001/firebase/config.json", set()),
     ("CFG001/other/settings.json", set()),
+    ("CFG001/renamed/botkit.json", {"/jwt-expiry"}),  # BotKit's by its content, whatever its name
 ])
 def test_cfg001_botkit_ignored_keys(fixture, expected) -> None:
     assert pointers(FIXTURES / fixture, "CFG001") == expected
