@@ -116,8 +116,9 @@ def load(path: Path, *, max_file_size: int = 5 * 1024 * 1024) -> list[Artefact]:
 def load_export(path: Path, *, max_file_size: int = 5 * 1024 * 1024) -> Export:
     """Read `path` (file, zip or folder): artefacts, the other text files, and what was skipped.
 
-    A container's `bots[].export` paths are followed (relative to the container, never out of
-    the folder audited or, for a single file, the file's folder) and a missing one is reported.
+    A container's `bots[].export` paths are followed (relative to the container; one leaving the
+    folder audited or, for a single file, the file's folder, is an input error) and a missing one
+    is reported.
     """
     if not path.exists():
         raise InputError(f"{path}: no such file or folder")
@@ -148,22 +149,21 @@ def load_export(path: Path, *, max_file_size: int = 5 * 1024 * 1024) -> Export:
 def _follow_exports(artefacts: list[Artefact], base: Path, seen: set[str], max_file_size: int,
                     skipped: list[Skip]) -> list[_Entry]:
     """Read the `bots[].export` paths of each container that the walk did not reach (the audit
-    was pointed at the container itself); a missing one, or one leaving `base`, is a Skip."""
+    was pointed at the container itself); a missing one is a Skip. One leaving `base` (or its
+    zip) is an input error, as a zip entry escaping its archive is."""
     followed: list[_Entry] = []
     for art in [a for a in artefacts if a.kind == CONTAINER]:
         for target, pointer, export in _export_paths(art):
-            where = art.document.locate(pointer)
-            outside = Skip(path=art.path, location=where,
-                           reason=f"bot export path {_shown(export)} leaves the audited folder; not followed")
+            outside = InputError(f"{art.path}: bot export path {_shown(export)} at {pointer} leaves the "
+                                 "audited folder")
             if target is None:
-                skipped.append(outside)
-                continue
+                raise outside
             if _covered(target, seen):
                 continue
             disk = base / target
             if "!/" not in art.path and _escapes(disk, base):
-                skipped.append(outside)
-                continue
+                raise outside
+            where = art.document.locate(pointer)
             if "!/" in art.path or not (disk.exists() or disk.is_symlink()):
                 skipped.append(Skip(path=target, location=where, unreadable=True,
                                     reason=f"bot export {_shown(export)} does not exist"))

@@ -392,13 +392,37 @@ def test_missing_container_export_is_reported(tmp_path: Path) -> None:
         "'bots/missing.zip' does not exist); see META002"]
 
 
-def test_container_export_leaving_the_folder_is_not_followed(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("export_path", "shown"), [
+    ("../outside", "'../outside'"), ("../../../../etc", "'../../../../etc'"), ("/etc/passwd", "'/etc/passwd'"),
+    ("bots/../../outside", "'bots/../../outside'"), ("C:\\\\Windows", "'C:\\\\Windows'"),
+])
+def test_container_export_leaving_the_folder_is_an_input_error(tmp_path: Path, export_path: str,
+                                                               shown: str) -> None:
     _write(tmp_path / "outside", {"botDefinition.json": NODE_HTTP})
-    _write(tmp_path / "acct", {"account.yaml": ACCOUNT_WITH_EXPORT.replace("EXPORT", "../outside")})
+    _write(tmp_path / "acct", {"account.yaml": ACCOUNT_WITH_EXPORT.replace("EXPORT", f'"{export_path}"')})
+    for target in (tmp_path / "acct" / "account.yaml", tmp_path / "acct"):
+        result = run(str(target), "--now", NOW, "-f", "json")
+        assert (result.exit_code, result.stdout, result.stderr) == (
+            2, "", f"jwtaudit: error: account.yaml: bot export path {shown} at /bots/0/export leaves the "
+                   "audited folder\n")
+
+
+def test_container_export_through_a_symlink_out_of_the_folder_is_an_input_error(tmp_path: Path) -> None:
+    _write(tmp_path / "outside", {"botDefinition.json": NODE_HTTP})
+    _write(tmp_path / "acct", {"account.yaml": ACCOUNT_WITH_EXPORT.replace("EXPORT", "bots/linked")})
+    (tmp_path / "acct" / "bots").mkdir()
+    (tmp_path / "acct" / "bots" / "linked").symlink_to(tmp_path / "outside")
     result = run(str(tmp_path / "acct" / "account.yaml"), "--now", NOW, "-f", "json")
-    assert result.exit_code == 0
-    assert findings_of(result.stdout) == [("META002", "account.yaml", "/bots/0/export", 4)]
-    assert "leaves the audited folder; not followed" in result.stdout
+    assert (result.exit_code, result.stderr) == (
+        2, "jwtaudit: error: account.yaml: bot export path 'bots/linked' at /bots/0/export leaves the audited "
+           "folder\n")
+
+
+def test_container_export_staying_inside_after_dot_dot_is_followed(tmp_path: Path) -> None:
+    _write(tmp_path, {"acct/account.yaml": ACCOUNT_WITH_EXPORT.replace("EXPORT", "../bots/b3/"),
+                      "bots/b3/botDefinition.json": NODE_HTTP})
+    code, found, _summary = _audit_json(tmp_path, "--select", "BOT002")
+    assert (code, found) == (1, [("BOT002", "bots/b3/botDefinition.json", "/dialogComponents/0/endPoint/url", 8)])
 
 
 # --- input that is not an export --------------------------------------------------------------

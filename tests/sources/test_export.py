@@ -326,7 +326,7 @@ def test_bot_export_text_files_and_skips(tmp_path: Path) -> None:
 def test_container_exports_followed_and_reported(tmp_path: Path) -> None:
     write(tmp_path, "acct/account.yaml", HEAD + "bots:\n"
           "  - {_id: st-1, export: bots/b/}\n  - {_id: st-2, export: bots/gone.zip}\n"
-          "  - {_id: st-3, export: ../../etc}\n  - {_id: st-4, export: bots/empty}\n")
+          "  - {_id: st-4, export: bots/empty}\n")
     write(tmp_path, "acct/bots/b/botDefinition.json", "{}")
     (tmp_path / "acct/bots/empty").mkdir()
     loaded = export.load_export(tmp_path / "acct" / "account.yaml")
@@ -335,10 +335,18 @@ def test_container_exports_followed_and_reported(tmp_path: Path) -> None:
     assert [(s.path, s.location.pointer if s.location else None, s.unreadable, s.reason)
             for s in loaded.skipped] == [
         ("bots/gone.zip", "/bots/1/export", True, "bot export 'bots/gone.zip' does not exist"),
-        ("account.yaml", "/bots/2/export", False, "bot export path '../../etc' leaves the audited folder; "
-                                                  "not followed"),
-        ("bots/empty", "/bots/3/export", False, "bot export 'bots/empty' holds no botDefinition.json"),
+        ("bots/empty", "/bots/2/export", False, "bot export 'bots/empty' holds no botDefinition.json"),
     ]
+
+
+@pytest.mark.parametrize("link", ["../../etc", "/etc/passwd", "../acct2/bots/b"])
+def test_container_export_leaving_the_folder_is_an_input_error(tmp_path: Path, link: str) -> None:
+    write(tmp_path, "acct/account.yaml", HEAD + f"bots:\n  - {{_id: st-1, export: bots/b/}}\n"
+                                                f"  - {{_id: st-2, export: '{link}'}}\n")
+    write(tmp_path, "acct/bots/b/botDefinition.json", "{}")
+    write(tmp_path, "acct2/bots/b/botDefinition.json", "{}")
+    assert _error(tmp_path / "acct" / "account.yaml") == (
+        f"account.yaml: bot export path '{link}' at /bots/1/export leaves the audited folder")
 
 
 # --- wrong types in a bot export: the fields the BOT rules read ---------------------------------
