@@ -664,8 +664,11 @@ def _strong(item: Assignment) -> bool:
 def _environment(item: Assignment) -> str:
     """The file, and within it the section or app (`/dev`, `/jwtApps/1`) a value belongs to; the
     lines of code or text outside any section are one environment (a test file repeating one
-    expected value is not reuse)."""
+    expected value is not reuse), and so are the places of one app (a Get Bots response lists an
+    app under every bot it serves, with its client id beside its secret each time)."""
     scope = "" if item.scope.startswith(("line:", "url-")) else item.scope
+    if item.client_id:
+        scope = f"app:{item.client_id}"
     return f"{item.location.path}\0{item.location.commit or ''}\0{scope}"
 
 
