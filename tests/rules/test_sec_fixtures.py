@@ -68,8 +68,9 @@ def test_sec002_pointer_and_client_id_evidence() -> None:
 def test_sec009_names_both_places_and_sec010_lists_the_copy() -> None:
     (sec009,) = scan_fixture("SEC009")
     assert ".env:2" in sec009.message and sec009.related[0].path == ".env"
-    (sec010,) = scan_fixture("SEC010")
-    assert [r.path for r in sec010.related] == ["config/prod.json"]
+    by_path = {f.location.path: f for f in scan_fixture("SEC010")}
+    assert [r.path for r in by_path["config/dev.json"].related] == ["config/prod.json"]
+    assert [(r.path, r.line) for r in by_path["saved/getbots.json"].related] == [("saved/getbots.json", 28)]
 
 
 def test_generic_finding_dropped_where_a_specific_rule_fires() -> None:
