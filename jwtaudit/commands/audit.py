@@ -16,7 +16,6 @@ from typing import Any
 
 from jwtaudit import engine
 from jwtaudit.config import Config
-from jwtaudit.errors import InputError
 from jwtaudit.model import Finding, Location, Result
 from jwtaudit.model import InputError as InputErrorRecord
 from jwtaudit.redact import Redactor
@@ -113,13 +112,8 @@ def _single_file_not_an_export(path: Path, loaded: export.Export) -> None:
     """A single file (not a zip) given directly that is no export artefact is a malformed
     export: exit 2, naming it and why. A folder or zip without one is still read for tokens
     and secrets, as every text file in it is."""
-    if not path.is_file() or export.is_zip_file(path):
-        return
-    if loaded.artefacts:
-        art = loaded.artefacts[0]
-        why = export.why_unrecognised(art.data, art.documents)
-        raise InputError(f"{art.path}: not a recognised export: {why}")
-    raise InputError(f"{path.name}: not a recognised export: not a JSON, YAML or zip file")
+    if path.is_file() and not export.is_zip_file(path):
+        raise export.not_an_export(path, loaded)
 
 
 def _nothing_read(loaded: export.Export) -> Result:

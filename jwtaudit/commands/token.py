@@ -167,11 +167,15 @@ def load_export(path: str | None) -> ExportContext:
     if not path:
         return ExportContext(apps={})
     try:
-        from jwtaudit.sources.export import load
+        from jwtaudit.sources.export import load_export as read_export
+        from jwtaudit.sources.export import not_an_export
         from jwtaudit.sources.export_link import link
     except ImportError:
         raise UsageError("--export is not available in this build") from None
-    linked = link(load(Path(path)))
+    loaded = read_export(Path(path))
+    if not loaded.recognised:  # no app context: judging the token without it would mislead
+        raise not_an_export(Path(path), loaded)
+    linked = link(loaded.artefacts)
     return ExportContext(apps=linked.app_settings, words=export_words(linked),
                          sensitive=tuple(linked.sensitive))
 

@@ -549,6 +549,18 @@ def why_unrecognised(data: Any, documents: int = 1) -> str:
             "'schemaDef', BotKit 'credentials' or Xenioo 'Result[]'")
 
 
+def not_an_export(path: Path, loaded: Export) -> InputError:
+    """The one-line error for `path` when it holds no export artefact: a single file (not a zip)
+    is named with why it is none; a folder or zip is named as holding none."""
+    if path.is_file() and not is_zip_file(path):
+        if loaded.artefacts:
+            art = loaded.artefacts[0]
+            why = why_unrecognised(art.data, art.documents)
+            return InputError(f"{art.path}: not a recognised export: {why}")
+        return InputError(f"{path.name}: not a recognised export: not a JSON, YAML or zip file")
+    return InputError(f"{path}: no export artefact found")
+
+
 def _type_name(value: Any) -> str:
     return {str: "string", bool: "boolean", int: "number", float: "number", type(None): "null"}.get(
         type(value), type(value).__name__)

@@ -399,3 +399,28 @@ def test_export_links_a_miscased_appid_to_its_app(tmp_path) -> None:
                                           "iat": NOW - 60, "exp": NOW + 600})
     result = run("--format", "json", "--export", str(export), other)
     assert rule_severities(result) == [("TOK004", "high"), ("TOK007", "medium")]
+
+
+@pytest.mark.parametrize(("files", "target", "message"), [
+    ({"package.json": '{"name": "x", "dependencies": {}}'}, "package.json",
+     "package.json: not a recognised export: no account container 'format', Get Bots 'bots[]' with 'jwtApps', "
+     "bot definition, data-table 'schemaDef', BotKit 'credentials' or Xenioo 'Result[]'"),
+    ({"notes.txt": "hello\n"}, "notes.txt", "notes.txt: not a recognised export: not a JSON, YAML or zip file"),
+    ({"notes.txt": "hello\n", "package.json": "{}"}, "", "{root}: no export artefact found"),
+    ({}, "", "{root}: no export artefact found"),
+])
+def test_export_that_holds_no_export_is_an_input_error(tmp_path, files: dict, target: str, message: str) -> None:
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    path = tmp_path / target if target else tmp_path
+    result = run("--format", "json", "--export", str(path), GOOD)
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        2, "", f"jwtaudit: error: {message.format(root=tmp_path)}\n")
+
+
+def test_export_folder_with_an_artefact_beside_other_files_is_used(tmp_path) -> None:
+    (tmp_path / "acct.yaml").write_text(ACCOUNT_EXPORT)
+    (tmp_path / "notes.txt").write_text("hello\n")
+    token = make_token({"alg": "HS256", "typ": "JWT"}, good_payload(), "ci-exporter")
+    assert rows_of(run("--format", "json", "--export", str(tmp_path), token)) == [
+        ("TOK015", "<argument>", None), ("TOK024", "<argument>", None)]
