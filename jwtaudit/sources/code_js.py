@@ -157,7 +157,8 @@ class Analysis:
         self.assigns: dict[tuple[int, str], list[tuple[int, Any]]] = {}
         self.mutations: dict[str, list[tuple[int, str | None, Any, Any]]] = {}
         self.members: dict[str, list[Any]] = {}
-        self.merges: dict[str, list[int]] = {}
+        self.merges: dict[str, list[tuple[int, Any]]] = {}
+        self.stores: dict[str, list[Any]] = {}  # name -> `obj.member = name` assignments
         self.nodes: list[Any] = []  # the node kinds later passes need, in source order
         self.bindings: dict[str, tuple[str, str | None]] = {}
         self.calls: list[Any] = []
@@ -186,7 +187,8 @@ class Analysis:
             inner = [c for c in node.named_children if c.type not in ("comment",)]
             if not inner:
                 break
-            node = inner[0]
+            # `<T>expr` (a .ts type assertion) writes the type first; the other wrappers the value
+            node = inner[-1] if node.type == "type_assertion" else inner[0]
             depth += 1
         return node
 
@@ -225,7 +227,7 @@ class Analysis:
         args = self.args(node)
         target = self.unwrap(args[0]) if args else None
         if target is not None and target.type == "identifier":
-            self.merges.setdefault(self.text(target), []).append(node.start_byte)
+            self.merges.setdefault(self.text(target), []).append((node.start_byte, target))
 
     def _record(self, scope: Any, name: str, position: int, value: Any) -> None:
         self.assigns.setdefault((scope.id, name), []).append((position, value))
@@ -270,6 +272,9 @@ class Analysis:
                 self.mutations.setdefault(self.text(obj), []).append(
                     (node.start_byte, key, right, left)
                 )
+            value = self.unwrap(right) if right is not None else None
+            if value is not None and value.type == "identifier":  # `req.user = decoded`
+                self.stores.setdefault(self.text(value), []).append(node)
 
     def _member_key(self, node: Any) -> str | None:
         if node.type == "member_expression":
@@ -382,6 +387,16 @@ class Analysis:
         return node
 
     def lookup(self, ident: Any) -> Any:
+        found = self._entry(ident)
+        return found[2] if found is not None else None
+
+    def binding(self, ident: Any) -> tuple[int, int] | None:
+        """(scope, position) of the declaration or assignment a name reads: two reads of the same
+        name see the same object exactly when their bindings are equal."""
+        found = self._entry(ident)
+        return (found[0], found[1]) if found is not None else None
+
+    def _entry(self, ident: Any) -> tuple[int, int, Any] | None:
         name = self.text(ident)
         use = ident.start_byte
         scope = self.scope_of(ident)
@@ -391,9 +406,9 @@ class Analysis:
             if entries:
                 before = [e for e in entries if e[0] < use]
                 if before:
-                    return before[-1][1]
+                    return scope.id, before[-1][0], before[-1][1]
                 if nested:
-                    return entries[0][1]
+                    return scope.id, entries[0][0], entries[0][1]
             if scope.type == "program" or scope.parent is None:
                 return None
             scope = self.scope_of(scope)
@@ -418,8 +433,10 @@ class Analysis:
         return None
 
     def object_pairs(self, node: Any, depth: int = 0) -> tuple[dict[str, tuple[Any, Any]], bool] | None:
-        """Key -> (key node, value node) of an object literal (spreads followed), and whether
+        """Key -> (key node, value node) of an object literal (spreads followed, and for a name
+        the `name.key = value` assignments to the same object before this read), and whether
         every key is known. None when `node` is not an object."""
+        use = self.unwrap(node)
         node = self.resolve(node)
         if node is None:
             return None
@@ -453,7 +470,36 @@ class Analysis:
                     for name, item in nested[0].items():
                         pairs.setdefault(name, item)
                     complete = complete and nested[1]
+        if use is not None and use.type == "identifier":
+            complete = self._member_assignments(use, pairs) and complete
         return pairs, complete
+
+    def _member_assignments(self, use: Any, pairs: dict[str, tuple[Any, Any]]) -> bool:
+        """Adds `name.key = value` / `name["key"] = value` made before `use` to the object that
+        `use` reads (the target stands for the key node); False when one of them, or an
+        `Object.assign(name, …)`, adds keys that cannot be named."""
+        name = self.text(use)
+        complete = True
+        binding: Any = _NOTHING_YET
+        for position, key, value, target in self.mutations.get(name, ()):
+            if position >= use.start_byte:
+                break  # collected in source order
+            if binding is _NOTHING_YET:
+                binding = self.binding(use)
+            if self.binding(target.child_by_field_name("object")) != binding:
+                continue  # the same name in another function
+            if key is None:
+                complete = False
+            else:
+                pairs[key] = (target, value)
+        for position, target in self.merges.get(name, ()):
+            if position >= use.start_byte:
+                break
+            if binding is _NOTHING_YET:
+                binding = self.binding(use)
+            if self.binding(target) == binding:
+                complete = False
+        return complete
 
     def _key_name(self, key: Any) -> str | None:
         if key is None:
@@ -596,18 +642,6 @@ class Analysis:
             CodeClaim(name=name, span=self.span(key), scale=self.scale(value), value_hint=self.hint(value))
             for name, (key, value) in pairs.items()
         ]
-        base = self.unwrap(payload)
-        if base is not None and base.type == "identifier":
-            name = self.text(base)
-            for position, key, value, target in self.mutations.get(name, ()):
-                if position >= call.start_byte:
-                    continue
-                if key is None:
-                    complete = False
-                    continue
-                claims.append(CodeClaim(name=key, span=self.span(target), scale=self.scale(value),
-                                        value_hint=self.hint(value)))
-            complete = complete and not self._merged_elsewhere(name, call)
         return tuple(claims), complete
 
     def hint(self, node: Any) -> str:
@@ -619,10 +653,6 @@ class Analysis:
         if resolved is not None and resolved is not node and resolved.end_byte - resolved.start_byte <= 400:
             text += " " + self.text(resolved)
         return text.lower()
-
-    def _merged_elsewhere(self, name: str, call: Any) -> bool:
-        """`Object.assign(payload, extra)` before the call adds keys we cannot see."""
-        return any(position < call.start_byte for position in self.merges.get(name, ()))
 
     def key_literal(self, node: Any, depth: int = 0) -> tuple[str | None, bool]:
         """The literal a signing key is, through simple wrappers; (value, is_fallback)."""
@@ -656,6 +686,7 @@ class Analysis:
         return None, False
 
 
+_NOTHING_YET = object()
 # A variable read: a plain identifier, or the shorthand property `{ exp }` (the value of `exp`)
 _NAME_NODES = frozenset({"identifier", "shorthand_property_identifier"})
 
@@ -836,6 +867,22 @@ def _identity_use(an: Analysis, call: Any) -> bool:
             continue
         key = an._member_key(member)
         if key is not None and normalise(key) in IDENTITY_NAMES:
+            return True
+    return _stored_as_identity(an, name, (an.scope_of(parent).id, parent.start_byte), call)
+
+
+def _stored_as_identity(an: Analysis, name: str, binding: tuple[int, int], call: Any) -> bool:
+    """`req.user = decoded` (`res.locals.user`, `ctx.state.claims` …) after `decoded` was set
+    to the call's result: the decoded claims become the caller's identity."""
+    for assignment in an.stores.get(name, ()):
+        if assignment.start_byte <= call.start_byte:
+            continue
+        left = assignment.child_by_field_name("left")
+        right = an.unwrap(assignment.child_by_field_name("right"))
+        if left is None or right is None or an.binding(right) != binding:
+            continue
+        key = an._member_key(left)
+        if key is not None and normalise(key) in IDENTITY_TARGETS:
             return True
     return False
 
