@@ -290,7 +290,7 @@ def kore_client_secret(subject: TextSubject, ctx: RunContext) -> Iterator[Hit]:
     for item in subject.assignments:
         if item.scope in ("url-query", "url-userinfo", "pem", "public-key", "jwk-private"):
             continue
-        if not is_kore_secret(item.value) or not is_literal(item.value) \
+        if not is_kore_secret(item.value) or not is_literal(item.value) or ds.is_typed_filler(item.value) \
                 or ds.is_fixture_stand_in(item.value, item.location.path):
             continue  # a test's `base64("test-secret-for-unit-tests-only!")` is no app's secret
         if item.key and names_a_digest(item.key):

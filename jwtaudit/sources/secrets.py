@@ -449,10 +449,27 @@ def is_placeholder(value: str) -> bool:
         return True
     if _CONSTANT_NAME.fullmatch(stripped):
         return True  # `API_KEY`, `ACCOUNT_API_KEY`: the name of a setting written where its value goes
-    low = stripped.lower()
+    return is_typed_filler(stripped)
+
+
+def is_typed_filler(value: str) -> bool:
+    """A value typed to fill a field rather than drawn at random: few distinct characters
+    (`aaaaaaaa`, `abababab`), a stretch of the alphabet or of digits (`abcdefghijklmnop…`)."""
+    low = value.lower()
     if len(set(low[:8])) <= 3 and len(set(low)) <= 3:  # most values show four distinct characters early
         return True
-    return _is_sequential_lower(low)
+    return _is_sequential_lower(low) or _has_keyboard_run(value)
+
+
+def _has_keyboard_run(value: str, length: int = 12) -> bool:
+    """Twelve characters or more in a row that each follow the one before (`abcdefghijkl`,
+    `0123456789ab`…): typed to fill a field of the right length, never drawn at random."""
+    run = 1
+    for before, after in zip(value, value[1:], strict=False):
+        run = run + 1 if ord(after) == ord(before) + 1 else 1
+        if run >= length:
+            return True
+    return False
 
 
 # Every branch of _PLACEHOLDER needs one of these (lowercase) substrings: ASCII values without

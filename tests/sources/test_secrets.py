@@ -85,6 +85,22 @@ def test_random_keys_are_never_stand_ins() -> None:
             assert not ds.is_stand_in_value(value), value
 
 
+@pytest.mark.parametrize(("value", "filler"), [
+    ("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQ=", True), ("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefg=", True),
+    ("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa=", True),
+    ("XgrwP5vcJUpYhG/aGiKErUGg3d88fA8XFJNu2qMOSO4=", False), ("abcdefghijk+Zq9T", False),
+])
+def test_typed_filler(value: str, filler: bool) -> None:
+    assert ds.is_typed_filler(value) is filler
+
+
+def test_random_keys_are_never_typed_filler() -> None:
+    rng = random.Random(20261206)
+    for _ in range(20000):
+        value = base64.b64encode(bytes(rng.getrandbits(8) for _ in range(32))).decode()
+        assert not ds.is_typed_filler(value), value
+
+
 @pytest.mark.parametrize("key", [
     "password1_field_name", "SECRET_KEY_INSECURE_PREFIX", "password__startswith", "token_cache_key",
     "self.cached_token_key", "MASKED_TEST_SECRET2", "fakeApiKey", "dummy-password", "EXAMPLE_TOKEN",
