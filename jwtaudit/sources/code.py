@@ -5,7 +5,8 @@ CFG004) and, for JavaScript/TypeScript, a `CodeDocumentSubject` of the literal c
 objects in the file (for SEC003, SEC006 and the CFG rules). Files that cannot be analysed as
 code (syntax error, minified bundle, too large, parse time limit) give a `CodeSubject` with
 `unparsed` set, never an exception or a stall; for JS their client-SDK settings are still
-recovered by a bounded, linear-time text scan.
+recovered by a bounded, linear-time text scan. An HTML page's inline scripts are analysed as
+the JavaScript they are, in place in the page.
 """
 
 from __future__ import annotations
@@ -120,6 +121,8 @@ def subjects_for(rel_path: str, text: str, location: Location) -> list[Any]:
     if rel_path.lower().endswith(SHELL_SUFFIXES):
         return _curl_headers(text, location)
     client = client_language_for(rel_path)
+    if client == "html":
+        return _html(rel_path, text, location)
     if client is not None:  # runs in a browser or an app; no SRC facts for these languages
         return _text_document(rel_path, text, location, client, minified=False, client=True)
     language = language_for(rel_path) or "javascript"
@@ -183,6 +186,10 @@ def _javascript(rel_path: str, text: str, location: Location, language: str) -> 
         subjects = unparsed(location, language, reason)
         subjects.extend(_text_document(rel_path, text, location, language, minified=False))
         return subjects
+    return _js_subjects(text, location, language, facts)
+
+
+def _js_subjects(text: str, location: Location, language: str, facts: Any) -> list[Any]:
     subjects = [CodeSubject(location=location, language=language, calls=tuple(facts.calls),
                             headers=tuple(facts.headers), kore_context=kore_context(text))]
     if facts.data:
@@ -192,6 +199,95 @@ def _javascript(rel_path: str, text: str, location: Location, language: str) -> 
                                 frontend=facts.frontend, server=facts.server)
         )
     return subjects
+
+
+# --- HTML pages: inline scripts -----------------------------------------------------------------
+
+_SCRIPT_OPEN = re.compile(r"<script\b", re.IGNORECASE)
+_MAX_TAG_CHARS = 2000
+_SCRIPT_CLOSE = re.compile(r"</script[ \t\r\n]{0,50}>", re.IGNORECASE)
+_SCRIPT_TYPE = re.compile(r"""(?:^|\s)type[ \t]{0,20}=[ \t]{0,20}["']?([^"'\s>]{0,100})""", re.IGNORECASE)
+_SCRIPT_SRC = re.compile(r"(?:^|\s)src[ \t]{0,20}=", re.IGNORECASE)
+# `type` values a browser runs as JavaScript (text/babel and text/jsx: JSX compiled in the page);
+# application/ld+json, application/json, text/template, text/x-handlebars … are data or markup.
+_SCRIPT_TYPES = frozenset({
+    "", "text/javascript", "application/javascript", "application/x-javascript", "text/ecmascript",
+    "application/ecmascript", "module", "text/babel", "text/jsx",
+})
+_MAX_SCRIPTS = 500
+_NOT_NEWLINE = re.compile(r"[^\r\n]")
+
+
+def html_scripts(text: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of the bodies of the inline JavaScript `<script>` blocks of a page
+    (not `src=` ones, not data or template types)."""
+    out: list[tuple[int, int]] = []
+    position, tag_end = 0, -1
+    while len(out) < _MAX_SCRIPTS:
+        opening = _SCRIPT_OPEN.search(text, position)
+        if opening is None:
+            break
+        if tag_end < opening.end():  # the `>` found before still closes this tag: each char read once
+            tag_end = text.find(">", opening.end())
+            if tag_end == -1:
+                break
+        if tag_end - opening.end() > _MAX_TAG_CHARS:
+            position = opening.end()
+            continue
+        attributes, start = text[opening.end():tag_end], tag_end + 1
+        closing = _SCRIPT_CLOSE.search(text, start)
+        end = closing.start() if closing is not None else len(text)
+        kind = _SCRIPT_TYPE.search(attributes)
+        javascript = (kind.group(1).lower() if kind else "") in _SCRIPT_TYPES
+        if javascript and _SCRIPT_SRC.search(attributes) is None and text[start:end].strip():
+            out.append((start, end))
+        if closing is None:
+            break
+        position = closing.end()
+    return out
+
+
+def _blanked(text: str, blocks: list[tuple[int, int]], *, keep_blocks: bool) -> str:
+    """The page with every character but line breaks outside (`keep_blocks`) or inside the
+    blocks made a space: lines and columns stay the page's. A kept block ends with `;` where its
+    closing tag starts, so that its last statement does not run into the next block."""
+    parts: list[str] = []
+    last = 0
+    for start, end in [*blocks, (len(text), len(text))]:
+        between, body = text[last:start], text[start:end]
+        if keep_blocks:
+            between = _NOT_NEWLINE.sub(" ", between)
+            if last and between[:1] == " ":
+                between = ";" + between[1:]
+            parts += [between, body]
+        else:
+            parts += [between, _NOT_NEWLINE.sub(" ", body)]
+        last = end
+    return "".join(parts)
+
+
+def _html(rel_path: str, text: str, location: Location) -> list[Any]:
+    """An HTML page: its inline scripts are analysed as one JavaScript program that runs in the
+    browser (the rest of the page blanked, so places are the page's), and the client-settings
+    text scan reads the rest (JSON and template blocks). A page with no script to analyse, or
+    whose scripts do not parse (a server template's `{{ }}` in them), is text-scanned whole."""
+    from jwtaudit.sources import code_js
+
+    blocks = html_scripts(text)
+    if blocks:
+        script = _blanked(text, blocks, keep_blocks=True)
+        if _unparsable_reason(script) is None and is_relevant(script):
+            try:
+                facts = code_js.analyse(rel_path, script.encode("utf-8", "surrogatepass"), "javascript",
+                                        browser=True)
+            except (code_js.ParseFailure, RecursionError, MemoryError):
+                facts = None
+            if facts is not None:
+                subjects = _js_subjects(script, location, "javascript", facts)
+                rest = _blanked(text, blocks, keep_blocks=False)
+                subjects.extend(_text_document(rel_path, rest, location, "html", minified=False, client=True))
+                return subjects
+    return _text_document(rel_path, text, location, "html", minified=False, client=True)
 
 
 def _text_document(rel_path: str, text: str, location: Location, language: str,

@@ -50,11 +50,14 @@ _FRONTEND_MODULES = (
     "react", "react-dom", "react-native", "vue", "@angular/", "svelte", "preact", "expo",
     "rn-kore", "kore-web-sdk", "@koredotcom", "next/router", "next/navigation",
 )
-_SERVER_MODULES = (
+_SERVER_FRAMEWORKS = (
     "express", "koa", "fastify", "@hapi/hapi", "hapi", "restify", "@nestjs/", "next/server",
-    "http", "https", "node:http", "node:https", "jsonwebtoken", "jwt-simple", "aws-lambda",
+    "http", "https", "node:http", "node:https", "aws-lambda",
     "serverless-http", "botkit", "@azure/functions", "firebase-functions",
 )
+# Node JWT libraries: usually a server's, but a browser bundle can import them too (to read its
+# own token), so they alone do not make a file with browser code run on a server.
+_SERVER_MODULES = (*_SERVER_FRAMEWORKS, "jsonwebtoken", "jwt-simple")
 _BROWSER_GLOBALS = frozenset({"window", "document", "localStorage", "sessionStorage", "navigator"})
 _FRONTEND_DIRS = frozenset(
     {"public", "static", "www", "assets", "client", "frontend", "browser", "webapp", "web",
@@ -1320,17 +1323,28 @@ def _frontend(an: Analysis, server: bool) -> bool:
     return not server and bool(set(path.split("/")[:-1]) & _FRONTEND_DIRS)
 
 
-def _server(an: Analysis) -> bool:
-    return any(m == s or m.startswith(s) for m in an.modules for s in _SERVER_MODULES)
+def _server(an: Analysis, modules: tuple[str, ...] = _SERVER_MODULES) -> bool:
+    return any(m == s or m.startswith(s) for m in an.modules for s in modules)
 
 
-def analyse(rel_path: str, data: bytes, language: str) -> JsFacts:
+def _browser_only(an: Analysis) -> bool:
+    """Nothing but a browser or app runs the file: frontend with no server import, or a script
+    that reads browser globals (`localStorage`, `document` …) and imports a JWT library but no
+    server framework (JSX or a UI import alone is not enough: a page can render on the server).
+    Such a file decoding its own token trusts nothing."""
+    if an.facts.frontend and not an.facts.server:
+        return True
+    return an.browser_globals and not _server(an, _SERVER_FRAMEWORKS)
+
+
+def analyse(rel_path: str, data: bytes, language: str, *, browser: bool = False) -> JsFacts:
+    """The facts of one file; `browser`: the code is a page's inline scripts (runs in a browser)."""
     tree = parse(data, language)
     an = Analysis(data, tree, rel_path, language)
     an.collect()
-    an.facts.server = _server(an)
-    an.facts.frontend = _frontend(an, an.facts.server)
-    browser_only = an.facts.frontend and not an.facts.server
+    an.facts.server = not browser and _server(an)
+    an.facts.frontend = browser or _frontend(an, an.facts.server)
+    browser_only = _browser_only(an)
     for call in an.calls:
         found = classify(an, call)
         if found is None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from jwtaudit import engine
 from jwtaudit.config import Config
+from jwtaudit.model import Location
+from jwtaudit.sources.code import subjects_for
 from jwtaudit.sources.text import analyse_text
 from tests.rules.code_fixtures import FIXTURES
 
@@ -39,8 +41,41 @@ def test_src005_decoded_claims_stored_as_the_caller() -> None:
     assert found("SRC005/decoded_then_stored.js", "SRC005") == [("SRC005", 4, 19), ("SRC005", 11, 12)]
 
 
+def test_src005_browser_page_importing_jsonwebtoken_is_not_a_server() -> None:
+    assert found("SRC005/public/js/profile.js", "SRC005") == []
+    # the same folder, but request handling and no browser globals: still trusted as identity
+    assert found("SRC005/public/js/me.js", "SRC005") == [("SRC005", 5, 18)]
+
+
 # --- TypeScript `<T>value` -----------------------------------------------------------------------
 
 
 def test_src002_payload_behind_an_angle_bracket_assertion() -> None:
     assert found("SRC002/angle_assertion.ts", "SRC002", "SRC004") == [("SRC002", 5, 67)]
+
+
+# --- HTML inline scripts ---------------------------------------------------------------------------
+
+
+def test_html_inline_script_is_analysed_as_javascript_in_place() -> None:
+    # the src=, ld+json and text/template blocks are not scripts to analyse
+    assert found("SRC002/html/index.html", "SRC002", "SRC003", "SRC006", "CFG002") == [
+        ("CFG002", 11, 26), ("SRC002", 20, 30), ("SRC003", 20, 88)]
+
+
+def test_html_bot_options_algorithm_keys_as_in_javascript() -> None:
+    # signingAlgorithm RS256 (line 10) is allowed; line 12's column counts characters after "Café — «chat»"
+    assert found("CFG002/html/botoptions.html", "CFG002") == [("CFG002", 6, 15), ("CFG002", 12, 50)]
+
+
+def test_html_script_that_does_not_parse_is_still_text_scanned() -> None:
+    assert found("CFG002/html/template.html", "CFG002") == [("CFG002", 4, 30)]
+
+
+def test_html_script_tags_are_found_in_linear_time() -> None:
+    import time
+
+    for text in ("<script" * 200_000, "<script>" + "</script" * 200_000, "<script " + "a" * 1_000_000):
+        started = time.monotonic()
+        subjects_for("page.html", text, Location(path="page.html"))
+        assert time.monotonic() - started < 2
