@@ -47,28 +47,46 @@ _TEXT_KEYS = re.compile(
     r"""["']?(clientSecret|client_secret|JWTUrl|jwtUrl|jwtServerUrl|koreAPIUrl|koreApiUrl)["']?"""
     r"""[ \t]{0,20}[:=][ \t]{0,20}(["'])([^"'\\\r\n]{1,500})["']"""
 )
-# Native mobile (Kore's Android/iOS/Flutter SDK configs) and single-file components (Vue, Svelte,
-# HTML pages with an inline `botOptions`): not parsed as code, but their client settings are
-# recovered by the same linear-time text scan, with the spellings those SDKs use
+# Native mobile (Kore's Android/iOS/Flutter SDK configs), single-file components (Vue, Svelte)
+# and HTML pages (what is not an inline script, or a page whose scripts do not parse): not parsed
+# as code, but their client settings are recovered by the same linear-time text scan, with the
+# spellings those SDKs use
 # (`client_secret`, `JWT_SERVER_URL`, `TOKEN_SERVER_URL`, `KORE_BOT_SERVER_URL`, `jwtAlgorithm`,
-# Swift `String(format: "…")`).
+# Swift `String(format: "…")`), and the client/bot id and Kore URL that show a config is Kore's.
 CLIENT_SUFFIXES = {
     ".java": "java", ".kt": "kotlin", ".swift": "swift", ".dart": "dart",
     ".vue": "vue", ".svelte": "svelte", ".html": "html", ".htm": "html",
 }
 _CLIENT_TEXT_KEYS = re.compile(
     r"""["']?(client_?secret|jwt_?url|jwt_?server(?:_?url)?|token_?server_?url|kore_?api_?url"""
-    r"""|(?:kore_?)?bot_?server_?url|jwt_?algorithm)["']?"""
+    r"""|(?:kore_?)?bot_?server_?url|kore_?(?:url|host)|jwt_?algorithm|client_?id|bot_?id)["']?"""
     r"""[ \t]{0,20}[:=][ \t]{0,20}(?:String\(format:[ \t]{0,5}|@)?(["'])([^"'\\\r\n]{1,500})["']""",
     re.IGNORECASE,
 )
 _ANDROID_HINTS = ("android", "botssdk", "sdkconfiguration")
+# Android Studio keeps an app module's sources in app/src/<source set>/java|kotlin/ (the unit and
+# instrumented tests' sets do not ship). `gradle init` lays out a JVM application the same way,
+# so a server framework or a main() in the file still says it runs on a server.
+_ANDROID_APP_PATH = re.compile(
+    r"(?:^|/)app/src/(?!test/|androidtest/|testfixtures/)[a-z0-9_]{1,40}/(?:java|kotlin)/")
+_JVM_SERVER_HINTS = (
+    "org.springframework", "io.ktor", "javax.servlet", "jakarta.servlet", "io.micronaut", "io.quarkus",
+    "io.vertx", "io.dropwizard", "javax.ws.rs", "jakarta.ws.rs", "static void main(", "fun main(",
+)
 # curl examples in Markdown and shell scripts: `-H "apikey: $KORE_CLIENT_SECRET"` (CFG004).
 SHELL_SUFFIXES = (".md", ".markdown", ".sh", ".bash", ".zsh")
 _CURL_APIKEY = re.compile(
     r"""(?:-H|--header)[ \t]{1,20}(["'])(apikey)[ \t]{0,20}:[ \t]{0,20}([^"'\r\n]{1,300})\1""", re.IGNORECASE
 )
 _KORE_SECRET_SHAPE = re.compile(r"^[A-Za-z0-9+/]{43}=$")
+# BotKit keeps the client secret as `credentials.apikey` of its config.json (`credentials[botId]
+# .apikey` per bot): a reference to it, not any name holding "apikey" (`SENDGRID_API_KEY`). Not
+# followed by a member, index or call: `credentials.apikey.length` is not the secret.
+_CREDENTIALS_APIKEY = re.compile(
+    r"""credentials(?:\?\.)?(?:\[[^\]\r\n]{1,100}\](?:\?\.)?)?(?:\??\.apikey|\[\s*["'`]apikey["'`]\s*\])"""
+    r"""(?![\w$]|[ \t]{0,20}[.\[(])""",
+    re.IGNORECASE,
+)
 _NEWLINE = re.compile("\n")
 _RELEVANT = re.compile(
     r"jwt|jws|jwe|jwk|jose|kjur|jsonwebtoken|jsrsasign|jwcrypto|botoptions|clientsecret|client_secret|"
@@ -312,10 +330,19 @@ def _text_document(rel_path: str, text: str, location: Location, language: str,
     lowered = rel_path.lower()
     frontend = minified or lowered.endswith((".jsx", ".tsx")) or any(h in lowered for h in _FRONTEND_HINTS)
     if client:  # Java and Kotlin also run servers (Spring, Ktor): only an Android app ships to users
-        where = lowered + "\n" + text.lower()
-        frontend = language not in ("java", "kotlin") or any(hint in where for hint in _ANDROID_HINTS)
+        path = lowered.replace("\\", "/")
+        frontend = language not in ("java", "kotlin") or _android_source(path, text.lower())
     return [CodeDocumentSubject(location=location, format="javascript-text", data={"matches": matches},
                                 spans=spans, text=text, language=language, frontend=frontend)]
+
+
+def _android_source(path: str, low: str) -> bool:
+    """A Java/Kotlin file of an Android app: it names Android or Kore's Android SDK, or sits in an
+    app module's source set and names no server framework."""
+    where = path + "\n" + low
+    if any(hint in where for hint in _ANDROID_HINTS):
+        return True
+    return _ANDROID_APP_PATH.search(path) is not None and not any(hint in low for hint in _JVM_SERVER_HINTS)
 
 
 def _curl_headers(text: str, location: Location) -> list[Any]:
@@ -327,7 +354,7 @@ def _curl_headers(text: str, location: Location) -> list[Any]:
         if len(headers) >= 100:
             break
         value = match.group(3).strip()
-        judged = _apikey_value(value, mentions_kore)
+        judged = _apikey_value(value, False)  # where the command sends it is not looked at
         if judged is None:
             continue
         ref, literal = judged
@@ -343,15 +370,24 @@ def _curl_headers(text: str, location: Location) -> list[Any]:
                         kore_context=mentions_kore)]
 
 
-def _apikey_value(value: str, mentions_kore: bool) -> tuple[str, str | None] | None:
+def is_credentials_apikey(text: str) -> bool:
+    """The expression reads BotKit's `credentials.apikey` (`config.credentials.apikey`,
+    `credentials["apikey"]`, `credentials[botId].apikey`, `jq .credentials.apikey`)."""
+    return "credentials" in text.lower() and _CREDENTIALS_APIKEY.search(text) is not None
+
+
+def _apikey_value(value: str, to_kore: bool) -> tuple[str, str | None] | None:
     """(why the value of an `apikey` header is the client secret, the literal if it is one), or
-    None when nothing says so."""
+    None when nothing says so. A value merely named like an API key is the client secret only in
+    a header sent to a Kore host (`to_kore`): Kore's one apikey is BotKit's."""
     name = "".join(ch for ch in value.lower() if ch.isalnum())
     if _KORE_SECRET_SHAPE.match(value):
         return "a literal with the shape of a Kore client secret", value
     if "secret" in name:
         return "a value named like the client secret", None
-    if mentions_kore and "apikey" in name:
+    if is_credentials_apikey(value):
+        return "the BotKit credentials.apikey (the client secret)", None
+    if to_kore and "apikey" in name:
         return "the BotKit apikey (the client secret)", None
     return None
 

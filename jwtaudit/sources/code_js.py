@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from jwtaudit.sources.code import is_credentials_apikey
 from jwtaudit.sources.code_common import (
     DEFAULT_ALGORITHM,
     IDENTITY_NAMES,
@@ -1120,10 +1121,11 @@ def _secret_ref(an: Analysis, value: Any, mentions_kore: bool) -> str | None:
         if KORE_SECRET.match(literal):
             return "a literal with the shape of a Kore client secret"
         return "a literal value" if mentions_kore else None
-    text = normalise(an.text(an.unwrap(value)))
-    if "secret" in text:
+    source = an.text(an.unwrap(value))
+    if "secret" in normalise(source):
         return "a value named like the client secret"
-    if text.endswith("credentialsapikey") or (mentions_kore and "apikey" in text):
+    resolved = an.resolve(value)
+    if is_credentials_apikey(source) or (resolved is not None and is_credentials_apikey(an.text(resolved))):
         return "the BotKit credentials.apikey (the client secret)"
     return None
 

@@ -9,6 +9,7 @@ from jwtaudit.config import Config
 from jwtaudit.model import Location
 from jwtaudit.sources.code import subjects_for
 from jwtaudit.sources.text import analyse_text
+from jwtaudit.subjects import CodeSubject
 from tests.rules.code_fixtures import FIXTURES
 
 
@@ -19,6 +20,26 @@ def found(fixture: str, *rules: str) -> list[tuple[str, int | None, int | None]]
     subjects = analyse_text(fixture, path.read_text(encoding="utf-8")).subjects
     ctx = engine.RunContext(config=Config.blank().with_overrides(select=rules), now=1795300000)
     return sorted((f.rule, f.location.line, f.location.column) for f in engine.run(subjects, ctx))
+
+
+# --- CFG004: the apikey header is the client secret only when it is BotKit's credentials.apikey ---
+
+
+def test_cfg004_credentials_apikey_not_any_apikey_name() -> None:
+    # the SendGrid key on line 6 is not flagged although the file names credentials.apikey
+    assert found("CFG004/sendgrid_beside_botkit.js", "CFG004") == [
+        ("CFG004", 10, 45), ("CFG004", 14, 11), ("CFG004", 19, 45)]
+
+
+def test_cfg004_curl_apikey_from_botkit_config_not_another_key() -> None:
+    text = (
+        "# Kore BotKit\n\n```bash\n"
+        "curl https://bots.kore.ai/api/botsdk/push -H \"apikey: $(jq -r .credentials.apikey config.json)\"\n"
+        "curl https://api.sendgrid.com/v3/mail/send -H \"apikey: $SENDGRID_APIKEY\"\n```\n")
+    [subject] = [s for s in subjects_for("docs/push.md", text, Location(path="docs/push.md"))
+                 if isinstance(s, CodeSubject)]
+    assert [(h.span.line, h.span.column, h.secret_ref) for h in subject.headers] == [
+        (4, 47, "the BotKit credentials.apikey (the client secret)")]
 
 
 # --- SRC002/SRC004: an options object given members after it was made ----------------------------
@@ -70,6 +91,21 @@ def test_html_bot_options_algorithm_keys_as_in_javascript() -> None:
 
 def test_html_script_that_does_not_parse_is_still_text_scanned() -> None:
     assert found("CFG002/html/template.html", "CFG002") == [("CFG002", 4, 30)]
+
+
+# --- Java/Kotlin: Kore context and Android app sources --------------------------------------------
+
+
+def test_cfg002_in_java_and_kotlin_with_a_kore_client_id() -> None:
+    assert found("CFG002/jvm/app/src/main/java/com/acme/BotConfig.kt", "CFG002") == [("CFG002", 5, 32)]
+    assert found("CFG002/jvm/TokenSettings.java", "CFG002") == [("CFG002", 3, 49)]
+    assert found("CFG002/jvm/OrdersToken.java", "CFG002") == []
+
+
+def test_sec003_android_app_source_but_not_a_jvm_server() -> None:
+    assert found("SEC003/mobile-app/app/src/main/java/com/acme/BotConfig.kt", "SEC003") == [("SEC003", 5, 32)]
+    assert found("SEC003/near/spring/app/src/main/java/com/acme/KoreClient.java", "SEC003") == []
+    assert found("SEC003/near/jvm/src/main/kotlin/com/acme/KoreClient.kt", "SEC003") == []
 
 
 def test_html_script_tags_are_found_in_linear_time() -> None:
