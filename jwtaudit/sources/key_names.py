@@ -14,7 +14,7 @@ from functools import lru_cache
 
 _KEY_BEFORE = re.compile(
     r"""["']?([A-Za-z_$@][\w$.\-]*)["'\]]?(?:\s*:\s*[A-Za-z_][\w.]*(?:\[[\w., |]*\])?)?"""
-    r"""\s*(?:=>|:::=|::=|:=|[?+!]=|=|:)\s*(?:["'`]\s*)?(?:(?:Bearer|JWT|Token)\s+)?$""",
+    r"""\s*(?:=>|:::=|::=|:=|[?+!]=|=|:)\s*(?:\\?["'`]\s*)?(?:(?:Bearer|JWT|Token)\s+)?$""",
     re.IGNORECASE,
 )
 # `os.environ.get("NAME", "…")`, `os.getenv("NAME", default="…")`, `process.env.NAME || "…"` (also `??`),

@@ -73,6 +73,15 @@ def test_sec009_names_both_places_and_sec010_lists_the_copy() -> None:
     assert [(r.path, r.line) for r in by_path["saved/getbots.json"].related] == [("saved/getbots.json", 28)]
 
 
+def test_a_secret_in_escaped_quotes_is_bound_to_its_name_at_its_exact_place() -> None:
+    """A notebook's source line and a package.json script are JSON strings: `\\"` around the value."""
+    found = {f.location.path: f for f in scan_fixture("SEC002") if f.location.path.startswith("escaped/")}
+    assert {p: (f.location.column, f.location.end_column) for p, f in found.items()} == {
+        "escaped/call.ipynb": (24, 68), "escaped/package.json": (44, 88)}
+    assert "under `client_secret`" in found["escaped/call.ipynb"].message
+    assert "under `KORE_CLIENT_SECRET`" in found["escaped/package.json"].message
+
+
 def test_generic_finding_dropped_where_a_specific_rule_fires() -> None:
     findings = scan_fixture("SEC002", select=("SEC002", "SEC1"))
     specific = {(f.location.path, f.location.line) for f in findings if f.rule == "SEC002"}
