@@ -82,6 +82,14 @@ def test_a_secret_in_escaped_quotes_is_bound_to_its_name_at_its_exact_place() ->
     assert "under `KORE_CLIENT_SECRET`" in found["escaped/package.json"].message
 
 
+def test_a_kubernetes_secret_is_judged_decoded_at_its_encoded_values() -> None:
+    found = sorted((f.rule, f.location.line, f.location.column, f.location.end_column, f.location.pointer)
+                   for f in scan_fixture("SEC002", select=("SEC001", "SEC002", "SEC009", "SEC010"))
+                   if "k8s/" in f.location.path)
+    assert found == [("SEC001", 9, 17, 269, "/data/serviceToken"), ("SEC002", 8, 17, 77, "/data/clientSecret"),
+                     ("SEC009", 9, 17, 269, "/data/serviceToken")]
+
+
 def test_generic_finding_dropped_where_a_specific_rule_fires() -> None:
     findings = scan_fixture("SEC002", select=("SEC002", "SEC1"))
     specific = {(f.location.path, f.location.line) for f in findings if f.rule == "SEC002"}
