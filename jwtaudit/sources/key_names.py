@@ -36,14 +36,14 @@ _SECRET_KEY_PARTS = ("secret", "password", "passwd", "pwd", "apikey", "token", "
 def key_before(prefix: str) -> str:
     """The name a value is bound to, from the text before it on its line ("" when none); the
     default of an environment lookup is bound to the variable's name."""
-    tail = prefix[-160:]
-    match = _ENV_DEFAULT_BEFORE.search(tail) if "env" in tail else None  # before `default=`'s own name
+    tail = prefix[-160:]  # every pattern below reads at most these 160 characters
+    match = _ENV_DEFAULT_BEFORE.search(prefix[-160:]) if "env" in tail else None  # before `default=`
     if match is None:
-        plain = _KEY_BEFORE.search(tail)
+        plain = _KEY_BEFORE.search(prefix[-160:])
         if plain:
             return plain.group(1)
         if " " in tail or "{" in tail:
-            match = _SPACED_BEFORE.search(tail)
+            match = _SPACED_BEFORE.search(prefix[-160:])
     return next((name for name in match.groups() if name), "") if match else ""
 
 
