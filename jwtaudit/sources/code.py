@@ -83,7 +83,7 @@ _KORE_SECRET_SHAPE = re.compile(r"^[A-Za-z0-9+/]{43}=$")
 # .apikey` per bot): a reference to it, not any name holding "apikey" (`SENDGRID_API_KEY`). Not
 # followed by a member, index or call: `credentials.apikey.length` is not the secret.
 _CREDENTIALS_APIKEY = re.compile(
-    r"""credentials(?:\?\.)?(?:\[[^\]\r\n]{1,100}\](?:\?\.)?)?(?:\??\.apikey|\[\s*["'`]apikey["'`]\s*\])"""
+    r"""credentials(?:["'`]\])?(?:\?\.)?(?:\[[^\]\r\n]{1,100}\](?:\?\.)?)?(?:\??\.apikey|\[\s*["'`]apikey["'`]\s*\])"""
     r"""(?![\w$]|[ \t]{0,20}[.\[(])""",
     re.IGNORECASE,
 )

@@ -783,10 +783,16 @@ def _add_header(an: Analysis, out: list[CodeHeader], name: str, key: ast.AST, va
         text = normalise(an.source(value))
         if "secret" in text:
             ref = "a value named like the client secret"
-        elif text.endswith("credentialsapikey") or (mentions_kore and "apikey" in text):
+        elif _reads_credentials_apikey(an.source(value)):
             ref = "the BotKit credentials.apikey (the client secret)"
     if ref is not None:
         out.append(CodeHeader(name=name, span=an.span(key), secret_ref=ref, value=literal))
+
+
+def _reads_credentials_apikey(source: str) -> bool:
+    from jwtaudit.sources.code import is_credentials_apikey  # code.py imports this module lazily
+
+    return is_credentials_apikey(source)
 
 
 # --- literal configuration (document view) ----------------------------------------------------
