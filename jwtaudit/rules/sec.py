@@ -507,9 +507,10 @@ def secret_signs_token(subject: ScanSubject, ctx: RunContext) -> Iterator[Hit]:
 
     Tries every secret found anywhere in the scan against every HMAC-signed token found anywhere
     in the scan (and every private key, then every public key — PEM or JWK — against every
-    RS/PS/ES token; an `oct` JWK's key against HMAC tokens), offline. When one verifies the other, it reports the token's place and names the secret's
-    place: a private key that signed the token is critical, like a secret; a public key only
-    proves the committed token genuine (high).
+    RS/PS/ES token; an `oct` JWK's key against HMAC tokens), offline. When one verifies the
+    other, it reports the token's place and names the secret's place: a private key that signed
+    the token is critical, like a secret; a public key only proves the committed token genuine
+    (high).
 
     **Why is this bad?**
 
