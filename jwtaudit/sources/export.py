@@ -125,15 +125,19 @@ def load_export(path: Path, *, max_file_size: int = 5 * 1024 * 1024) -> Export:
     base = path if path.is_dir() else path.parent
     skipped: list[Skip] = []
     entries = list(_files(path, max_file_size, skipped))
-    artefacts = [_recognise_entry(e) for e in entries if _structured(e.name)]
+    lenient = path.is_dir() or is_zip_file(path)  # a folder's other files may be anything
+    unparsed: set[str] = set()
+    artefacts = [a for e in entries if _structured(e.name)
+                 if (a := _recognise_or_none(e, lenient, unparsed)) is not None]
     followed = _follow_exports(artefacts, base, {e.name for e in entries} | {s.path for s in skipped},
                                max_file_size, skipped)
-    artefacts.extend(_recognise_entry(e) for e in followed if _structured(e.name))
+    artefacts.extend(a for e in followed if _structured(e.name)
+                     if (a := _recognise_or_none(e, True, unparsed)) is not None)
     entries.extend(followed)
     texts: list[TextFile] = []
     others = [a.path for a in artefacts if a.kind == OTHER]
     for entry in entries:
-        if _structured(entry.name):
+        if _structured(entry.name) and entry.name not in unparsed:
             continue
         before = len(skipped)
         if (text := _text_file(entry, max_file_size, skipped)) is not None:
@@ -190,6 +194,40 @@ def _structured(name: str) -> bool:
 
 def _recognise_entry(entry: _Entry) -> Artefact:
     return recognise(entry.name, text_of(entry.name, entry.data or b""))
+
+
+class MalformedSyntax(InputError):
+    """A JSON or YAML syntax error (not a hostile structure: those stay plain input errors)."""
+
+
+def _recognise_or_none(entry: _Entry, lenient: bool, unparsed: set[str]) -> Artefact | None:
+    """The entry's artefact; in a folder or zip, None (and its name in `unparsed`, to be read as
+    text the way `scan` reads it) for a file that does not parse and shows no sign of being an
+    export artefact: a `tsconfig.json` with comments or a truncated `package.json` beside an
+    export is not malformed export input. A broken file that may be an artefact is still an
+    input error."""
+    if not lenient:
+        return _recognise_entry(entry)
+    try:
+        return _recognise_entry(entry)
+    except MalformedSyntax:
+        raw = entry.data or b""
+        if _may_be_artefact(entry.name, raw[:65536].decode("utf-8", "replace")):
+            raise
+        unparsed.add(entry.name)
+        return None
+
+
+_ARTEFACT_SIGNS = ("jwtaudit-account-export", "jwtapps", "bots", "dialogcomponents", "idpconfigurations",
+                   "envvariables", "credentials", "jwtalgorithm", "result", "schemadef")
+
+
+def _may_be_artefact(name: str, text: str) -> bool:
+    base = PurePosixPath(name.rpartition("!/")[2]).name.lower()
+    if base in ("botdefinition.json", "config.json") or base.startswith("tabledefinition_"):
+        return True
+    low = text[:65536].lower()
+    return any(sign in low for sign in _ARTEFACT_SIGNS)
 
 
 def _shown(export: str) -> str:
@@ -358,7 +396,9 @@ def _parse(name: str, text: str) -> tuple[Any, dict[str, Span], int]:
         try:
             return (*structured.parse_json_with_spans(text, max_depth=MAX_DEPTH), 1)
         except (ValueError, RecursionError) as exc:
-            raise InputError(f"{name}: {str(exc).splitlines()[0] or 'invalid JSON'}") from None
+            problem = str(exc).splitlines()[0] if str(exc) else "invalid JSON"
+            hostile = isinstance(exc, RecursionError) or "nested deeper" in problem
+            raise (InputError if hostile else MalformedSyntax)(f"{name}: {problem}") from None
     documents = _check_yaml(name, text)
     document = structured.parse_document(_as_yaml_name(name), text)
     if document is None:
@@ -421,9 +461,9 @@ def _check_yaml(name: str, text: str) -> int:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
-        raise InputError(f"{name}: invalid YAML{where}: {exc.problem or 'syntax error'}") from None
+        raise MalformedSyntax(f"{name}: invalid YAML{where}: {exc.problem or 'syntax error'}") from None
     except yaml.YAMLError:
-        raise InputError(f"{name}: invalid YAML") from None
+        raise MalformedSyntax(f"{name}: invalid YAML") from None
     return documents
 
 

@@ -300,6 +300,22 @@ def test_text_files_outside_a_bot_export_are_read(tmp_path: Path) -> None:
         ("TOK009", "notes/helper.js", None, 3)], 3)
 
 
+def test_a_broken_file_that_is_no_artefact_is_read_as_text_beside_an_export(tmp_path: Path) -> None:
+    """A `tsconfig.json` with comments or a truncated `package.json` in the audited folder is not
+    malformed export input: it is read as text (as `scan` reads it); a broken Get Bots response
+    or container still is an input error, and so is a broken file given alone."""
+    secret = base64.b64encode(bytes(range(32))).decode()
+    _write(tmp_path, {"account.yaml": "format: jwtaudit-account-export/v1\n",
+                      "tsconfig.json": '{\n  // comments are fine for tsc\n  "compilerOptions": {}\n}\n',
+                      "package.json": '{"scripts": {"dev": "KORE_CLIENT_SECRET=' + secret + ' node ."\n'})
+    code, found, summary = _audit_json(tmp_path, "--select", "SEC002")
+    assert (code, found, summary["files_scanned"]) == (1, [("SEC002", "package.json", None, 1)], 3)
+    (tmp_path / "saved-bots.json").write_text('{"bots": [{"_id": "st-1"\n')
+    result = run(str(tmp_path))
+    assert result.exit_code == 2 and "saved-bots.json: invalid JSON" in result.output
+    assert run(str(tmp_path / "tsconfig.json")).exit_code == 2
+
+
 @pytest.mark.parametrize(("headers", "pointer"), [
     ({"value": {"Authorization": "Bearer FAKE9f8e7d6c5b4a39281706"}}, "/dialogComponents/0/headers/value/Authorization"),
     ({"value": [{"key": "Authorization", "value": "Bearer FAKE9f8e7d6c5b4a39281706"}]},
