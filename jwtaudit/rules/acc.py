@@ -493,7 +493,7 @@ def secret_in_export(subject: AccountSubject, ctx: RunContext) -> Iterator[Hit]:
                 continue
             seen.add((node.path, node.pointer))
             yield Hit(message=f"The export stores the client secret of {app.client_id} in clear; rotate it.",
-                      evidence=_app_evidence(app, length=len(secret), sha256=short_hash(secret)),
+                      evidence=_app_evidence(app, length=len(secret), sha256_prefix=short_hash(secret)),
                       value=secret, location=node.locate("clientSecret"))
     if subject.xenioo is not None:
         yield from _xenioo_keys(subject.xenioo)

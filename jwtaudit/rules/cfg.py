@@ -558,7 +558,7 @@ def raw_secret_header(subject: CodeSubject, ctx: RunContext) -> Iterator[Hit]:
     for header in subject.headers:
         evidence: dict[str, Any] = {"header": header.name[:40], "source": header.secret_ref}
         if header.value:
-            evidence["sha256"] = short_hash(header.value)
+            evidence["sha256_prefix"] = short_hash(header.value)
         yield Hit(
             message=f"The client secret itself is sent in the '{header.name[:40]}' header, "
                     f"from {header.secret_ref}: send a signed JWT in the `auth` header instead",
