@@ -40,12 +40,22 @@ def find_tokens(text: str) -> list[FoundToken]:
             start = match.start()
             if start and text[start - 1] in _B64URL_CHARS and not (start >= 3 and text[start - 3] == "%"):
                 continue
+            if _truncated(text, match.group(), match.end()):
+                continue
             item = _accepted_token(match.group(), start, match.end())
             if item is not None:
                 found.append(item)
     if any(mark in text for mark in _HEADER_MARKS):
         found = _loose_header_tokens(text, found)
     return found
+
+
+def _truncated(text: str, encoded: str, end: int) -> bool:
+    """A token cut short in documentation (`eyJhbGci…fQ.SflKxw...`, `eyJhbGciOiJIUzI1NiJ9...`):
+    three dots in a row, or an ellipsis, where it ends. A sentence's full stop after a whole token
+    (`… eyJ….sig.`) is not one, nor is a detached payload (`header..signature`)."""
+    tail = encoded[-3:] + text[end:end + 3]
+    return "..." in tail or text[end:end + 1] == "\u2026"
 
 
 # `"alg"` base64url-encoded at each of the three byte alignments: the characters that depend on
@@ -94,6 +104,8 @@ def _loose_header_tokens(text: str, found: list[FoundToken]) -> list[FoundToken]
         if match is None or match.end() <= run_end:
             continue  # no dot after the run holding the mark: it is not a header
         covered = match.end()
+        if _truncated(text, match.group(), match.end()):
+            continue
         item = _accepted_token(match.group(), start, match.end())
         if item is not None:
             extra.append(item)

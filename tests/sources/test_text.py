@@ -63,6 +63,20 @@ def test_not_tokens(text: str) -> None:
     assert find_tokens(text) == []
 
 
+@pytest.mark.parametrize("shown", [
+    TOKEN.split(".")[0] + "...", TOKEN.rsplit(".", 1)[0] + "...", TOKEN[:60] + "...", TOKEN + "\u2026",
+    TOKEN.rsplit(".", 1)[0] + "." + TOKEN.rsplit(".", 1)[1][:6] + "...",
+])
+def test_a_token_cut_short_in_documentation_is_no_token(shown: str) -> None:
+    assert find_tokens(f"Send it as `auth: {shown}`\n") == []
+
+
+@pytest.mark.parametrize("text", [f"auth: {TOKEN}.", f"The token {TOKEN}. Then", f"({TOKEN})..."[:-3]])
+def test_a_whole_token_before_a_full_stop_is_found(text: str) -> None:
+    (found,) = find_tokens(text)
+    assert found.raw == TOKEN
+
+
 def test_jws_followed_by_dotted_words_is_cut_to_three_parts() -> None:
     (found,) = find_tokens(f"{TOKEN}.then.more")
     assert found.raw == TOKEN
