@@ -20,6 +20,7 @@ from jwtaudit.engine import RunContext
 from jwtaudit.model import Confidence, Hit, Severity
 from jwtaudit.redact import short_hash
 from jwtaudit.rules.registry import rule
+from jwtaudit.sources.key_names import key_words
 from jwtaudit.subjects import TokenSubject
 
 KORE_PROFILES = ("kore-api", "kore-sdk")
@@ -34,10 +35,6 @@ _PLACEHOLDER_ID = re.compile(
     r"add-client-id-here|your[-_ ]?client[-_ ]?id|client[-_ ]?id[-_ ]?here|^<.*>$|^\$\{.*\}$|"
     r"^cs-x{8}|^cs-0{8}-0{4}|xxxx",
     re.IGNORECASE,
-)
-_SENSITIVE_NAME = re.compile(
-    r"password|passwd|passphrase|secret|privatekey|apikey|accesskey|refreshtoken|"
-    r"creditcard|cardnumber|^pwd$|^pin$|^ssn$|^cvv$|^otp$",
 )
 _SENSITIVE_VALUE = (
     ("private key", re.compile(r"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----")),
@@ -1154,7 +1151,7 @@ def sensitive_claims(subject: TokenSubject, ctx: RunContext) -> Iterator[Hit]:
         name = path.rsplit("/", 1)[-1]
         normal = re.sub(r"[^a-z]", "", name.lower())
         shown = _claim_name(path.lstrip("/"))
-        secret_name = _SENSITIVE_NAME.search(normal) or _names_bearer_token(name)
+        secret_name = _names_a_secret(name) or _names_bearer_token(name)
         if secret_name and not _NOT_SECRET_SUFFIX.search(normal) and _secret_like(value):
             yield _hit(subject, f"Payload claim '{shown}' looks like a secret; JWS payloads are readable "
                        "by anyone.", claim=shown, part=path)
@@ -1442,9 +1439,30 @@ def _is_template(value: Any) -> bool:
     return isinstance(value, str) and bool(re.fullmatch(r"\s*(\{\{.*\}\}|\$\{.*\}|<[^>]*>)\s*", value))
 
 
+def _names_a_secret(name: str) -> bool:
+    """A claim named for a secret: a run of its words ends with one (`password`, `clientSecret`,
+    `client_secret_value`, `apikey`) or is one (`pin`, `otp`); a word that merely starts so is
+    another word (`secretary`, `passwordless`)."""
+    words = key_words(name) or [name.lower()]
+    for i in range(len(words)):
+        run = ""
+        for word in words[i:i + 3]:
+            run += word
+            if run in _SECRET_WORDS or run.endswith(_SECRET_ENDINGS):
+                return True
+    return False
+
+
+_SECRET_ENDINGS = ("password", "passwd", "passphrase", "secret", "secretkey", "privatekey", "apikey",
+                   "accesskey", "refreshtoken", "creditcard", "cardnumber")
+_SECRET_WORDS = frozenset(("pwd", "pin", "ssn", "cvv", "otp"))
+_NOT_VALUES = frozenset(("yes", "no", "true", "false", "on", "off", "none", "null", "set", "unset"))
+
+
 def _secret_like(value: Any) -> bool:
     if isinstance(value, str):
-        return len(value.strip()) >= 3 and not _is_template(value)
+        text = value.strip()
+        return len(text) >= 3 and not _is_template(value) and text.lower() not in _NOT_VALUES
     if isinstance(value, (dict, list)):
         return bool(value)
     return False

@@ -213,6 +213,18 @@ def test_bearer_token_claim_names(name: str, fires: bool) -> None:
     assert rows(check(subject_for(raw))) == expected
 
 
+@pytest.mark.parametrize(("name", "value", "fires"), [
+    ("password", "hunter2-prod", True), ("clientSecret", "q0Z8m3Vt4Yc1Rk9Wn2Lp", True),
+    ("client_secret_value", "q0Z8m3Vt4Yc1Rk9Wn2Lp", True), ("apikey", "k-1234567890", True), ("pin", "4821", True),
+    ("secretary", "Bob", False), ("secretariat", "HR", False), ("passwordless", "enabled-by-email", False),
+    ("hasPassword", "yes", False), ("hasPassword", "true", False), ("password_hint", "pet name", False),
+])
+def test_secret_claim_names_are_words_not_prefixes(name: str, value: str, fires: bool) -> None:
+    raw = make_token({"alg": "HS256"}, good_payload(**{name: value}))
+    expected = [("TOK022", "<argument>")] if fires else []
+    assert rows(check(subject_for(raw))) == expected
+
+
 # --- 8. CS- client ids, unprotected JWE -------------------------------------------------------
 
 
