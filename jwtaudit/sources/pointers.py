@@ -4,6 +4,10 @@ A minified JSON file or bundle holds thousands of values on one line and a token
 many of them. Looking each place up among all the values of its line made a scan quadratic in
 the line's length; here the values of each line are sorted once and a place is found by
 bisection (a place inside a value, which is where tokens and secrets are, in a few steps).
+
+A value may also span lines (a YAML block scalar holding a CI script, a multi-line string): a
+place inside it that no one-line value holds is that value's, for every finder alike, so that a
+specific finding and a generic one at the same place carry the same pointer.
 """
 
 from __future__ import annotations
@@ -18,22 +22,35 @@ _WALK_BACK = 64  # values looked at before a place between values falls back to 
 
 class PointerIndex:
     """The values of one document by line, for `on_line` (the narrowest value on the place's
-    line that holds it) and `spanning` (the narrowest value over several lines that does)."""
+    line that holds it, else `spanning`) and `spanning` (the narrowest value over several lines
+    that does)."""
 
     def __init__(self, spans: Mapping[str, Span]) -> None:
         by_line: dict[int, list[tuple[int, int, int, str]]] = {}
-        self._spanning: list[tuple[Span, str]] = []
+        spanning: list[tuple[tuple[int, int], tuple[int, int], int, str]] = []
         for order, (pointer, span) in enumerate(spans.items()):
             if span.line == span.end_line:  # (order keeps the first of values sharing a span: aliases)
                 by_line.setdefault(span.line, []).append((span.column, span.end_column, order, pointer))
             else:
-                self._spanning.append((span, pointer))
+                spanning.append(((span.line, span.column), (span.end_line, span.end_column), order, pointer))
         for entries in by_line.values():
             entries.sort()
+        spanning.sort()
         self._by_line = by_line
         self._starts: dict[int, list[int]] = {}
+        self._spanning = spanning
+        self._spanning_starts = [entry[0] for entry in spanning]
+        # the furthest end among the values starting at or before each one: walking back from a
+        # place, no earlier value can hold it once this end is at or before the place
+        reach: list[tuple[int, int]] = []
+        for entry in spanning:
+            reach.append(max(reach[-1], entry[1]) if reach else entry[1])
+        self._reach = reach
 
     def on_line(self, line: int, column: int) -> str | None:
+        return self._one_line(line, column) or self.spanning(line, column)
+
+    def _one_line(self, line: int, column: int) -> str | None:
         entries = self._by_line.get(line)
         if not entries:
             return None
@@ -55,17 +72,16 @@ class PointerIndex:
         return None
 
     def spanning(self, line: int, column: int) -> str | None:
-        best: tuple[tuple[int, int], str] | None = None
-        for span, pointer in self._spanning:
-            if not span.line <= line <= span.end_line:
-                continue
-            if line == span.line and column < span.column:
-                continue
-            if line == span.end_line and column >= span.end_column:
-                continue
-            key = (span.end_line - span.line, -len(pointer))  # fewest lines, then the innermost
-            if best is None or key < best[0]:
-                best = (key, pointer)
+        place = (line, column)
+        best: tuple[tuple[int, int, int], str] | None = None
+        for position in range(bisect.bisect_right(self._spanning_starts, place) - 1, -1, -1):
+            if self._reach[position] <= place:
+                break
+            _start, end, order, pointer = self._spanning[position]
+            if place < end:  # fewest lines, then the innermost, then the first of equal ones
+                key = (end[0] - _start[0], -len(pointer), order)
+                if best is None or key < best[0]:
+                    best = (key, pointer)
         return best[1] if best else None
 
 

@@ -6,8 +6,11 @@ JSON pointer to the exact place of the value. Nothing here raises on bad content
 does not parse gives `None` and is scanned as plain text by the caller.
 
 Span conventions (1-based, end exclusive): a quoted string value spans its contents without the
-quotes; an unquoted scalar spans its text; a container spans the key it sits under (the opening
-bracket for array items and the root).
+quotes; an unquoted scalar spans its text; a YAML block scalar (`|`, `>`) or a TOML multi-line
+string spans its text from the first to the last non-blank character, not its header; a
+container spans the key it sits under (the opening bracket for array items and the root), also
+a TOML inline table or array, each value inside which has its own span. A finding inside a value
+over several lines takes that value's pointer (`pointers.PointerIndex`).
 """
 
 from __future__ import annotations
@@ -346,72 +349,307 @@ def _parse_yaml(text: str) -> tuple[Any, Spans]:
         raise StructuredError("invalid YAML") from exc
     finally:
         loader.dispose()
-    index = LineIndex.of(text)
-    spans: Spans = {}
-    seen: set[int] = set()
+    walk = _YamlSpans(text, yaml)
     if len(nodes) == 1:
-        _yaml_spans(nodes[0], "", None, index, spans, seen, yaml)
-        return docs[0], spans
+        walk.record(nodes[0], "", None)
+        return docs[0], walk.spans
     for number, node in enumerate(nodes):
-        _yaml_spans(node, f"/{number}", None, index, spans, seen, yaml)
-    return (docs if docs else None), spans
+        walk.record(node, f"/{number}", None)
+    return (docs if docs else None), walk.spans
 
 
-def _yaml_scalar_span(node: Any, index: LineIndex) -> Span:
-    start, end = node.start_mark.index, node.end_mark.index
-    if node.style in ('"', "'") and node.start_mark.line == node.end_mark.line and end - start >= 2:
-        start, end = start + 1, end - 1
-    return index.span(start, end)
+class _YamlSpans:
+    """The spans of a composed YAML document's nodes by pointer."""
+
+    def __init__(self, text: str, yaml: Any) -> None:
+        self.text = text
+        self.index = LineIndex.of(text)
+        self.yaml = yaml
+        self.spans: Spans = {}
+        self.seen: set[int] = set()
+        self.scalars: dict[int, Span] = {}  # an aliased scalar's span, worked out once
+
+    def record(self, node: Any, pointer: str, key_node: Any) -> None:
+        """Record spans along the first path to each node (aliases are not walked twice)."""
+        yaml, spans = self.yaml, self.spans
+        if isinstance(node, yaml.ScalarNode):
+            spans[pointer] = self.scalar(node)
+            return
+        if key_node is not None and isinstance(key_node, yaml.ScalarNode):
+            spans[pointer] = self.scalar(key_node)
+        else:
+            spans[pointer] = self.index.span(node.start_mark.index, node.start_mark.index + 1)
+        if id(node) in self.seen:
+            return
+        self.seen.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            for number, item in enumerate(node.value):
+                self.record(item, pointer_join(pointer, number), None)
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode):
+                    self.record(value, pointer_join(pointer, key.value), key)
+
+    def scalar(self, node: Any) -> Span:
+        """A quoted scalar's contents without the quotes, a block scalar's text under its header
+        (`|`, `>`: its first to last non-blank character), a plain one's text."""
+        span = self.scalars.get(id(node))
+        if span is None:
+            start, end = node.start_mark.index, node.end_mark.index
+            if node.style in ('"', "'") and end - start >= 2:
+                start, end = start + 1, end - 1
+            elif node.style in ("|", ">"):
+                start, end = _block_text(self.text, start, end)
+            span = self.scalars[id(node)] = self.index.span(start, end)
+        return span
 
 
-def _yaml_spans(node: Any, pointer: str, key_node: Any, index: LineIndex, spans: Spans,
-                seen: set[int], yaml: Any) -> None:
-    """Record spans along the first path to each node (aliases are not walked twice)."""
-    if isinstance(node, yaml.ScalarNode):
-        spans[pointer] = _yaml_scalar_span(node, index)
-        return
-    if key_node is not None and isinstance(key_node, yaml.ScalarNode):
-        spans[pointer] = _yaml_scalar_span(key_node, index)
-    else:
-        spans[pointer] = index.span(node.start_mark.index, node.start_mark.index + 1)
-    if id(node) in seen:
-        return
-    seen.add(id(node))
-    if isinstance(node, yaml.SequenceNode):
-        for number, item in enumerate(node.value):
-            _yaml_spans(item, pointer_join(pointer, number), None, index, spans, seen, yaml)
-    elif isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            if isinstance(key, yaml.ScalarNode):
-                _yaml_spans(value, pointer_join(pointer, key.value), key, index, spans, seen, yaml)
+_NON_BLANK = re.compile(r"\S")
+
+
+def _block_text(text: str, header: int, end: int) -> tuple[int, int]:
+    """The first to the last non-blank character of a block scalar (its header at `header`, its
+    end mark at `end`); the header's indicator for an empty one."""
+    body = text.find("\n", header, end)
+    first = _NON_BLANK.search(text, body, end) if body != -1 else None
+    if first is None:
+        return header, header + 1
+    last = end
+    while last > first.start() and text[last - 1].isspace():
+        last -= 1
+    return first.start(), last
 
 
 # --- TOML ------------------------------------------------------------------------------------
 
-_TOML_KEY_PART = re.compile(r'\s*(?:([A-Za-z0-9_-]+)|"((?:[^"\\\n]|\\.)*)"|\'([^\'\n]*)\')\s*')
-_TOML_HEADER = re.compile(r"\s*(\[\[?)")
+_TOML_SPACE = re.compile(r"[ \t]*")
+_TOML_GAP = re.compile(r"(?:[ \t\r\n]|#[^\n]*)*")  # blanks, line ends and comments
+_TOML_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+# a number, boolean, date or time (a date and its time may be apart by one space)
+_TOML_SCALAR = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[^\s,\]}#]*|[^\s,\]}#]+")
+_TOML_ESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)")
+_TOML_ESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", "e": "\x1b", '"': '"', "\\": "\\"}
+
+KeyPart = tuple[str, int, int]  # a key's name, and the offsets of its text (without quotes)
 
 
-def _toml_key(line: str, pos: int) -> tuple[list[str], int] | None:
-    """Parse a (dotted) key starting at `pos`; return its parts and the offset after it."""
-    parts: list[str] = []
-    while True:
-        match = _TOML_KEY_PART.match(line, pos)
-        if not match or match.end() == pos:
+class _TomlStop(Exception):
+    """The text does not read as the parser read it (or nests too deep): spans stop here."""
+
+
+def _parse_toml(text: str) -> tuple[Any, Spans]:
+    import sys
+
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - 3.10 only
+        import tomli as tomllib
+    try:
+        data = tomllib.loads(text.lstrip("\ufeff"))
+    except tomllib.TOMLDecodeError as exc:
+        raise StructuredError("invalid TOML") from exc
+    return data, LazySpans(lambda: _toml_spans(text, data))  # type: ignore[return-value]
+
+
+def _toml_spans(text: str, data: Any) -> Spans:
+    """The spans of a TOML text (the tables of its headers found in `data`, by key and length)."""
+    walk = _TomlSpans(text, data)
+    try:
+        walk.run()
+    except _TomlStop:
+        pass
+    return walk.spans
+
+
+class _TomlSpans:
+    """The spans of a parsed TOML text, read again from its characters: the values of every
+    key/value pair, and inside inline tables and arrays (on one line or many) each value its own.
+
+    The parser has already accepted the text, so this reads it without judging it; a table's
+    pointer comes from the parsed data (`[a.b]` after `[[a]]` is in the last `a`)."""
+
+    def __init__(self, text: str, data: Any) -> None:
+        self.text = text
+        self.data = data
+        self.index = LineIndex.of(text)
+        self.spans: Spans = {}
+
+    def run(self) -> None:
+        text = self.text
+        pos = 1 if text.startswith("\ufeff") else 0
+        table_pointer: str | None = ""
+        current: dict[str, int] = {}  # array-of-tables pointer -> index of the element being filled
+        while True:
+            pos = _TOML_GAP.match(text, pos).end()  # type: ignore[union-attr]
+            if pos >= len(text):
+                return
+            if text[pos] == "[":
+                double = text.startswith("[[", pos)
+                parts, after = self.key(pos + (2 if double else 1))
+                table_pointer = self.table(parts, double, current)
+                pos = after
+            else:
+                parts, after = self.key(pos)
+                if after >= len(text) or text[after] != "=":
+                    raise _TomlStop
+                value_at = _TOML_SPACE.match(text, after + 1).end()  # type: ignore[union-attr]
+                if table_pointer is None:
+                    pos = self.value(value_at, None, parts[-1], 0)
+                else:
+                    pointer = self.dotted(table_pointer, parts)
+                    pos = self.value(value_at, pointer, parts[-1], 0)
+            end = text.find("\n", pos)  # the rest of the line: a closing bracket, blanks, a comment
+            pos = len(text) if end == -1 else end + 1
+
+    def table(self, parts: list[KeyPart], double: bool, current: dict[str, int]) -> str | None:
+        """The pointer of the table a `[header]` or `[[header]]` opens (its key's span recorded)."""
+        resolved = _toml_resolve(self.data, [part[0] for part in parts], "", current)
+        if resolved is None:
             return None
-        bare, basic, literal = match.groups()
-        if basic is not None:
-            try:
-                parts.append(json.loads(f'"{basic}"'))
-            except ValueError:
-                parts.append(basic)
-        else:
-            parts.append(bare if bare is not None else literal)
-        pos = match.end()
-        if pos < len(line) and line[pos] == ".":
+        table, pointer = resolved
+        span = self.index.span(parts[-1][1], parts[-1][2])
+        if double and isinstance(table, list) and table:
+            at = min(current.get(pointer, -1) + 1, len(table) - 1)
+            current[pointer] = at
+            self.spans.setdefault(pointer_join(pointer, at), span)  # (first: the element's, at its key)
+            self.spans.setdefault(pointer, span)
+            return pointer_join(pointer, at)
+        self.spans.setdefault(pointer, span)
+        return pointer
+
+    def dotted(self, base: str, parts: list[KeyPart]) -> str:
+        """The pointer of `a.b.c = …` under `base`; the tables it names on the way span their keys."""
+        pointer = base
+        for name, start, end in parts[:-1]:
+            pointer = pointer_join(pointer, name)
+            self.spans.setdefault(pointer, self.index.span(start, end))
+        return pointer_join(pointer, parts[-1][0])
+
+    def key(self, pos: int) -> tuple[list[KeyPart], int]:
+        """The parts of the (dotted) key at `pos` and the offset after it and its blanks."""
+        text = self.text
+        parts: list[KeyPart] = []
+        while True:
+            pos = _TOML_SPACE.match(text, pos).end()  # type: ignore[union-attr]
+            char = text[pos:pos + 1]
+            if char in ('"', "'"):
+                close = _toml_closing(text, pos + 1, char)
+                raw = text[pos + 1:close]
+                parts.append((_toml_unescape(raw) if char == '"' else raw, pos + 1, close))
+                pos = close + 1
+            else:
+                match = _TOML_BARE_KEY.match(text, pos)
+                if match is None:
+                    raise _TomlStop
+                parts.append((match.group(), pos, match.end()))
+                pos = match.end()
+            pos = _TOML_SPACE.match(text, pos).end()  # type: ignore[union-attr]
+            if not text.startswith(".", pos):
+                return parts, pos
             pos += 1
-            continue
-        return parts, pos
+
+    def value(self, pos: int, pointer: str | None, key: KeyPart, depth: int) -> int:
+        """Record the span of the value at `pos` (and of all it holds) under `pointer`; a container
+        spans `key`. None records nothing (a table the data does not name). The offset after it."""
+        if depth > MAX_DEPTH:
+            raise _TomlStop
+        text = self.text
+        char = text[pos:pos + 1]
+        if char in ("{", "["):
+            if pointer is not None:
+                self.spans[pointer] = self.index.span(key[1], key[2])
+            return self.container(pos, pointer, depth)
+        if char in ('"', "'"):
+            delimiter = text[pos:pos + 3] if text.startswith(char * 3, pos) else char
+            close = _toml_closing(text, pos + len(delimiter), delimiter)
+            start = pos + len(delimiter)
+            if len(delimiter) == 3:  # its text: from the first to the last non-blank character
+                start, end = _toml_trimmed(text, start, close)
+            else:
+                end = close
+            if pointer is not None:
+                self.spans[pointer] = self.index.span(start, end)
+            return close + len(delimiter)
+        match = _TOML_SCALAR.match(text, pos)
+        if match is None:
+            raise _TomlStop
+        if pointer is not None:
+            self.spans[pointer] = self.index.span(pos, match.end())
+        return match.end()
+
+    def container(self, pos: int, pointer: str | None, depth: int) -> int:
+        """Record the values of the inline table or array opening at `pos`; the offset after it."""
+        text = self.text
+        table = text[pos] == "{"
+        closer = "}" if table else "]"
+        number = 0
+        pos += 1
+        while True:
+            pos = _TOML_GAP.match(text, pos).end()  # type: ignore[union-attr]
+            char = text[pos:pos + 1]
+            if not char:
+                raise _TomlStop
+            if char == closer:
+                return pos + 1
+            if char == ",":
+                pos += 1
+                continue
+            if table:
+                parts, after = self.key(pos)
+                if not text.startswith("=", after):
+                    raise _TomlStop
+                value_at = _TOML_SPACE.match(text, after + 1).end()  # type: ignore[union-attr]
+                inner = self.dotted(pointer, parts) if pointer is not None else None
+                pos = self.value(value_at, inner, parts[-1], depth + 1)
+            else:
+                inner = pointer_join(pointer, number) if pointer is not None else None
+                pos = self.value(pos, inner, ("", pos, pos + 1), depth + 1)  # an item spans its bracket
+                number += 1
+
+
+def _toml_closing(text: str, pos: int, delimiter: str) -> int:
+    """The offset of the delimiter closing a string whose text starts at `pos` (of the last three
+    of a longer run for a multi-line one: `""""` ends its text with a quote)."""
+    while True:
+        close = text.find(delimiter, pos)
+        if close == -1:
+            raise _TomlStop
+        backslashes = 0
+        while delimiter[0] == '"' and close - backslashes > pos and text[close - backslashes - 1] == "\\":
+            backslashes += 1
+        if backslashes % 2 == 0:
+            break
+        pos = close + 1
+    if len(delimiter) == 3:
+        run = close + 3
+        while run < len(text) and run - close < 5 and text[run] == delimiter[0]:
+            run += 1
+        close = run - 3
+    return close
+
+
+def _toml_trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """The first to the last non-blank character of `text[start:end]`; all of it if blank."""
+    first = _NON_BLANK.search(text, start, end)
+    if first is None:
+        return start, end
+    last = end
+    while text[last - 1].isspace():
+        last -= 1
+    return first.start(), last
+
+
+def _toml_unescape(raw: str) -> str:
+    if "\\" not in raw:
+        return raw
+
+    def one(match: re.Match[str]) -> str:
+        code = match.group(1)
+        if code[0] in "uU" and len(code) > 1:
+            return chr(int(code[1:], 16))
+        return _TOML_ESCAPES.get(code, match.group())
+
+    return _TOML_ESCAPE.sub(one, raw)
 
 
 def _toml_resolve(data: Any, parts: list[str], base: str,
@@ -428,121 +666,6 @@ def _toml_resolve(data: Any, parts: list[str], base: str,
             return None
         pointer, node = pointer_join(pointer, part), node[part]
     return node, pointer
-
-
-def _toml_value_span(line: str, pos: int) -> tuple[int, int, str | None]:
-    """(start, end, opener) of the value text on this line; opener names a multi-line value."""
-    if line.startswith(('"""', "'''"), pos):
-        rest = line.find(line[pos:pos + 3], pos + 3)
-        if rest == -1:
-            return pos + 3, len(line.rstrip("\r")), line[pos:pos + 3]
-        return pos + 3, rest, None
-    if pos < len(line) and line[pos] in "\"'":
-        quote = line[pos]
-        end = pos + 1
-        while end < len(line) and line[end] != quote:
-            end += 2 if (quote == '"' and line[end] == "\\") else 1
-        return pos + 1, min(end, len(line)), None
-    end = len(line.rstrip("\r"))
-    comment = line.find(" #", pos)
-    if comment != -1 and line[pos] != "[" and line[pos] != "{":
-        end = comment
-    text = line[pos:end].rstrip()
-    opener = None
-    if text.startswith(("[", "{")) and _bracket_balance(text) > 0:
-        opener = "["
-    return pos, pos + len(text), opener
-
-
-def _bracket_balance(text: str) -> int:
-    depth, quote = 0, ""
-    for char in text:
-        if quote:
-            if char == quote:
-                quote = ""
-        elif char in "\"'":
-            quote = char
-        elif char == "#":
-            break
-        elif char in "[{":
-            depth += 1
-        elif char in "]}":
-            depth -= 1
-    return depth
-
-
-def _parse_toml(text: str) -> tuple[Any, Spans]:
-    import sys
-
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - 3.10 only
-        import tomli as tomllib
-    try:
-        data = tomllib.loads(text.lstrip("\ufeff"))
-    except tomllib.TOMLDecodeError as exc:
-        raise StructuredError("invalid TOML") from exc
-    index = LineIndex.of(text)
-    spans: Spans = {}
-    table: Any = data
-    table_pointer = ""
-    skip_until: str | None = None
-    depth = 0
-    current: dict[str, int] = {}  # array-of-tables pointer -> index of the element being filled
-    for number in range(index.line_count):
-        start = index.line_start(number + 1)
-        end = text.find("\n", start)
-        line = text[start:] if end == -1 else text[start:end]
-        if skip_until is not None:
-            if skip_until in ('"""', "'''"):
-                if skip_until in line:
-                    skip_until = None
-            else:
-                depth += _bracket_balance(line)
-                if depth <= 0:
-                    skip_until = None
-            continue
-        stripped = line.lstrip()
-        if not stripped or stripped.startswith("#"):
-            continue
-        header = _TOML_HEADER.match(line)
-        if header:
-            parsed = _toml_key(line, header.end())
-            if parsed is None:
-                continue
-            parts, _after = parsed
-            resolved = _toml_resolve(data, parts, "", current)
-            if resolved is None:
-                continue
-            table, table_pointer = resolved
-            key_at = line.find(parts[-1], header.end()) if parts else -1
-            if header.group(1) == "[[" and isinstance(table, list) and table:
-                at = min(current.get(table_pointer, -1) + 1, len(table) - 1)
-                current[table_pointer] = at
-                table_pointer = pointer_join(table_pointer, at)
-                table = table[at]
-            if key_at != -1:
-                spans.setdefault(table_pointer, index.span(start + key_at, start + key_at + len(parts[-1])))
-            continue
-        parsed = _toml_key(line, 0)
-        if parsed is None:
-            continue
-        parts, after = parsed
-        if after >= len(line) or line[after] != "=":
-            continue
-        resolved = _toml_resolve(table, parts, table_pointer, current)
-        if resolved is None:
-            continue
-        value_at = after + 1
-        while value_at < len(line) and line[value_at] in " \t":
-            value_at += 1
-        value_start, value_end, opener = _toml_value_span(line, value_at)
-        spans[resolved[1]] = index.span(start + value_start, start + value_end)
-        if opener == "[":
-            skip_until, depth = "[", _bracket_balance(line[value_at:])
-        elif opener:
-            skip_until = opener
-    return data, spans
 
 
 # --- .env ------------------------------------------------------------------------------------

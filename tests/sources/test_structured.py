@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
 import pytest
 from hypothesis import given, settings
@@ -126,6 +127,131 @@ def test_toml_tables_arrays_of_tables_and_dotted_keys() -> None:
     assert doc.spans["/srv/1/name"] == at(8, 9, 8, 10)
     assert doc.spans["/srv/1/sub/q/r"] == at(10, 8, 10, 11)
     assert "/srv/1/sub/key" not in doc.spans  # text inside a multi-line string is not a key
+
+
+def test_toml_inline_tables_and_arrays_give_each_value_its_own_place() -> None:
+    text = ('kore = { client_secret = "Q4m=" }\n'
+            "[servers]\n"
+            "alpha = { token = \"ghp_x\", ip = '10.0.0.1', deep.er = { k = 1 } }\n"
+            'arr = [1, "two", { k = "v" }, [ "in" ]]\n'
+            "pts = [\n  { x = 1 }, # c\n  { x = 2, y = \"\"\"\n  s\n\"\"\" },\n]\n")
+    doc = parse_document("a.toml", text)
+    assert doc is not None
+    spans = dict(doc.spans)
+    assert spans["/kore"] == at(1, 1, 1, 5)  # a container spans its key, never a scalar's text
+    assert spans["/kore/client_secret"] == at(1, 27, 1, 31)
+    assert spans["/servers/alpha"] == at(3, 1, 3, 6)
+    assert spans["/servers/alpha/token"] == at(3, 20, 3, 25)
+    assert spans["/servers/alpha/ip"] == at(3, 34, 3, 42)
+    assert spans["/servers/alpha/deep"] == at(3, 45, 3, 49)  # dotted inside an inline table
+    assert spans["/servers/alpha/deep/er/k"] == at(3, 61, 3, 62)
+    assert spans["/servers/arr"] == at(4, 1, 4, 4)
+    assert spans["/servers/arr/1"] == at(4, 12, 4, 15)
+    assert spans["/servers/arr/2"] == at(4, 18, 4, 19)  # an array item container: its bracket
+    assert spans["/servers/arr/2/k"] == at(4, 25, 4, 26)
+    assert spans["/servers/arr/3/0"] == at(4, 34, 4, 36)
+    assert spans["/servers/pts/0/x"] == at(6, 9, 6, 10)
+    assert spans["/servers/pts/1/x"] == at(7, 9, 7, 10)
+    assert spans["/servers/pts/1/y"] == at(8, 3, 8, 4)  # a multi-line string: its text
+
+
+def test_toml_dotted_keys_strings_and_arrays_of_tables_keep_their_places() -> None:
+    text = ('kore.client_secret = "s1"  # c\n"quoted.key" = { "in\\u00e9" = 1 }\n'
+            '[[srv]]\nhosts = [\n  "h1", # c\n  "h2",\n]\n[srv.sub]\nn = """a\\""""\nm = \'\'\'\nx\n  y\n\'\'\'\n'
+            "d = 1979-05-27 07:32:00Z\n")
+    doc = parse_document("a.toml", text)
+    assert doc is not None
+    assert doc.data["srv"][0]["sub"]["n"] == 'a"'
+    spans = dict(doc.spans)
+    assert spans["/kore"] == at(1, 1, 1, 5)
+    assert spans["/kore/client_secret"] == at(1, 23, 1, 25)
+    assert spans["/quoted.key/iné"] == at(2, 31, 2, 32)  # a quoted key with an escape
+    assert spans["/srv/0"] == spans["/srv"] == at(3, 3, 3, 6)
+    assert spans["/srv/0/hosts/0"] == at(5, 4, 5, 6)
+    assert spans["/srv/0/hosts/1"] == at(6, 4, 6, 6)
+    assert spans["/srv/0/sub/n"] == at(9, 8, 9, 11)  # up to the last three of the closing quotes
+    assert spans["/srv/0/sub/m"] == at(11, 1, 12, 4)
+    assert spans["/srv/0/sub/d"] == at(14, 5, 14, 25)
+
+
+_TOML_WORDS = st.from_regex(r"[a-z][a-z0-9_]{0,6}", fullmatch=True)
+
+
+@st.composite
+def toml_values(draw: st.DrawFn, depth: int = 0) -> tuple[str, object]:
+    """(TOML text, the value it reads as) of a string, number, inline table or array; strings
+    hold unique words so that a span's text names its value."""
+    kind = draw(st.sampled_from(("basic", "literal", "number", "table", "array") if depth < 3
+                                else ("basic", "literal", "number")))
+    if kind in ("basic", "literal", "number"):
+        word = f"v{draw(st.integers(0, 10**6))}"
+        if kind == "number":
+            return str(len(word)), len(word)
+        return (f'"{word}"' if kind == "basic" else f"'{word}'"), word
+    gap = draw(st.sampled_from((" ", "", "\n  ", " # note\n  "))) if kind == "array" else " "
+    if kind == "table":
+        keys = draw(st.lists(_TOML_WORDS, max_size=3, unique=True))
+        items = [(key, draw(toml_values(depth + 1))) for key in keys]
+        quote = draw(st.sampled_from(("", '"')))
+        body = ", ".join(f"{quote}{key}{quote} = {text}" for key, (text, _) in items)
+        return "{" + gap + body + gap + "}", {key: value for key, (_, value) in items}
+    items = draw(st.lists(toml_values(depth + 1), max_size=3))
+    body = ("," + gap).join(text for text, _ in items)
+    return "[" + gap + body + gap + "]", [value for _, value in items]
+
+
+def toml_leaves(value: object, pointer: str) -> Iterator[tuple[str, object]]:
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            yield from toml_leaves(inner, f"{pointer}/{key}")
+    elif isinstance(value, list):
+        for number, inner in enumerate(value):
+            yield from toml_leaves(inner, f"{pointer}/{number}")
+    else:
+        yield pointer, value
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(_TOML_WORDS, toml_values()), min_size=1, max_size=4, unique_by=lambda kv: kv[0]),
+       st.sampled_from(("", "[tab]\n", "[[tabs]]\n")))
+def test_toml_every_value_spans_its_own_text(pairs: list[tuple[str, tuple[str, object]]], header: str) -> None:
+    text = header + "".join(f"{key} = {value_text}\n" for key, (value_text, _) in pairs)
+    doc = parse_document("gen.toml", text)
+    assert doc is not None
+    table = {key: value for key, (_, value) in pairs}
+    base, data = {"": ("", table), "[tab]\n": ("/tab", {"tab": table}),
+                  "[[tabs]]\n": ("/tabs/0", {"tabs": [table]})}[header]
+    assert doc.data == data
+    lines = text.split("\n")
+    spans = dict(doc.spans)
+    for pointer, value in toml_leaves(table, base):
+        span = spans[pointer]
+        assert span.line == span.end_line
+        assert lines[span.line - 1][span.column - 1:span.end_column - 1] == str(value)
+
+
+def test_yaml_block_and_multi_line_scalars_span_their_text() -> None:
+    text = ("a: |\n  x\n\n# c\n"
+            "b: >-\n  x\n  y\n"
+            "c: |+\n  x\n\n\n"
+            "d: |2\n   x\n"
+            "e: | # note\n\n  x\n"
+            "f: plain\n  more\n"
+            'g: "q\n  r"\n'
+            "h: |\n"
+            "i: {k: 1, token: t}\n")
+    doc = parse_document("x.yml", text)
+    assert doc is not None
+    spans = dict(doc.spans)
+    assert spans["/a"] == at(2, 3, 2, 4)  # the text under the header, not the `|`
+    assert spans["/b"] == at(6, 3, 7, 4)
+    assert spans["/c"] == at(9, 3, 9, 4)
+    assert spans["/d"] == at(13, 4, 13, 5)  # an indentation indicator: the text after its blanks
+    assert spans["/e"] == at(16, 3, 16, 4)  # a header comment and a blank line before the text
+    assert spans["/f"] == at(17, 4, 18, 7)
+    assert spans["/g"] == at(19, 5, 20, 4)  # multi-line quoted: without its quotes
+    assert spans["/h"] == at(21, 4, 21, 5)  # empty: the indicator
+    assert spans["/i"] == at(22, 1, 22, 2) and spans["/i/token"] == at(22, 18, 22, 19)
 
 
 def test_env_quotes_export_comments_multiline() -> None:
