@@ -49,3 +49,15 @@ def test_seconds_exp_is_valid_until_or_expired(tmp_path: Path) -> None:
 def test_alg_none_with_a_signature_segment_is_tok002_only(tmp_path: Path, alg: str) -> None:
     findings = sec001(tmp_path, good_payload(), header={"alg": alg, "typ": "JWT"})
     assert [(rule, line) for rule, line, _, _ in findings] == [("TOK002", 1)]
+
+
+def test_a_dotted_name_that_decodes_to_no_text_is_no_committed_token(tmp_path: Path) -> None:
+    """`eyJhbGciOiJIUzI1NiJ9.json.bak` (a backup file named after a header) has a JOSE header but
+    a payload that is not even text: TOK001 describes it; a JWS with a text payload is still one."""
+    import jwt
+
+    text_payload = jwt.api_jws.encode(b"hello world", "k" * 32, algorithm="HS256")
+    (tmp_path / "files.txt").write_text(f"eyJhbGciOiJIUzI1NiJ9.json.bak\n{text_payload}\n")
+    config = Config.blank().with_overrides(select=("SEC001", "TOK001"))
+    result, _ = run_scan(ScanRequest(paths=(str(tmp_path),), jobs=1, now=NOW), config)
+    assert [(f.rule, f.location.line) for f in result.findings] == [("TOK001", 1), ("SEC001", 2), ("TOK001", 2)]
