@@ -10,9 +10,10 @@ reads them through `sources.git`, and shapes the result:
 - history: every blob introduced by every commit, each unique blob analysed once; findings are
   aggregated per secret (rule + value hash, else fingerprint) with the first commit, author
   date, path and line where it appeared, how many commits introduced it, and whether HEAD still
-  has it.
+  has it. Suppressions apply per place before that, so a suppressed copy never hides another.
 
-Inline suppressions and the baseline apply to all three, as in a working-tree scan.
+Inline suppressions, the baseline and META002 (skipped files) apply to all three, as in a
+working-tree scan.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from jwtaudit import engine, suppressions
 from jwtaudit.config import Config
 from jwtaudit.errors import InputError as InputProblem
 from jwtaudit.errors import UsageError
-from jwtaudit.model import Finding, InputError, Result
+from jwtaudit.model import Finding, InputError, Location, Result
 from jwtaudit.redact import Redactor
 from jwtaudit.sources import git
 from jwtaudit.subjects import Assignment, TokenSubject
@@ -78,6 +79,12 @@ def _jobs(requested: int | None, blobs: int) -> int:
 _PARALLEL_MIN_BLOBS = 20000
 
 
+def _binary(data: bytes) -> bool:
+    """NUL bytes near the start, other than in UTF-16/32 text with a byte order mark."""
+    head = data[:SNIFF_BYTES]
+    return b"\0" in head and not head.startswith(_TEXT_BOMS) and not head.startswith(b"\x00\x00\xfe\xff")
+
+
 @dataclass
 class _Analyser:
     """Runs the per-file analysis on blobs and keeps what the whole scan needs."""
@@ -106,27 +113,39 @@ class _Analyser:
 
         self.spec = excluder(self.config.exclude)
 
-    def wanted(self, path: str) -> bool:
-        """Not excluded by config and not a known binary type (those are never read)."""
+    def excluded(self, path: str) -> bool:
+        return self.spec is not None and self.spec.match_file(path)
+
+    @staticmethod
+    def binary_type(path: str) -> str | None:
+        """Why a file of this name is never read (a known binary type), or None."""
         from jwtaudit.sources.files import BINARY_SUFFIXES
 
-        if self.spec is not None and self.spec.match_file(path):
+        suffix = PurePosixPath(path.lower()).suffix
+        return f"binary file type ({suffix})" if suffix in BINARY_SUFFIXES else None
+
+    def wanted(self, path: str) -> bool:
+        """Not excluded by config and not a known binary type (those are listed, never read)."""
+        if self.excluded(path):
             return False
-        if PurePosixPath(path.lower()).suffix in BINARY_SUFFIXES:
-            self._skip(path, f"binary file type ({PurePosixPath(path.lower()).suffix})")
+        reason = self.binary_type(path)
+        if reason is not None:
+            self._skip(path, reason)
             return False
         return True
 
-    def _skip(self, path: str, reason: str) -> list[Finding]:
-        from jwtaudit.commands.scan import skipped_outcome
+    def _skip(self, path: str, reason: str, commit: str | None = None) -> list[Finding]:
+        """META002 for a file (a blob, at the commit that introduced it) that was not read."""
+        from jwtaudit.subjects import SkippedFile
 
         self.skipped += 1
         if not self.report_skipped:
             return []
-        outcome = skipped_outcome(path, reason, self.ctx)
+        found = engine.check_subject(SkippedFile(location=Location(path=path, commit=commit), reason=reason),
+                                     self.ctx)
         self.errors.append(InputError(path=path, message=reason))
-        self.findings.extend(outcome.findings)
-        return outcome.findings
+        self.findings.extend(found)
+        return found
 
     def analyse(self, path: str, data: bytes | None, size: int, commit: str | None = None) -> _BlobResult:
         """One blob as the file `path`, without touching the scan-wide state (runs in workers)."""
@@ -136,18 +155,17 @@ class _Analyser:
         if data is None:
             cap = self.config.max_file_size
             return _BlobResult(skipped=f"larger than the size cap ({size} bytes > {cap})")
-        head = data[:SNIFF_BYTES]
-        if b"\0" in head and not head.startswith(_TEXT_BOMS) and not head.startswith(b"\x00\x00\xfe\xff"):
+        if _binary(data):
             return _BlobResult(skipped="binary file (NUL bytes)")
         text, _encoding = decode_bytes(data)
         analysis = analyse_text(path, text, self.options, commit=commit)
         directives = suppressions.parse(path, text, commit)
         return _BlobResult(outcome=outcome_of(analysis, self.ctx), directives=directives)
 
-    def take(self, path: str, result: _BlobResult) -> list[Finding]:
+    def take(self, path: str, result: _BlobResult, commit: str | None = None) -> list[Finding]:
         """Merge one blob's result into the scan; returns its per-file findings."""
         if result.skipped is not None or result.outcome is None:
-            return self._skip(path, result.skipped or "unreadable")
+            return self._skip(path, result.skipped or "unreadable", commit)
         outcome = result.outcome
         self.scanned += 1
         self.redactor.add_all(outcome.sensitive)
@@ -159,7 +177,7 @@ class _Analyser:
         return outcome.findings
 
     def blob(self, path: str, data: bytes | None, size: int, commit: str | None = None) -> list[Finding]:
-        return self.take(path, self.analyse(path, data, size, commit))
+        return self.take(path, self.analyse(path, data, size, commit), commit)
 
     def many(self, items: Iterable[_BlobItem], jobs: int) -> Iterator[tuple[str, list[Finding]]]:
         """(key, findings) per item, in order; with `jobs` > 1 the analysis runs in worker
@@ -172,12 +190,12 @@ class _Analyser:
 
         global _WORKER_ANALYSER
         _WORKER_ANALYSER = self
-        pending: dict[str, str] = {}
+        pending: dict[str, tuple[str, str | None]] = {}
 
         def chunks() -> Iterator[list[_BlobItem]]:
             chunk: list[_BlobItem] = []
             for item in items:
-                pending[item[0]] = item[1]
+                pending[item[0]] = (item[1], item[4])
                 chunk.append(item)
                 if len(chunk) >= _CHUNK:
                     yield chunk
@@ -188,7 +206,8 @@ class _Analyser:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
             for results in pool.imap(_analyse_chunk, chunks()):
                 for key, result in results:
-                    yield key, self.take(pending.pop(key), result)
+                    path, commit = pending.pop(key)
+                    yield key, self.take(path, result, commit)
 
     def scan_wide(self) -> list[Finding]:
         from jwtaudit.commands.scan_wide import scan_wide_findings
@@ -324,32 +343,62 @@ def _history(request: GitScanRequest, config: Config) -> tuple[Result, Redactor]
     tips = [git.resolve_commit(root, ref, "--branch") for ref in request.branches]
     exclude = [git.resolve_commit(root, request.since, "--since")] if request.since else []
     base = _baseline_for(request, root)
-    analyser = _Analyser(config=config, now=request.now, report_skipped=False)
+    analyser = _Analyser(config=config, now=request.now)
     intros = git.history(root, tips, exclude)
     first: dict[str, git.Introduction] = {}
     introductions: dict[str, int] = {}
     for intro in intros:
         first.setdefault(intro.blob, intro)
         introductions[intro.blob] = introductions.get(intro.blob, 0) + 1
-    wanted = [blob for blob, intro in first.items() if analyser.wanted(intro.path)]
+    per_blob, wanted = _unread_blobs(first, analyser)
     delta = _Delta()
     items = ((blob_id, first[blob_id].path, data, size, first[blob_id].commit)
              for blob_id, data, size in git.read_blobs(root, wanted, config.max_file_size)
              if not delta.carries(first[blob_id], data))
-    per_blob = dict(analyser.many(items, _jobs(request.jobs, len(wanted))))
+    per_blob.update(analyser.many(items, _jobs(request.jobs, len(wanted))))
     for blob_id, old in delta.carried.items():  # oldest first, so `old` is already resolved
         per_blob[blob_id] = per_blob.get(old, [])
+    per_blob = _suppress_places(per_blob, analyser)
     head_commit = git.head(root)
     at_head = set(git.tree(root, head_commit).values()) if head_commit else set()
     aggregated = _aggregate(per_blob, first, introductions, at_head)
     findings = _decide([*aggregated, *_history_scan_wide(analyser)], analyser, None, report_unused=False)
     if base is not None:
-        findings = _accept_groups(findings, base, per_blob, first)
+        views, places = _baseline_views(root, analyser, base, intros, per_blob, first)
+        findings = _accept_groups(findings, base, [*per_blob.values(), views], places)
+    analyser.errors = list({e.path: e for e in reversed(analyser.errors)}.values())  # one per file
     commits = len({i.commit for i in intros})
     return _result("history", findings, analyser, root,
                    {"git": "history", "commits": commits, "blobs": len(first),
                     "blobs_scanned": analyser.scanned, "blobs_carried": len(delta.carried),
                     "blobs_skipped": analyser.skipped})
+
+
+def _unread_blobs(first: dict[str, git.Introduction], analyser: _Analyser
+                  ) -> tuple[dict[str, list[Finding]], list[str]]:
+    """(META002 findings of the blobs never read because of their file type, the blobs to read);
+    excluded paths are in neither."""
+    skipped: dict[str, list[Finding]] = {}
+    wanted: list[str] = []
+    for blob, intro in first.items():
+        if analyser.excluded(intro.path):
+            continue
+        reason = analyser.binary_type(intro.path)
+        if reason is None:
+            wanted.append(blob)
+        else:
+            skipped[blob] = analyser.take(intro.path, _BlobResult(skipped=reason), intro.commit)
+    return skipped, wanted
+
+
+def _suppress_places(per_blob: dict[str, list[Finding]], analyser: _Analyser) -> dict[str, list[Finding]]:
+    """Each blob's findings with the inline suppressions of their own place applied (a carried
+    blob shares its list, and so its suppressions, with the version it was carried from)."""
+    lists = list({id(found): found for found in per_blob.values()}.values())
+    marked = iter(suppressions.apply([f for found in lists for f in found], analyser.directives, analyser.ctx,
+                                     report_unused=False))
+    by_id = {id(found): [next(marked) for _ in found] for found in lists}
+    return {blob: by_id[id(found)] for blob, found in per_blob.items()}
 
 
 _LONG_RUN = re.compile(r"[A-Za-z0-9+/=_\-]{16,}")
@@ -415,27 +464,38 @@ def _group_key(finding: Finding) -> tuple[str, str]:
 
 def _aggregate(per_blob: dict[str, list[Finding]], first: dict[str, git.Introduction],
                introductions: dict[str, int], at_head: set[str]) -> list[Finding]:
-    groups: dict[tuple[str, str], tuple[Finding, set[str]]] = {}
+    """One finding per group (`_group_key`): at the first place that is not suppressed (a
+    suppression silences only its own place), else at the first place; the first commit,
+    the number of commits, whether HEAD has it, and the first place in each other file."""
+    groups: dict[tuple[str, str], list[tuple[Finding, str]]] = {}
     order = sorted(per_blob, key=lambda b: (first[b].order, first[b].path))
     for blob in order:
         for finding in sorted(per_blob[blob], key=Finding.sort_key):
-            key = _group_key(finding)
-            if key in groups:
-                groups[key][1].add(blob)
-            else:
-                groups[key] = (finding, {blob})
-    out = []
-    for finding, blobs in groups.values():
-        intro = first[next(b for b in order if b in blobs)]
-        evidence = dict(finding.evidence)
-        evidence.update({
-            "first_commit": intro.commit,
-            "first_seen": intro.date,
-            "commits": sum(introductions[b] for b in blobs),
-            "present_at_head": bool(blobs & at_head),
-        })
-        out.append(replace(finding, evidence=evidence))
-    return out
+            groups.setdefault(_group_key(finding), []).append((finding, blob))
+    return [_representative(places, first, introductions, at_head) for places in groups.values()]
+
+
+MAX_HISTORY_RELATED = 20
+
+
+def _representative(places: list[tuple[Finding, str]], first: dict[str, git.Introduction],
+                    introductions: dict[str, int], at_head: set[str]) -> Finding:
+    finding = next((f for f, _ in places if f.status == "new"), places[0][0])
+    blobs = {blob for _, blob in places}
+    intro = first[places[0][1]]
+    evidence = dict(finding.evidence)
+    evidence.update({
+        "first_commit": intro.commit,
+        "first_seen": intro.date,
+        "commits": sum(introductions[b] for b in blobs),
+        "present_at_head": bool(blobs & at_head),
+    })
+    others: dict[str, Location] = {}
+    for other, _ in places:
+        if other.location.path != finding.location.path:
+            others.setdefault(other.location.path, other.location)
+    related = (*finding.related, *list(others.values())[:MAX_HISTORY_RELATED])
+    return replace(finding, evidence=evidence, related=related)
 
 
 def _history_scan_wide(analyser: _Analyser) -> list[Finding]:
@@ -458,14 +518,77 @@ def _history_scan_wide(analyser: _Analyser) -> list[Finding]:
     return analyser.scan_wide()
 
 
-def _accept_groups(findings: Sequence[Finding], base: baselines.Baseline, per_blob: dict[str, list[Finding]],
-                   first: dict[str, git.Introduction]) -> list[Finding]:
-    """A history finding is accepted when any version of it (any path it had) is in the baseline."""
-    accepted_keys = {_group_key(f) for found in per_blob.values() for f in found if base.accepts(f)}
+def _accept_groups(findings: Sequence[Finding], base: baselines.Baseline, found: Iterable[Sequence[Finding]],
+                   places: frozenset[tuple[Any, ...]] = frozenset()) -> list[Finding]:
+    """A history finding is accepted when the baseline accepts the same rule for the same value
+    at any place it had (`_group_key`): the secret the team accepted, wherever it was committed.
+    A scan-wide finding (a pairing of two values) is accepted at its own place (`places`,
+    `_place_key`). A value the baseline never saw stays new."""
+    accepted_keys = {_group_key(f) for items in found for f in items if base.accepts(f)}
 
     def status_of(finding: Finding) -> str | None:
         if finding.status != "new":
             return None
-        return "baseline" if base.accepts(finding) or _group_key(finding) in accepted_keys else None
+        if base.accepts(finding) or _group_key(finding) in accepted_keys or _place_key(finding) in places:
+            return "baseline"
+        return None
 
     return engine.mark(findings, status_of)
+
+
+def _place_key(finding: Finding, path: str | None = None, commit: str | None = None) -> tuple[Any, ...]:
+    loc = finding.location
+    return (finding.rule, finding.value_sha1, path or loc.path, loc.line, loc.column, loc.pointer,
+            commit or loc.commit)
+
+
+def _baseline_views(root: Path, analyser: _Analyser, base: baselines.Baseline,
+                    intros: Sequence[git.Introduction], per_blob: dict[str, list[Finding]],
+                    first: dict[str, git.Introduction]) -> tuple[list[Finding], frozenset[tuple[Any, ...]]]:
+    """What the baseline accepts of blobs seen at the other paths they had: a blob is analysed
+    once, at its first path, while the fingerprints in the baseline are of the path the file had
+    when it was made (a file renamed since). Returns the per-file findings of those views (for
+    `_group_key`) and the places, moved back to the path the blob was analysed at, of the view
+    findings the baseline accepts (scan-wide pairings, findings without a value)."""
+    paths = {entry.path for entry in base.entries}
+    pairs: dict[str, set[str]] = {}
+    for intro in intros:
+        found = per_blob.get(intro.blob)
+        if not found or not _baselined_path(intro.path, paths):
+            continue
+        if any(f.location.path == intro.path for f in found):
+            continue
+        pairs.setdefault(intro.blob, set()).add(intro.path)
+    view = _Analyser(config=analyser.config, now=analyser.now, report_skipped=False)
+    for blob_id, data, size in git.read_blobs(root, list(pairs), analyser.config.max_file_size):
+        for path in sorted(pairs[blob_id]):
+            view.blob(path, data, size, commit=blob_id)  # the blob id stands in for the commit
+    if not view.findings:
+        return [], frozenset()
+    accepted = [f for f in [*view.findings, *_view_scan_wide(view, analyser, base)]
+                if f.location.commit in pairs and base.accepts(f)]
+    places = frozenset(_place_key(f, first[f.location.commit].path, first[f.location.commit].commit)
+                       for f in accepted)
+    return view.findings, places
+
+
+def _baselined_path(path: str, paths: set[str]) -> bool:
+    """`path` (from the repository root) is a path of the baseline, also when the baseline was
+    made in a folder of the repository (its paths relative to that folder)."""
+    return path in paths or any(path[i + 1:] in paths for i, c in enumerate(path) if c == "/")
+
+
+_SCAN_WIDE_RULES = ("SEC009", "SEC010", "TOK015", "TOK024")
+
+
+def _view_scan_wide(view: _Analyser, analyser: _Analyser, base: baselines.Baseline) -> list[Finding]:
+    """The scan-wide findings the views take part in (paired with what history found), only
+    when the baseline has such findings at all."""
+    if not any(e.rule in _SCAN_WIDE_RULES for e in base.entries):
+        return []
+    if not (view.tokens or view.secrets or view.public_keys):
+        return []
+    view.tokens += analyser.tokens
+    view.secrets += analyser.secrets
+    view.public_keys += analyser.public_keys
+    return view.scan_wide()

@@ -44,6 +44,19 @@ def found(report: dict[str, Any], rule: str = "SEC002") -> list[tuple[str, int, 
             for f in report["findings"] if f["rule"] == rule]
 
 
+def placed(report: dict[str, Any], rule: str) -> list[tuple[str, int, int, str | None, str]]:
+    """(path, line, column, commit, status) of each finding of `rule`."""
+    return [(f["location"]["path"], f["location"]["line"], f["location"]["column"], f["location"]["commit"],
+             f.get("status", "new")) for f in report["findings"] if f["rule"] == rule]
+
+
+def long_lived_token(sub: str = "svc-exporter") -> str:
+    """An HS256 token signed with STRONG_SECRET (the secret of `kore_env()`), valid until 2100."""
+    from tests.helpers import good_payload, make_token
+
+    return make_token({"alg": "HS256", "typ": "JWT"}, good_payload(sub=sub, exp=4102444800))
+
+
 # --- staged --------------------------------------------------------------------------------------
 
 
@@ -200,7 +213,87 @@ def test_history_merge_resolution_and_binary_blob(repo: Repo) -> None:
     code, report, _ = scan("--history")
     items = [f for f in report["findings"] if f["rule"] == "SEC002"]
     assert [(f["location"]["path"], f["location"]["commit"]) for f in items] == [("conf.env", merge)]
-    assert found(report, "META002") == []  # skipped history blobs are counted, not listed
+    assert found(report, "META002") == [("logo.png", None, "new")]  # listed, as in the other modes
+    assert code == 1
+
+
+def test_history_a_suppression_silences_only_its_own_place(repo: Repo) -> None:
+    """The same token committed with a suppression in a test fixture and without one in the
+    client: the client's copy is what history reports (the fixture's sorts first)."""
+    token = long_lived_token()
+    repo.write("a_test_fixture.py", f'FIXTURE = "{token}"  # jwtaudit: ignore[SEC001]\n')
+    repo.write("b_client.py", f'import requests\nHEADERS = {{"auth": "{token}"}}\n')
+    commit = repo.commit("c1")
+    code, report, _ = scan("--history", "--fail-on", "high")
+    assert placed(report, "SEC001") == [("b_client.py", 2, 21, commit, "new")]
+    (item,) = [f for f in report["findings"] if f["rule"] == "SEC001"]
+    assert [r["path"] for r in item["related"]] == ["a_test_fixture.py"]
+    assert item["evidence"]["first_commit"] == commit
+    assert code == 1
+
+
+def test_history_a_value_suppressed_at_every_place_stays_suppressed(repo: Repo) -> None:
+    token = long_lived_token()
+    repo.write("a_test_fixture.py", f'FIXTURE = "{token}"  # jwtaudit: ignore[SEC001,TOK]\n')
+    repo.write("b_client.py", "import requests\n")
+    first = repo.commit("c1")
+    repo.write("tests/copy_fixture.py", f'# jwtaudit: ignore-next-line[SEC001,TOK]\nCOPY = "{token}"\n')
+    repo.commit("c2")
+    code, report, output = scan("--history", "--fail-on", "high")
+    assert placed(report, "SEC001") == [("a_test_fixture.py", 1, 12, first, "suppressed")]
+    assert code == 0, output
+
+
+def test_history_lists_each_skipped_file_once_where_it_was_introduced(repo: Repo) -> None:
+    repo.write(".jwtaudit.toml", 'max_file_size = 4000\nexclude = ["vendor/"]\n')
+    repo.write("small.txt", "x" * 100 + "\n")
+    repo.write("logo.png", b"\x89PNG\r\n\x1a\n\x00" + STRONG_SECRET.encode())
+    repo.write("vendor/lib.png", b"\x89PNG\r\n\x1a\n\x00")
+    repo.commit("base")
+    repo.write("big.txt", "y" * 5000 + "\n")
+    grown = repo.commit("big")
+    repo.write("big.txt", "z" * 6000 + "\n")
+    repo.commit("bigger")
+    code, report, _ = scan("--history")
+    base = repo.git("rev-list", "--max-parents=0", "HEAD").strip()
+    assert placed(report, "META002") == [("big.txt", None, None, grown, "new"),
+                                         ("logo.png", None, None, base, "new")]
+    assert [e["path"] for e in report["summary"]["errors"]] == ["big.txt", "logo.png"]
+    assert report["summary"]["errors"][0]["message"] == "larger than the size cap (5001 bytes > 4000)"
+    assert code == 0  # META002 is info
+
+
+def test_history_baseline_accepts_findings_of_a_file_renamed_since(repo: Repo) -> None:
+    """The baseline is made at HEAD, where README.md is docs/API.md; history analyses the blob
+    once, at the path it had first. Pairings (SEC009) are accepted at their place too."""
+    token = long_lived_token()
+    repo.write("README.md", f'# API\n\ncurl -H "auth: {token}" https://example.test\n')
+    repo.write("deploy/app.env", kore_env())
+    first = repo.commit("c1")
+    (repo.path / "docs").mkdir()
+    repo.git("mv", "README.md", "docs/API.md")
+    repo.git("mv", "deploy/app.env", "prod.env")
+    repo.commit("c2")
+    assert CliRunner().invoke(cli, ["baseline", "create"]).exit_code == 0
+    code, report, output = scan("--history")
+    assert placed(report, "SEC001") == [("README.md", 3, 16, first, "baseline")]
+    assert placed(report, "SEC009") == [("README.md", 3, 16, first, "baseline")]
+    assert placed(report, "SEC002") == [("deploy/app.env", 2, 20, first, "baseline")]
+    assert code == 0, output
+
+
+def test_history_baseline_of_a_renamed_file_does_not_accept_a_new_value(repo: Repo) -> None:
+    repo.write("README.md", f'# API\n\ncurl -H "auth: {long_lived_token()}" https://example.test\n')
+    first = repo.commit("c1")
+    (repo.path / "docs").mkdir()
+    repo.git("mv", "README.md", "docs/API.md")
+    repo.commit("c2")
+    assert CliRunner().invoke(cli, ["baseline", "create"]).exit_code == 0
+    repo.write("docs/API.md", f'# API\n\ncurl -H "auth: {long_lived_token("new")}" https://example.test\n')
+    swapped = repo.commit("c3")
+    code, report, _ = scan("--history")
+    assert placed(report, "SEC001") == [("README.md", 3, 16, first, "baseline"),
+                                        ("docs/API.md", 3, 16, swapped, "new")]
     assert code == 1
 
 
