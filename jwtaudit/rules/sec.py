@@ -655,8 +655,8 @@ def _strong(item: Assignment) -> bool:
     value = item.value
     if ds.EXAMPLE_POINTER.search(item.location.pointer or ""):
         return False
-    if _TOKEN_SHAPE.match(value):
-        return False  # a committed JWS/JWE: SEC001 reports it at every place it is stored
+    if _TOKEN_SHAPE.match(value.replace("%2E", ".").replace("%2e", ".")):
+        return False  # a committed JWS/JWE (perhaps %2E-encoded in a URL): SEC001 reports each place
     if item.key and (holds_no_secret(item.key) or names_a_stand_in(item.key)):
         return False  # a pagination token or a test's fake, even in a client secret's shape
     if is_kore_secret(value):

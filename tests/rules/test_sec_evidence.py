@@ -153,3 +153,15 @@ def test_a_reused_secret_keeps_its_own_finding_beside_sec010(tmp_path: Path) -> 
         (tmp_path / folder / "config.yaml").write_text("github:\n  token: ghp_MbJmTPSIAoCLrZ3aWZkSBvrjn9Wvgfygw2wM\n")
     found = sorted((f.rule, f.location.path, f.location.line) for f in scan(tmp_path, "SEC010", "SEC107"))
     assert found == [("SEC010", "a/config.yaml", 2), ("SEC107", "a/config.yaml", 2), ("SEC107", "b/config.yaml", 2)]
+
+
+def test_a_token_in_two_urls_is_no_reused_secret_plain_or_percent_encoded(tmp_path: Path) -> None:
+    """SEC001 reports every place a token is stored; SEC010 compares secrets, not tokens, however
+    the URL writes the token's dots."""
+    token = make_token({"alg": "HS256", "typ": "JWT"}, good_payload(), key=SECRET_A)
+    for name, written in (("a.md", token), ("b.md", token.replace(".", "%2E"))):
+        for copy in ("one", "two"):
+            (tmp_path / f"{copy}-{name}").write_text(f"https://chat.example.com/embed?token={written}\n")
+    assert scan(tmp_path, "SEC010") == []
+    assert sorted(f.location.path for f in scan(tmp_path, "SEC001")) == ["one-a.md", "one-b.md", "two-a.md",
+                                                                          "two-b.md"]
