@@ -4,9 +4,12 @@ Each blob goes through the same per-file analysis as a working-tree scan
 (`sources.text.analyse_text` + `commands.scan.outcome_of`); this module decides which blobs,
 reads them through `sources.git`, and shapes the result:
 
-- staged: index blobs of the files pre-commit passes (or of every staged change).
+- staged: index blobs of the files pre-commit passes (or of every staged change). The
+  scan-wide rules pair only what is staged: the hook never reads the rest of the repository.
 - diff: blobs changed from the merge base of BASE and HEAD to HEAD; a finding whose fingerprint
   the old version of the same file (followed across renames) already had is not "introduced".
+  When the changed files hold tokens, secrets or keys, the scan-wide rules pair them with those
+  of every other file of HEAD (on both sides of the comparison).
 - history: every blob introduced by every commit, each unique blob analysed once; findings are
   aggregated per secret (rule + value hash, else fingerprint) with the first commit, author
   date, path and line where it appeared, how many commits introduced it, and whether HEAD still
@@ -161,6 +164,18 @@ class _Analyser:
         analysis = analyse_text(path, text, self.options, commit=commit)
         directives = suppressions.parse(path, text, commit)
         return _BlobResult(outcome=outcome_of(analysis, self.ctx), directives=directives)
+
+    def pair_only(self, path: str, data: bytes | None) -> None:
+        """Only what one blob gives the scan-wide rules (its tokens, secrets and keys): no
+        per-file rules run and nothing is counted as scanned."""
+        from jwtaudit.sources.text import analyse_text, decode_bytes
+
+        if data is None or _binary(data):
+            return
+        analysis = analyse_text(path, decode_bytes(data)[0], self.options)
+        self.tokens.extend(analysis.tokens)
+        self.secrets.extend(analysis.secrets)
+        self.public_keys.extend(analysis.public_keys)
 
     def take(self, path: str, result: _BlobResult, commit: str | None = None) -> list[Finding]:
         """Merge one blob's result into the scan; returns its per-file findings."""
@@ -328,11 +343,44 @@ def _diff(request: GitScanRequest, config: Config) -> tuple[Result, Redactor]:
     for blob_id, data, size in git.read_blobs(root, list(old_paths), config.max_file_size):
         for path in old_paths[blob_id]:
             before.blob(path, data, size)
-    existing = {f.fingerprint for f in before.findings}
-    introduced = [f for f in [*analyser.findings, *analyser.scan_wide()] if f.fingerprint not in existing]
+    changed_paths = {c.path for c in changes}
+    _pair_with_unchanged(root, target, changed_paths, analyser, before)
+    existing = {f.fingerprint for f in [*before.findings, *before.scan_wide()]}
+    scan_wide = [f for f in analyser.scan_wide() if _touches(f, changed_paths)]
+    introduced = [f for f in [*analyser.findings, *scan_wide] if f.fingerprint not in existing]
     findings = _decide(introduced, analyser, base)
     return _result("scan", findings, analyser, root,
                    {"git": "diff", "base": base_commit, "merge_base": start, "head": target})
+
+
+def _pair_with_unchanged(root: Path, target: str, changed_paths: set[str], analyser: _Analyser,
+                         before: _Analyser) -> None:
+    """Give the scan-wide rules (SEC009 secret signs token, SEC010 reuse) the other side of each
+    pair from the files the diff did not change: a token the branch adds may be signed with a
+    secret committed long ago. Read only when the changed files hold something to pair; what
+    they contribute goes to both sides (they are the same at the merge base), so only pairs the
+    branch made count as introduced."""
+    if not (analyser.tokens or analyser.secrets or analyser.public_keys):
+        return
+    files = {path: blob for path, blob in git.tree(root, target).items() if path not in changed_paths
+             and not analyser.excluded(path) and analyser.binary_type(path) is None}
+    context = _Analyser(config=analyser.config, now=analyser.now, report_skipped=False)
+    by_blob: dict[str, list[str]] = {}
+    for path, blob in files.items():
+        by_blob.setdefault(blob, []).append(path)
+    for blob_id, data, _size in git.read_blobs(root, list(by_blob), analyser.config.max_file_size):
+        for path in by_blob[blob_id]:
+            context.pair_only(path, data)
+    for side in (analyser, before):
+        side.tokens += context.tokens
+        side.secrets += context.secrets
+        side.public_keys += context.public_keys
+
+
+def _touches(finding: Finding, paths: set[str]) -> bool:
+    """A scan-wide finding at a changed file, or naming one (a secret the branch added that
+    signs an older token)."""
+    return any(loc.path in paths for loc in (finding.location, *finding.related))
 
 
 # --- history ---------------------------------------------------------------------------------

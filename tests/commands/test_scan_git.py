@@ -334,6 +334,40 @@ def test_diff_reports_only_what_was_introduced(repo: Repo) -> None:
     assert found(scan("--diff", "main")[1]) == [("a.env", 2, "new")]
 
 
+def test_diff_pairs_a_new_token_with_a_secret_already_on_the_base(repo: Repo) -> None:
+    """SEC009 on a token the branch adds is introduced by the branch, even when the secret that
+    signs it was committed long before (and so is not in the diff)."""
+    repo.write("config/app.env", kore_env())
+    repo.write("notes.md", "notes\n")
+    repo.commit("base")
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.write("token.txt", long_lived_token() + "\n")
+    repo.write("notes.md", "notes\nmore notes\n")
+    repo.commit("token")
+    code, report, _ = scan("--diff", "main")
+    assert placed(report, "SEC009") == [("token.txt", 1, 1, None, "new")]
+    assert placed(report, "SEC001") == [("token.txt", 1, 1, None, "new")]
+    assert found(report) == []  # the secret itself is not new
+    assert code == 1
+
+
+def test_diff_does_not_report_a_pairing_that_was_already_on_the_base(repo: Repo) -> None:
+    """Both files edited, the token and its signing secret unchanged: that pairing is not new."""
+    from tests.helpers import good_payload, make_token
+
+    repo.write("config/app.env", kore_env())
+    repo.write("token.txt", long_lived_token() + "\n")
+    repo.commit("base")
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.write("config/app.env", "# production\n" + kore_env())
+    repo.write("token.txt", "# the same token, a line down\n" + long_lived_token() + "\n")
+    repo.write("other.txt", make_token({"alg": "HS256"}, good_payload(exp=4102444800), OTHER_SECRET) + "\n")
+    repo.commit("edit")
+    code, report, _ = scan("--diff", "main")
+    assert placed(report, "SEC009") == []  # the old token's pairing is not new; other.txt has none
+    assert placed(report, "SEC001") == [("other.txt", 1, 1, None, "new")] and found(report) == []
+
+
 def test_diff_with_a_bad_base_is_a_usage_error(repo: Repo) -> None:
     repo.write("a.txt", "a\n")
     repo.commit()
