@@ -30,6 +30,8 @@ MAX_STDIN_BYTES = 10 * 1024 * 1024
 # `Bearer x`, and the same with the name and scheme in any case or without the colon
 _HEADER_NAME = re.compile(r"^(?:authorization|auth)(?:\s*:\s*|\s+)", re.IGNORECASE)
 _SCHEME = re.compile(r"^(?:bearer|jwt)(?:\s*:\s*|\s+)", re.IGNORECASE)
+# the public APIs' `auth` header: a token pasted with it is judged as an API token (TOK003/TOK005)
+_AUTH_HEADER = re.compile(r"^\s*['\"]?auth\s*:", re.IGNORECASE)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -107,11 +109,12 @@ def _clean(raw: str) -> str:
     return text.strip().strip("'\"").strip()
 
 
-def collect_inputs(options: TokenOptions, stdin: IO[str] | None) -> list[tuple[str, Location]]:
+def collect_inputs(options: TokenOptions, stdin: IO[str] | None) -> list[tuple[str, Location, bool]]:
+    """(token, where it came from, whether it was pasted as an `auth:` header line)."""
     args = [t for t in options.tokens if t != "-"]
     use_stdin = not options.tokens or "-" in options.tokens
-    items: list[tuple[str, Location]] = [
-        (_clean(raw), Location(path="<argument>")) for raw in args
+    items: list[tuple[str, Location, bool]] = [
+        (_clean(raw), Location(path="<argument>"), bool(_AUTH_HEADER.match(raw))) for raw in args
     ]
     if use_stdin:
         if stdin is None or (hasattr(stdin, "isatty") and stdin.isatty() and not args):
@@ -122,7 +125,8 @@ def collect_inputs(options: TokenOptions, stdin: IO[str] | None) -> list[tuple[s
         for number, line in enumerate(text.splitlines(), start=1):
             stripped = line.strip()
             if stripped and not stripped.startswith("#"):
-                items.append((_clean(stripped), Location(path="<stdin>", line=number)))
+                items.append((_clean(stripped), Location(path="<stdin>", line=number),
+                              bool(_AUTH_HEADER.match(stripped))))
     if not items:
         raise UsageError("no token given: pass tokens as arguments or pipe them on stdin ('-')")
     return items
@@ -215,11 +219,11 @@ def run_token_command(
     wordlist = load_wordlist(config.wordlist)
     ctx = engine.RunContext(config=config, now=parse_now(options.now), redactor=redactor, wordlist=wordlist)
     inputs = collect_inputs(options, stdin)
-    for raw, _ in inputs:
+    for raw, _, _ in inputs:
         redactor.add(raw)
         redactor.add_all(raw.split(".")[2:])  # signature / JWE parts
     subjects = []
-    for index, (raw, location) in enumerate(inputs, start=1):
+    for index, (raw, location, in_auth_header) in enumerate(inputs, start=1):
         try:
             token = decode_unverified(raw)
         except TokenError as exc:
@@ -230,6 +234,7 @@ def run_token_command(
             location=location,
             anchor=f"#{index}",
             profile=config.profile,
+            public_api=in_auth_header,
             app=app_for(token.claims, options, secrets, source, exported),
             context_words=export.words,
         ))
