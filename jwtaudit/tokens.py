@@ -127,11 +127,12 @@ def _decode_json_segment(segment: str, label: str, problems: list[str]) -> dict[
     constants: list[str] = []
     parse_constant = _non_json_constant(constants)
     try:
-        value = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=parse_constant)
+        value = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=parse_constant,
+                           parse_int=_parse_int)
     except _DuplicateKeys as exc:
         problems.append(f"{label} has a duplicate JSON key {str(exc)[:40]!r}")
         try:
-            value = json.loads(text, parse_constant=parse_constant)
+            value = json.loads(text, parse_constant=parse_constant, parse_int=_parse_int)
         except (ValueError, RecursionError):
             return None
     except (ValueError, RecursionError):
@@ -143,6 +144,14 @@ def _decode_json_segment(segment: str, label: str, problems: list[str]) -> dict[
         problems.append(f"{label} is JSON but not an object")
         return None
     return value
+
+
+def _parse_int(digits: str) -> int | float:
+    """A JSON integer; one longer than Python converts (4,300 digits) is infinitely far off, not
+    a reason to call the payload "not JSON"."""
+    if len(digits) > 4000:
+        return float("-inf") if digits.startswith("-") else float("inf")
+    return int(digits)
 
 
 def looks_like_token(text: str) -> bool:

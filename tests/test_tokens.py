@@ -150,3 +150,16 @@ def test_hostile_numeric_claims_never_raise_in_rules_or_view(dates: dict, base: 
     json.dumps([f.to_dict() for f in findings], allow_nan=False)
     view = tokenview.build(subject.token, label="t", location={}, profile="generic", now=NOW)
     json.dumps(view, allow_nan=False)
+
+
+def test_an_integer_too_long_to_convert_is_a_number_not_broken_json() -> None:
+    import base64 as b64
+    import json as js
+
+    def seg(obj: object) -> str:
+        return b64.urlsafe_b64encode(js.dumps(obj).encode()).rstrip(b"=").decode()
+
+    payload = '{"sub": "u", "iat": ' + "9" * 5000 + "}"
+    raw = f"{seg({'alg': 'HS256'})}.{b64.urlsafe_b64encode(payload.encode()).rstrip(b'=').decode()}.c2ln"
+    token = tokens.decode_unverified(raw)
+    assert token.problems == () and token.claims["iat"] == float("inf")
