@@ -384,10 +384,16 @@ def _scan(paths: tuple[str, ...], jobs: int | None, now_text: str | None, wordli
                           profile=profile, wordlist=wordlist)
     pairs = pair_outputs(formats, outputs)
     request = ScanRequest(paths=targets, jobs=jobs, now=parse_now(now_text), progress=True)
+    git_mode = any(git_options.get(name) for name in ("staged", "history", "diff_base"))
     if any(git_options.values()):  # --staged/--history/--diff/--baseline: jwtaudit.commands.scan_git
         from jwtaudit.commands.scan_git import run_with_git_options
 
         result, redactor = run_with_git_options(request, paths, config, **git_options)
+        if not git_mode:  # a plain scan with a baseline: paths are the scan root's, as below
+            from jwtaudit.sources.files import scan_root
+
+            result = with_line_hashes(result, pairs, scan_root(targets))
+            result = with_repository_paths(result, pairs, scan_root(targets))
     else:
         from jwtaudit.sources.files import scan_root
 

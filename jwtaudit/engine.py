@@ -34,6 +34,9 @@ class RunContext:
     redactor: Redactor = field(default_factory=Redactor)
     wordlist: tuple[str, ...] = ()
     extras: dict[str, Any] = field(default_factory=dict)
+    # the scan root's path inside its git work tree (`services/bot/`): fingerprints name files from
+    # the repository root, so a baseline matches whichever folder of the repository is scanned
+    path_prefix: str = ""
     # (subject kind, rules registered) -> (the config they were selected for, rules); selected_rules
     selected: dict[tuple[str, int], tuple[Config, list[Any]]] = field(default_factory=dict, repr=False)
     # (subject kind, generic or not, id of the selected list) -> (that list, its generic or other rules)
@@ -83,7 +86,7 @@ def _anchor(subject: Any, hit: Hit, location: Location) -> str:
     return getattr(subject, "anchor", "") or ""
 
 
-def make_finding(info: RuleInfo, hit: Hit, subject: Any, config: Config) -> Finding:
+def make_finding(info: RuleInfo, hit: Hit, subject: Any, config: Config, path_prefix: str = "") -> Finding:
     location = _locate(subject, hit)
     severity = config.severity.get(info.code) or hit.severity or info.severity
     return Finding(
@@ -95,7 +98,7 @@ def make_finding(info: RuleInfo, hit: Hit, subject: Any, config: Config) -> Find
         location=location,
         evidence=dict(hit.evidence),
         fingerprint=fingerprint(
-            info.code, location.path, _anchor(subject, hit, location), hit.value, hit.guessable
+            info.code, path_prefix + location.path, _anchor(subject, hit, location), hit.value, hit.guessable
         ),
         related=hit.related,
         value_sha1=_sha1(hit.value),
@@ -142,7 +145,7 @@ def check_subject(subject: Any, ctx: RunContext, *, generic: bool | None = None)
         for hit in item.check(subject, ctx):
             if hit.value:
                 ctx.redactor.add(hit.value)
-            findings.append(make_finding(item.info, hit, subject, ctx.config))
+            findings.append(make_finding(item.info, hit, subject, ctx.config, ctx.path_prefix))
     return findings
 
 

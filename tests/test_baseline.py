@@ -155,3 +155,38 @@ def test_baseline_create_judges_tokens_at_the_real_time(tmp_path: Path, monkeypa
     scanned = runner.invoke(cli, ["scan", ".", "--baseline", "b.json", "--format", "json", "--fail-on", "info"],
                             catch_exceptions=False)
     assert scanned.exit_code == 0, scanned.output
+
+
+def test_a_baseline_matches_whichever_folder_of_the_repository_is_scanned(tmp_path: Path, monkeypatch) -> None:
+    """Fingerprints name files from the repository root: a baseline made from `.` accepts the same
+    findings when `services/bot` is scanned, and one made from the subfolder works from the root;
+    outside git they stay relative to the scan root."""
+    from click.testing import CliRunner
+
+    from jwtaudit.cli import cli
+    from tests.git_helpers import Repo, git_env, kore_env
+
+    repo = Repo(tmp_path / "repo")
+    repo.write("services/bot/.env", kore_env())
+    repo.commit()
+    for name, value in git_env().items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.chdir(repo.path)
+
+    def invoke(*args: str) -> int:
+        return CliRunner().invoke(cli, list(args), catch_exceptions=False).exit_code
+
+    assert invoke("baseline", "create", ".", "-o", "root.json") == 0
+    assert invoke("baseline", "create", "services/bot", "-o", "sub.json") == 0
+    fingerprints = [[e["fingerprint"] for e in json.loads(Path(name).read_text())["findings"]]
+                    for name in ("root.json", "sub.json")]
+    assert fingerprints[0] == fingerprints[1] and len(fingerprints[0]) == 1
+    assert invoke("scan", "services/bot", "--baseline", "root.json") == 0
+    assert invoke("scan", ".", "--baseline", "sub.json") == 0
+    assert invoke("scan", "services/bot") == 1  # without a baseline the finding is there
+    sarif = tmp_path / "r.sarif"
+    repo.write("services/bot/extra.env", "GITHUB_TOKEN=ghp_MbJmTPSIAoCLrZ3aWZkSBvrjn9Wvgfygw2wM\n")
+    assert invoke("scan", "services/bot", "--baseline", "root.json", "--format", "sarif", "-o", str(sarif)) == 1
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            for r in json.loads(sarif.read_text())["runs"][0]["results"]}
+    assert uris == {"services/bot/extra.env"}

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from jwtaudit.cli import cli
 from tests.helpers import NOW, good_payload, make_token
 
-CANARY_SECRET = "CANARYsecret0123456789abcdefghijklmnopqrstu="
+CANARY_SECRET = "CANARYsecretQ7x2Lm9Vp4Rt8Kw3Nb6Hj1Fd5Gs0Ay2="
 CANARY_CLAIM = "CANARY-claim-password-7c1d9e"
 CANARY_KEY = "AKIACANARY0123456789"
 

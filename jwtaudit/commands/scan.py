@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 from jwtaudit import engine, suppressions
@@ -59,11 +60,12 @@ _WORKER: dict[str, Any] = {}
 SCAN_SUBJECT_KINDS = ("token", "text", "scan", "document", "code", "skipped", "suppression")
 
 
-def _init_worker(config: Config, options: ScanOptions, now: int, wordlist: tuple[str, ...]) -> None:
+def _init_worker(config: Config, options: ScanOptions, now: int, wordlist: tuple[str, ...],
+                 path_prefix: str = "") -> None:
     from jwtaudit.rules import registry
 
     registry.load_for(*SCAN_SUBJECT_KINDS)  # warm up before forking; no audit (account/bot) rules
-    _WORKER.update(config=config, options=options, now=now, wordlist=wordlist)
+    _WORKER.update(config=config, options=options, now=now, wordlist=wordlist, path_prefix=path_prefix)
     _WORKER.pop("ctx", None)  # a context from an earlier in-process run holds the old config
 
 
@@ -76,6 +78,7 @@ def _context() -> engine.RunContext:
     ctx = _WORKER.get("ctx")
     if ctx is None:
         ctx = engine.RunContext(config=_WORKER["config"], now=_WORKER["now"], wordlist=_WORKER["wordlist"],
+                                path_prefix=_WORKER.get("path_prefix", ""),
                                 redactor=RecordingRedactor())
         _WORKER["ctx"] = ctx
     return ctx
@@ -275,7 +278,7 @@ def run_scan(request: ScanRequest, config: Config) -> tuple[Result, Redactor]:
     jobs = request.jobs or os.cpu_count() or 1
     wordlist = load_wordlist(config.wordlist)
     options = ScanOptions(profile=config.profile)
-    init_args = (config, options, request.now, wordlist)
+    init_args = (config, options, request.now, wordlist, _repository_prefix(root))
     _init_worker(*init_args)
     ctx = _context()
     findings: list[Finding] = []
@@ -321,6 +324,15 @@ def run_scan(request: ScanRequest, config: Config) -> tuple[Result, Redactor]:
                     **({"sec009_limited": True} if ctx.extras.get("sec009_limited") else {})},
     )
     return result, redactor
+
+
+def _repository_prefix(root: Path) -> str:
+    """The scan root's path in its git work tree, for fingerprints (`engine.RunContext.path_prefix`);
+    "" at the work tree's root and outside git (no git process is started there)."""
+    from jwtaudit.sources.files import in_work_tree
+    from jwtaudit.sources.git import prefix_in_work_tree
+
+    return prefix_in_work_tree(root) if in_work_tree(root) else ""
 
 
 MAX_CONTEXT_WORDS = 200  # names tried against every HS* token: about the built-in list again

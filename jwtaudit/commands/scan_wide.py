@@ -69,7 +69,7 @@ def _secret_findings(subject: ScanSubject, ctx: engine.RunContext) -> list[Findi
     for token, secret in proven:
         hit = short_key_hit(token, secret)
         if hit is not None:
-            findings.append(engine.make_finding(rule.info, hit, token, ctx.config))
+            findings.append(engine.make_finding(rule.info, hit, token, ctx.config, ctx.path_prefix))
     return findings
 
 
@@ -85,7 +85,7 @@ def _context_findings(subject: ScanSubject, words: tuple[str, ...], ctx: engine.
         for code, hit in scan_context_hits(token, words, ctx):
             rule = rules.get(code)
             if rule is not None and engine.is_selected(code, ctx.config):
-                findings.append(engine.make_finding(rule.info, hit, token, ctx.config))
+                findings.append(engine.make_finding(rule.info, hit, token, ctx.config, ctx.path_prefix))
     return findings
 
 

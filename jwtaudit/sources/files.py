@@ -64,14 +64,20 @@ def _rel(path: Path, root: Path) -> str:
     return str(path).replace(os.sep, "/") if rel.startswith("../") else rel
 
 
+def in_work_tree(folder: Path) -> bool:
+    """`folder` or a folder above it holds `.git` (asked before starting any git process)."""
+    try:
+        if (folder / ".git").exists():
+            return True
+        probe = folder.resolve()
+        return any((parent / ".git").exists() for parent in (probe, *probe.parents))
+    except (OSError, RuntimeError):  # a folder we may not look into: walked, and reported there
+        return False
+
+
 def _git_files(folder: Path) -> list[str] | None:
     """Files git would consider in `folder` (relative to it), or None outside a work tree."""
-    try:
-        if not (folder / ".git").exists():
-            probe = folder.resolve()
-            if not any((parent / ".git").exists() for parent in (probe, *probe.parents)):
-                return None
-    except (OSError, RuntimeError):  # a folder we may not look into: walked, and reported there
+    if not in_work_tree(folder):
         return None
     try:
         proc = subprocess.run(

@@ -15,7 +15,7 @@ from tests.helpers import NOW, good_payload, make_token
 from tests.reports.sarif_schema import validate
 
 REPO = Path(__file__).resolve().parents[2]
-CANARY_SECRET = "CANARYreport0123456789abcdefghijklmnopqrstu="
+CANARY_SECRET = "CANARYreportQ7x2Lm9Vp4Rt8Kw3Nb6Hj1Fd5Gs0Ay2="
 CANARY_CLAIM = "CANARY-report-password-51f0a2"
 FORMATS = ("sarif", "html", "markdown")
 
@@ -93,7 +93,7 @@ def test_sarif_to_stdout_is_the_only_stdout_output():
 
 
 def test_scan_every_format_without_canaries(tmp_path):
-    secret = "CANARYscan0123456789abcdefghijklmnopqrstuvw="
+    secret = "CANARYscanQ7x2Lm9Vp4Rt8Kw3Nb6Hj1Fd5Gs0Ay2Eu="
     token = make_token({"alg": "HS256", "typ": "JWT"}, good_payload(), secret)
     repo = tmp_path / "repo"
     (repo / "src").mkdir(parents=True)
