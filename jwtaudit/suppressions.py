@@ -26,6 +26,8 @@ _CODE = re.compile(r"^(TOK|SEC|SRC|CFG|ACC|BOT|META)\d{0,3}$")
 _SHOWABLE = re.compile(r"^[A-Za-z]{1,8}\d{0,4}$")
 _COMMENT_OPENERS = ("#", "//", "/*", "<!--", "--")
 MARKER = "jwtaudit:"
+# In documentation a directive inside a fenced code block is an example of one, not one.
+_DOCUMENT_SUFFIXES = (".md", ".markdown", ".mdx", ".rst")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -100,22 +102,32 @@ def _split_codes(body: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 
 def parse(rel_path: str, text: str, commit: str | None = None) -> tuple[Directive, ...]:
-    """Every directive in `text` (one per line at most: the first in a comment wins)."""
+    """Every directive in `text` (one per line at most: the first in a comment wins); in Markdown
+    only in an HTML comment, and none inside a fenced code block (an example of the syntax)."""
     if MARKER not in text:
         return ()
     found: list[Directive] = []
     start = 0
     line_no = 0
     length = len(text)
+    document = rel_path.lower().endswith(_DOCUMENT_SUFFIXES)
+    fence: str | None = None  # the fence of the Markdown code block the line is in
     while start <= length:
         end = text.find("\n", start)
         if end == -1:
             end = length
         line_no += 1
         line = text[start:end]
-        if MARKER in line:
+        if document and ("`" in line or "~" in line):
+            opener = line.lstrip()[:3]
+            if fence is None and opener in ("```", "~~~"):
+                fence = opener
+            elif fence is not None and opener == fence:
+                fence = None
+        if MARKER in line and fence is None:
             for match in _DIRECTIVE.finditer(line):
-                if not _in_comment(line[: match.start()]):
+                before = line[: match.start()]
+                if not (_in_html_comment(before) if document else _in_comment(before)):
                     continue
                 next_line = match.group("next") is not None
                 codes, invalid = _split_codes(match.group("codes"))
@@ -127,6 +139,13 @@ def parse(rel_path: str, text: str, commit: str | None = None) -> tuple[Directiv
                 break
         start = end + 1
     return tuple(found)
+
+
+def _in_html_comment(before: str) -> bool:
+    """Markdown's only comment is HTML's: `<!-- jwtaudit: ignore[…] -->` (a `# …` line is a
+    heading, and `` `…` `` in prose shows the syntax)."""
+    opened = before.rfind("<!--")
+    return opened != -1 and "-->" not in before[opened:]
 
 
 def _ran(code: str, ctx: engine.RunContext) -> bool:

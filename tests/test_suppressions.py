@@ -121,3 +121,20 @@ def test_parse_is_linear_on_long_lines() -> None:
     text = "# " + "jwtaudit: ignore[" * 20000 + "\n" + "x" * 1_000_000
     directives = suppressions.parse("big.txt", text)
     assert [d.line for d in directives] == [1]
+
+
+def test_markdown_directives_live_in_html_comments_not_in_examples() -> None:
+    text = "\n".join([
+        "Silence one line with `# jwtaudit: ignore[SEC001]`:",          # 1 prose: shows the syntax
+        "```python",                                                     # 2
+        'TOKEN = "eyJ…"  # jwtaudit: ignore[SEC001]',                     # 3 an example in a fence
+        "# jwtaudit: ignore-next-line[SEC002]",                           # 4 still the example
+        "```",                                                           # 5
+        "# jwtaudit: ignore[SEC002] is a heading, not a comment",          # 6
+        "auth: eyJ… <!-- jwtaudit: ignore[SEC001] -->",                     # 7 the one directive
+        "~~~",                                                           # 8
+        "<!-- jwtaudit: ignore[TOK] -->",                                   # 9 inside a ~~~ fence
+        "~~~",                                                           # 10
+    ])
+    assert [(d.line, d.codes) for d in suppressions.parse("docs/API.md", text)] == [(7, ("SEC001",))]
+    assert [d.line for d in suppressions.parse("app.py", text)] == [1, 3, 4, 6, 7, 9]  # code: every comment

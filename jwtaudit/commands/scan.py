@@ -272,7 +272,8 @@ def run_scan(request: ScanRequest, config: Config) -> tuple[Result, Redactor]:
 
     redactor = Redactor()
     root = scan_root(request.paths)
-    entries, walk_skipped = collect(request.paths, root, config.exclude)
+    config_folder = Path(config.source).parent if config.source else None
+    entries, walk_skipped = collect(request.paths, root, config.exclude, exclude_base=config_folder)
     sizes = _file_sizes(entries)
     entries = _dispatch_order(entries, sizes)
     jobs = request.jobs or os.cpu_count() or 1

@@ -134,7 +134,7 @@ def committed_token(subject: TokenSubject, ctx: RunContext) -> Iterator[Hit]:
         return  # unsigned whatever its last segment holds: TOK002 only
     if not token.is_jwe and any(p.startswith(("payload is not UTF-8", "payload segment:"))
                                 for p in token.problems):
-        return  # the payload is not even text (`eyJhbGciOiJIUzI1NiJ9.json.bak`): TOK001 says so
+        return  # the payload is not even text (a file `<header>.json.bak`): TOK001 says so
     claims = token.claims
     exp = claims.get("exp")
     severity = None

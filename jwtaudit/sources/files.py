@@ -125,10 +125,15 @@ def excluder(patterns: Sequence[str]):  # type: ignore[no-untyped-def]
         return pathspec.PathSpec.from_lines("gitwildmatch", patterns)
 
 
-def collect(paths: Sequence[str], root: Path,
-            exclude: Sequence[str] = ()) -> tuple[list[FileEntry], list[Skipped]]:
-    """Every file to scan under `paths`, in a stable order, and the ones skipped while walking."""
+def collect(paths: Sequence[str], root: Path, exclude: Sequence[str] = (),
+            exclude_base: Path | None = None) -> tuple[list[FileEntry], list[Skipped]]:
+    """Every file to scan under `paths`, in a stable order, and the ones skipped while walking.
+
+    `exclude` globs are matched, gitignore-style, against paths relative to `exclude_base` (the
+    folder of the config file that holds them; default the scan root): `tests/fixtures/**` in the
+    repository's config keeps excluding those files when `tests` is the folder scanned."""
     spec = excluder(exclude)
+    base = exclude_base if exclude_base is not None else root
     root_real = root.resolve()
     entries: dict[str, FileEntry] = {}
     skipped: dict[str, Skipped] = {}
@@ -150,16 +155,21 @@ def collect(paths: Sequence[str], root: Path,
             for name, reason in unreadable:
                 rel = base_rel + name if name != "." else base_rel.rstrip("/") or "."
                 skipped[rel] = Skipped(rel_path=rel, reason=reason)
-            candidates = [(os.path.join(arg, name), base_rel + name) for name in names]
+            outside = _rel(target, base)
+            from_base = None if outside.startswith(("../", "/")) else "" if outside == "." else outside + "/"
+            candidates = [(os.path.join(arg, name), base_rel + name,
+                           None if from_base is None else from_base + name) for name in names]
         elif target.exists() or target.is_symlink():
-            candidates = [(arg, _rel(target, root))]
+            outside = _rel(target, base)
+            candidates = [(arg, _rel(target, root), None if outside.startswith(("../", "/")) else outside)]
         else:
             from jwtaudit.errors import UsageError
 
             raise UsageError(f"{arg}: no such file or directory")
-        for full, rel in candidates:
-            if spec is not None and (spec.match_file(rel) or spec.match_file(rel + "/")):
-                continue
+        for full, rel, probe in candidates:
+            if spec is not None and probe is not None:
+                if spec.match_file(probe) or spec.match_file(probe + "/"):
+                    continue
             try:
                 mode = os.lstat(full).st_mode
             except OSError:

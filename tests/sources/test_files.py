@@ -44,6 +44,27 @@ def test_config_excludes_are_gitwildmatch(tmp_path: Path) -> None:
     assert names(tmp_path, ("tests/fixtures", "*.min.js"))[0] == ["src/a.py"]
 
 
+def test_config_excludes_are_relative_to_the_config_folder_whatever_is_scanned(tmp_path: Path) -> None:
+    """`tests/fixtures/**` in the repository's config excludes those files when `tests`, the
+    fixtures folder itself or one fixture is what is scanned; paths stay relative to the scan root."""
+    tree(tmp_path, {"tests/fixtures/tok.json": "{}", "tests/test_a.py": "a", "vendor/k.env": "K=v",
+                    "src/vendor/keep.py": "k"})
+    exclude = ("tests/fixtures/**", "/vendor")
+
+    def scanned(*paths: str) -> list[str]:
+        root = tmp_path / paths[0] if len(paths) == 1 else tmp_path
+        entries, _ = collect([str(tmp_path / p) for p in paths], root, exclude, exclude_base=tmp_path)
+        return [e.rel_path for e in entries]
+
+    assert scanned("tests") == ["test_a.py"]
+    assert scanned("tests/fixtures") == []
+    assert scanned("vendor") == []
+    assert scanned("src") == ["vendor/keep.py"]  # `/vendor` is anchored at the config's folder
+    assert scanned("tests/fixtures/tok.json", "tests/test_a.py") == ["tests/test_a.py"]
+    entries, _ = collect([str(tmp_path / "tests")], tmp_path / "tests", exclude)  # no config folder:
+    assert [e.rel_path for e in entries] == ["fixtures/tok.json", "test_a.py"]  # the scan root's paths
+
+
 def test_symlink_out_of_root_is_skipped_inside_is_read(tmp_path: Path) -> None:
     outside = tmp_path / "outside"
     root = tmp_path / "root"
