@@ -103,6 +103,7 @@ def pair_outputs(formats: Sequence[str], outputs: Sequence[str]) -> list[tuple[s
     if not formats and not outputs:
         return [("text", None)]
     if not formats:
+        _no_file_twice(outputs)
         return [(EXTENSIONS.get(Path(o).suffix.lower(), "text"), o) for o in outputs]
     if len(outputs) > len(formats):
         raise UsageError("more -o/--output files than --format options")
@@ -111,7 +112,18 @@ def pair_outputs(formats: Sequence[str], outputs: Sequence[str]) -> list[tuple[s
         pairs.append((fmt, outputs[index] if index < len(outputs) else None))
     if sum(1 for _, out in pairs if out is None) > 1:
         raise UsageError("only one --format may go to standard output; give the others -o FILE")
+    _no_file_twice([out for _, out in pairs if out is not None])
     return pairs
+
+
+def _no_file_twice(outputs: Sequence[str]) -> None:
+    """Two reports written to one file would leave only the last: refuse before scanning."""
+    seen: set[str] = set()
+    for out in outputs:
+        key = os.path.normcase(os.path.abspath(out))
+        if key in seen:
+            raise UsageError(f"{out}: named by two -o/--output options; give each report its own file")
+        seen.add(key)
 
 
 def emit(result: Result, pairs: list[tuple[str, str | None]], redactor: Redactor) -> None:
@@ -151,7 +163,8 @@ def finish(
     # Nothing staged at all is still an empty selection.
     git_mode = result.properties.get("git")
     nothing_to_check = git_mode == "diff" or (git_mode == "staged" and result.properties.get("staged_files"))
-    if result.files_scanned == 0 and result.mode in ("scan", "history", "audit") and not result.findings \
+    only_skips = all(f.rule == "META002" for f in result.findings)  # binary files alone: nothing read
+    if result.files_scanned == 0 and result.mode in ("scan", "history", "audit") and only_skips \
             and not nothing_to_check:
         click.echo("jwtaudit: nothing was scanned", err=True)
         sys.exit(EXIT_EMPTY)

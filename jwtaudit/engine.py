@@ -221,7 +221,11 @@ def _covers_generics(code: str) -> bool:
 
 
 def exit_code(findings: Iterable[Finding], fail_on: Severity) -> int:
-    return 1 if any(f.status == "new" and f.severity >= fail_on for f in findings) else 0
+    """1 when a new finding is at or above `fail_on`. META002 lists inputs, not problems: a binary
+    or oversized file is a deliberate skip, and one that could not be read makes the run partial
+    (exit 2, decided by the command), whatever `--fail-on` says."""
+    failing = (f for f in findings if f.status == "new" and f.rule != "META002")
+    return 1 if any(f.severity >= fail_on for f in failing) else 0
 
 
 def mark(findings: Iterable[Finding], status_of: Callable[[Finding], str | None]) -> list[Finding]:

@@ -124,8 +124,8 @@ def test_file_vanishing_mid_scan_and_unreadable_file(tmp_path: Path, monkeypatch
     root = write(tmp_path / "v", {"a.txt": "a", "locked.txt": "b"})
     real_collect = scan_module.collect
 
-    def collect_with_ghost(paths, base, exclude):  # type: ignore[no-untyped-def]
-        entries, skipped = real_collect(paths, base, exclude)
+    def collect_with_ghost(paths, base, exclude, exclude_base=None):  # type: ignore[no-untyped-def]
+        entries, skipped = real_collect(paths, base, exclude, exclude_base)
         return [*entries, FileEntry(rel_path="ghost.txt", abs_path=str(root / "ghost.txt"))], skipped
 
     real_open = open
@@ -166,3 +166,13 @@ def test_a_name_under_a_key_named_key_does_not_mangle_report_paths(tmp_path: Pat
     assert code == 1, err
     assert findings(out) == [("SEC002", "lib/module_utils/auth.env", 2)]
     assert STRONG_SECRET not in out
+
+
+def test_deliberate_skips_never_fail_the_run_and_alone_are_nothing_scanned(tmp_path: Path) -> None:
+    """README: binary files and files over the size cap are listed (META002), not failing — at any
+    --fail-on; a folder holding only such files has nothing scanned (3)."""
+    (tmp_path / "pic.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    assert invoke(str(tmp_path), "--fail-on", "info")[0] == 3
+    (tmp_path / "notes.txt").write_text("nothing secret here\n")
+    code, out, _ = invoke(str(tmp_path), "--fail-on", "info", "--format", "json")
+    assert code == 0 and [f["rule"] for f in json.loads(out)["findings"]] == ["META002"]

@@ -155,3 +155,12 @@ def test_sarif_outside_git_keeps_paths_relative_to_the_scan_root(tmp_path, monke
     run = validate(sarif.read_text(encoding="utf-8"))["runs"][0]
     assert [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run["results"]] \
         == [".env"]
+
+
+def test_two_reports_to_one_file_is_a_usage_error_before_scanning(tmp_path):
+    token = make_token({"alg": "HS256"}, good_payload(), "x" * 40)
+    report = tmp_path / "r.json"
+    result = invoke("token", "--now", str(NOW), token, "--format", "json", "-o", str(report),
+                    "--format", "sarif", "-o", str(tmp_path / "." / "r.json"))
+    assert result.exit_code == 2 and "named by two -o/--output options" in result.output
+    assert not report.exists()
