@@ -286,7 +286,8 @@ _YAML_LOADER: Any = None
 
 
 def _yaml_loader_class() -> Any:
-    """SafeLoader that reads unknown tags (`!Ref`, `!Sub` …) as plain values instead of failing."""
+    """SafeLoader that reads unknown tags (`!Ref`, `!Sub` …) as plain values instead of failing,
+    and timestamps as their text."""
     global _YAML_LOADER
     if _YAML_LOADER is None:
         import yaml
@@ -304,6 +305,10 @@ def _yaml_loader_class() -> Any:
             return loader.construct_mapping(node, deep=True)
 
         Loader.add_constructor(None, unknown)
+        # dates stay the text they are written as: JSON has none, and an impossible one
+        # (`2024-02-30`) would otherwise fail the whole document
+        Loader.add_constructor("tag:yaml.org,2002:timestamp",
+                               lambda loader, node: loader.construct_scalar(node))
         _YAML_LOADER = Loader
     return _YAML_LOADER
 

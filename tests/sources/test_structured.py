@@ -288,3 +288,9 @@ def test_unparsable_json_is_none_and_text_kept() -> None:
     assert parse_document("a.json", '{"a": 1,, }') is None
     doc = parse_document("a.json", '{"a": 1}', commit="abc123")
     assert doc is not None and doc.text == '{"a": 1}' and doc.location.commit == "abc123"
+
+
+def test_yaml_dates_are_their_text_and_an_impossible_one_does_not_lose_the_document() -> None:
+    doc = parse_document("a.yaml", "created: 2024-10-23T06:56:29Z\nbad: 2024-02-30\nday: 2024-10-23\n")
+    assert doc is not None
+    assert doc.data == {"created": "2024-10-23T06:56:29Z", "bad": "2024-02-30", "day": "2024-10-23"}
