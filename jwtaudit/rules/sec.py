@@ -218,12 +218,16 @@ def _in_non_secret_column(subject: TextSubject, item: Assignment) -> bool:
     line, column = item.location.line, item.location.column
     if not line or not column:
         return False
+    row = subject.line_texts.get(line)
+    if row is None:
+        start = _line_start(subject.text, line)
+        end = subject.text.find("\n", start)
+        row = subject.text[start:] if end == -1 else subject.text[start:end]
+    if not row.lstrip().startswith("|"):
+        return False  # not a Markdown table row: most secrets beside a client id
     from jwtaudit.sources.lines import LineIndex
 
     index = LineIndex.of(subject.text)
-    row = index.line_text(subject.text, line)
-    if not row.lstrip().startswith("|"):
-        return False
     cell = row[:column - 1].count("|")
     header = line
     while header > 1 and index.line_text(subject.text, header - 1).lstrip().startswith("|"):
@@ -233,6 +237,15 @@ def _in_non_secret_column(subject: TextSubject, item: Assignment) -> bool:
     cells = index.line_text(subject.text, header).split("|")
     name = cells[cell].strip() if cell < len(cells) else ""
     return bool(name) and (_DIGEST_WORDS.search(name) is not None or names_no_secret(name))
+
+
+def _line_start(text: str, line: int) -> int:
+    start = 0
+    for _ in range(line - 1):
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return len(text)
+    return start
 
 
 _DIGEST_WORDS = re.compile(r"\b(?:sha-?(?:1|256|384|512)|hash(?:ed)?|digest|fingerprint|checksum)\b",

@@ -461,15 +461,14 @@ def is_typed_filler(value: str) -> bool:
     return _is_sequential_lower(low) or _has_keyboard_run(value)
 
 
-def _has_keyboard_run(value: str, length: int = 12) -> bool:
+def _has_keyboard_run(value: str) -> bool:
     """Twelve characters or more in a row that each follow the one before (`abcdefghijkl`,
-    `0123456789ab`…): typed to fill a field of the right length, never drawn at random."""
-    run = 1
-    for before, after in zip(value, value[1:], strict=False):
-        run = run + 1 if ord(after) == ord(before) + 1 else 1
-        if run >= length:
-            return True
-    return False
+    `0123456789:;`, `()*+,-./0123`…): typed to fill a field of the right length, never drawn at
+    random. One substring search per printable-ASCII window (C speed, no loop over characters)."""
+    return len(value) >= 12 and any(window in value for window in _RUN_WINDOWS)
+
+
+_RUN_WINDOWS = tuple("".join(map(chr, range(first, first + 12))) for first in range(0x20, 0x7F - 11))
 
 
 # Every branch of _PLACEHOLDER needs one of these (lowercase) substrings: ASCII values without
