@@ -161,13 +161,30 @@ def value_key(finding: Finding) -> tuple[str, int | None, str | None]:
 
 
 def finalize(findings: Iterable[Finding]) -> list[Finding]:
-    """Dedupe, drop generic SEC1xx where a specific rule reported the same place, sort."""
+    """Dedupe, drop generic SEC1xx where a specific rule (or a more confident detector) reported
+    the same place, sort."""
     unique: dict[tuple[Any, ...], Finding] = {}
     for f in findings:
         key = (f.rule, f.fingerprint, f.location.path, f.location.line, f.location.column,
                f.location.pointer, f.location.commit)
         unique.setdefault(key, f)
-    return sorted(without_covered_generics(list(unique.values())), key=Finding.sort_key)
+    kept = _one_generic_per_value(without_covered_generics(list(unique.values())))
+    return sorted(kept, key=Finding.sort_key)
+
+
+def _one_generic_per_value(findings: list[Finding]) -> list[Finding]:
+    """Where several generic detectors report one value at one place (`ghp_…` is a GitHub token to
+    SEC107, a keyword value to SEC111 and high-entropy base64 to SEC124), only the most confident
+    of them: the detector that knows what the value is, then the keyword, then entropy."""
+    best: dict[tuple[Any, ...], int] = {}
+    keys: list[tuple[Any, ...] | None] = []
+    for f in findings:
+        digest = f.evidence.get("sha256_prefix") if _is_generic(f.rule) else None
+        key = (f.location.path, f.location.commit, f.location.line, digest) if digest else None
+        keys.append(key)
+        if key is not None:
+            best[key] = max(best.get(key, 0), int(f.confidence))
+    return [f for f, key in zip(findings, keys, strict=True) if key is None or int(f.confidence) == best[key]]
 
 
 def without_covered_generics(findings: list[Finding]) -> list[Finding]:

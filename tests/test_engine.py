@@ -37,3 +37,19 @@ def test_near_misses_are_kept() -> None:
         _finding("SEC107", None),  # no pointer: only an exact place covers it
     ]
     assert len(engine.finalize([specific, *kept])) == 1 + len(kept)
+
+
+def _generic(rule: str, confidence: Confidence, digest: str, line: int = 4) -> Finding:
+    return Finding(rule=rule, name=rule.lower(), severity=Severity.HIGH, confidence=confidence, message="m",
+                   location=Location(path=".env", line=line, column=14), evidence={"sha256_prefix": digest},
+                   fingerprint=f"{rule}{digest}{line}")
+
+
+def test_one_generic_finding_per_value_the_most_confident_detector() -> None:
+    findings = [_generic("SEC107", Confidence.HIGH, "aa"), _generic("SEC111", Confidence.MEDIUM, "aa"),
+                _generic("SEC124", Confidence.LOW, "aa"),
+                _generic("SEC111", Confidence.MEDIUM, "bb"), _generic("SEC124", Confidence.LOW, "bb"),
+                _generic("SEC124", Confidence.LOW, "cc"),  # another value on the line: its own finding
+                _generic("SEC124", Confidence.LOW, "aa", line=5)]  # the same value on another line
+    assert sorted((f.rule, f.evidence["sha256_prefix"], f.location.line) for f in engine.finalize(findings)) == [
+        ("SEC107", "aa", 4), ("SEC111", "bb", 4), ("SEC124", "aa", 5), ("SEC124", "cc", 4)]

@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 from jwtaudit.cli import cli
 from jwtaudit.sources import files
-from tests.helpers import CLIENT_ID, STRONG_SECRET
+from tests.helpers import CLIENT_ID, STRONG_SECRET, make_token
 
 SECRET_ENV = f"KORE_CLIENT_ID={CLIENT_ID}\nKORE_CLIENT_SECRET={STRONG_SECRET}\n"
 
@@ -95,16 +95,20 @@ def test_unreadable_file_is_meta002_and_the_rest_is_scanned(tree: Path, monkeypa
 
 def test_partial_scan_exits_2_unless_findings_already_fail(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """An unreadable input makes an otherwise clean run exit 2 (design.md: "unreadable file");
-    findings at --fail-on still exit 1; deliberate skips (binary files) do not count."""
+    findings at --fail-on still exit 1; the META002 listing of skipped inputs is never such a
+    finding (at any --fail-on); deliberate skips (binary files) alone are nothing scanned."""
     root = tmp_path / "root"
     root.mkdir()
     (root / "locked.env").write_text(SECRET_ENV)
     (root / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n\0\0")
+    (root / "notes.txt").write_text("auth: " + make_token({"alg": "HS256"}, {"sub": "u"}, "k" * 40) + "\n")
     deny(monkeypatch, root / "locked.env")
-    assert scan(root, "--fail-on", "info")[0] == 1
-    assert scan(root)[0] == 2
+    assert scan(root, "--fail-on", "low")[0] == 1
+    assert scan(root, "--fail-on", "critical")[0] == 2
+    (root / "notes.txt").unlink()
+    assert scan(root, "--fail-on", "info")[0] == 2
     (root / "locked.env").unlink()
-    assert scan(root)[0] == 0
+    assert scan(root)[0] == 3
 
 
 def test_unreadable_folder_is_reported_not_silently_skipped(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
