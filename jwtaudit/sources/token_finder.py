@@ -40,7 +40,7 @@ def find_tokens(text: str) -> list[FoundToken]:
             start = match.start()
             if start and text[start - 1] in _B64URL_CHARS and not (start >= 3 and text[start - 3] == "%"):
                 continue
-            if _truncated(text, match.group(), match.end()):
+            if _truncated(text, match.group(), match.end()) or _placeholder_signature(text, match):
                 continue
             item = _accepted_token(match.group(), start, match.end())
             if item is not None:
@@ -56,6 +56,28 @@ def _truncated(text: str, encoded: str, end: int) -> bool:
     (`… eyJ….sig.`) is not one, nor is a detached payload (`header..signature`)."""
     tail = encoded[-3:] + text[end:end + 3]
     return "..." in tail or text[end:end + 1] == "\u2026"
+
+
+# Where documentation shows the signature's place with a word: `signature`, `sig`, `SIGNATURE_HERE`,
+# `your-signature-here`, `your_jwt_signature`, or a run of x. A real signature is base64url of 32+
+# bytes (43+ characters for HS256), never one of these.
+_PLACEHOLDER_WORD = re.compile(
+    r"(?i)(?:your[-_])?(?:[a-z0-9]+[-_])?(?:sig|signature)(?:[-_]here)?|x{3,}|your[-_][a-z0-9_-]*[-_]here"
+)
+# A placeholder written as markup or a variable right after the dot: `<signature>`, `{sig}`,
+# `[signature]`, `$SIGNATURE`, `${SIG}`.
+_PLACEHOLDER_OPENERS = frozenset("<{[$")
+
+
+def _placeholder_signature(text: str, match: re.Match[str]) -> bool:
+    """A token whose signature's place holds a placeholder (`header.payload.<signature>`,
+    `….{sig}`, `….$SIGNATURE`, `….SIGNATURE`, `….xxxxx`, `….your-signature-here`): an example of
+    the format in documentation, not a token. An empty signature followed by a quote, a space or
+    the end (`header.payload.`) is a real unsigned token and is kept."""
+    last = re.split(_SEP, match.group())[-1]
+    if not last:
+        return text[match.end():match.end() + 1] in _PLACEHOLDER_OPENERS
+    return len(last) < 43 and _PLACEHOLDER_WORD.fullmatch(last) is not None
 
 
 # `"alg"` base64url-encoded at each of the three byte alignments: the characters that depend on
@@ -104,7 +126,7 @@ def _loose_header_tokens(text: str, found: list[FoundToken]) -> list[FoundToken]
         if match is None or match.end() <= run_end:
             continue  # no dot after the run holding the mark: it is not a header
         covered = match.end()
-        if _truncated(text, match.group(), match.end()):
+        if _truncated(text, match.group(), match.end()) or _placeholder_signature(text, match):
             continue
         item = _accepted_token(match.group(), start, match.end())
         if item is not None:

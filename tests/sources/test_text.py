@@ -77,6 +77,31 @@ def test_a_whole_token_before_a_full_stop_is_found(text: str) -> None:
     assert found.raw == TOKEN
 
 
+SIGNING_INPUT = TOKEN.rsplit(".", 1)[0]
+
+
+@pytest.mark.parametrize("signature", [
+    "<signature>", "{signature}", "[sig]", "<sig>", "$SIGNATURE", "${SIG}", "SIGNATURE", "xxxxx",
+    "your-signature-here", "signature", "SIGNATURE_HERE", "jwt_signature",
+])
+def test_a_placeholder_where_the_signature_goes_is_no_token(signature: str) -> None:
+    assert find_tokens(f"Send `auth: {SIGNING_INPUT}.{signature}`\n") == []
+    assert find_tokens(f'{{"example": "{SIGNING_INPUT}.{signature}"}}') == []
+
+
+@pytest.mark.parametrize(("text", "raw"), [
+    (f"curl -H 'auth: {SIGNING_INPUT}.' x", SIGNING_INPUT + "."),  # unsigned: TOK002 stays
+    (f'{{"t": "{SIGNING_INPUT}."}}', SIGNING_INPUT + "."),
+    (f"auth: {SIGNING_INPUT}.", SIGNING_INPUT + "."),
+    (f"auth: {SIGNING_INPUT}.c2lnbmF0dXJl", SIGNING_INPUT + ".c2lnbmF0dXJl"),  # base64 of 'signature'
+    (f"auth: {SIGNING_INPUT}.x", SIGNING_INPUT + ".x"),  # malformed: TOK001 stays
+    (f"auth: {SIGNING_INPUT}.sigX4Q", SIGNING_INPUT + ".sigX4Q"),
+])
+def test_an_empty_or_short_real_signature_is_still_a_token(text: str, raw: str) -> None:
+    (found,) = find_tokens(text)
+    assert found.raw == raw
+
+
 def test_jws_followed_by_dotted_words_is_cut_to_three_parts() -> None:
     (found,) = find_tokens(f"{TOKEN}.then.more")
     assert found.raw == TOKEN
