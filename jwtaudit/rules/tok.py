@@ -50,8 +50,16 @@ _NAME_WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 _NOT_SECRET_SUFFIX = re.compile(
     r"(at|on|date|time|expiry|expires|expiresin|length|policy|required|set|changed|reset|type|id|ids|"
     r"hint|question|questionanswered|enabled|configured|present|strength|version|name|url|uri|"
-    r"hash|scope|scopes)$"
+    r"hash|scope|scopes|ref|reference|path|file|filename|location)$"
 )
+# A value that names where a secret is kept rather than holding it: a secret-store reference
+# (`vault://kv/kore`, `secret://…`, 1Password's `op://…`, an AWS ARN `arn:aws:secretsmanager:…`).
+_SECRET_REFERENCE = re.compile(
+    r"(?:vault|secret|secrets|op|ssm|secretsmanager|keyvault|azurekeyvault|gcpsm|awssm)://\S|arn:[a-z-]+:\S",
+    re.IGNORECASE,
+)
+# a masked value shown in place of the secret (`********`, `••••`, `xxxxxxxx`)
+_MASK_CHARS = frozenset("*\u2022\u25cfxX")
 _KID_PROBLEMS = (
     ("path traversal", re.compile(r"\.\.[/\\]|[/\\]\.\.")),
     ("a file path", re.compile(
@@ -1125,7 +1133,9 @@ def sensitive_claims(subject: TokenSubject, ctx: RunContext) -> Iterator[Hit]:
     Flags a readable (JWS) payload with claims named like secrets (`password`, `secret`,
     `clientSecret`, `apikey`, `privateKey` …) or like bearer tokens of another system
     (`access_token`, `refresh_token`, `id_token`, `apiToken` …), or values a secret detector
-    recognises (private keys, cloud and SaaS tokens, nested JWTs).
+    recognises (private keys, cloud and SaaS tokens, nested JWTs). A claim that says where a
+    secret is kept (`secretRef`, `passwordFile`, a `vault://…`, `op://…` or `arn:…` value) or shows
+    it masked (`********`, `••••`) holds no secret.
 
     **Why is this bad?**
 
@@ -1462,7 +1472,8 @@ _NOT_VALUES = frozenset(("yes", "no", "true", "false", "on", "off", "none", "nul
 def _secret_like(value: Any) -> bool:
     if isinstance(value, str):
         text = value.strip()
-        return len(text) >= 3 and not _is_template(value) and text.lower() not in _NOT_VALUES
+        return (len(text) >= 3 and not _is_template(value) and text.lower() not in _NOT_VALUES
+                and not _SECRET_REFERENCE.match(text) and not set(text) <= _MASK_CHARS)
     if isinstance(value, (dict, list)):
         return bool(value)
     return False
