@@ -18,6 +18,7 @@ from jwtaudit.model import Confidence, Hit, Location, Severity
 from jwtaudit.redact import short_hash
 from jwtaudit.rules.registry import rule
 from jwtaudit.sources.export_link import is_withheld
+from jwtaudit.sources.key_names import normalise_key
 from jwtaudit.sources.secrets import shannon_entropy
 from jwtaudit.subjects import AccountSubject, ExportApp, ExportBot, ExportNode
 
@@ -499,7 +500,9 @@ def secret_in_export(subject: AccountSubject, ctx: RunContext) -> Iterator[Hit]:
         yield from _xenioo_keys(subject.xenioo)
 
 
-_XENIOO_KEYS = re.compile(r"^(accountapikey|apikey|apisecret|botapikey|botapisecret)$", re.IGNORECASE)
+# Xenioo's key names with case and separators dropped (`AccountAPIKey`, `account_api_key`,
+# `bot-api-secret`; a saved bots list's bare `APIKey`/`APISecret`).
+_XENIOO_KEYS = frozenset(("accountapikey", "apikey", "apisecret", "botapikey", "botapisecret"))
 
 
 def _xenioo_keys(xenioo: ExportNode) -> Iterator[Hit]:
@@ -510,7 +513,8 @@ def _xenioo_keys(xenioo: ExportNode) -> Iterator[Hit]:
             continue
         if isinstance(value, dict):
             for key, item in reversed(list(value.items())):
-                if isinstance(item, str) and item and _XENIOO_KEYS.match(str(key)) and not is_withheld(item):
+                named = normalise_key(str(key)) in _XENIOO_KEYS
+                if isinstance(item, str) and item and named and not is_withheld(item):
                     yield Hit(message=f"The export stores a Xenioo {key} in clear; rotate it.",
                               evidence={"key": str(key), "length": len(item),
                                         "sha256_prefix": short_hash(item)},

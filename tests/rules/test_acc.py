@@ -64,6 +64,16 @@ def test_acc009_saved_get_bots_response() -> None:
     ]
 
 
+def test_acc009_xenioo_keys_in_any_case_and_separator() -> None:
+    """`account_api_key`, `api-secret`, `bot_api_key` are Xenioo's keys written snake or kebab case;
+    `account_api_key_env`, `api_key_header`, `api_secret_ref` and a masked value hold no key."""
+    assert hits(FIXTURES / "ACC009" / "xenioo-separators.json", "ACC009") == [
+        ("ACC009", "xenioo-separators.json", pointer)
+        for pointer in ("/xenioo/account_api_key", "/xenioo/bots/0/api_key", "/xenioo/bots/0/api-secret",
+                        "/xenioo/bots/1/bot_api_key")
+    ]
+
+
 def test_acc011_age_limit_is_configurable() -> None:
     path = FIXTURES / "ACC011" / "positive.yaml"
     assert hits(path, "ACC011", max_secret_age_days=2000) == []
