@@ -8,6 +8,7 @@ SDK shape) are shared with `sec_frontend`.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Iterator
 from dataclasses import replace
@@ -280,9 +281,18 @@ def url_host(value: str) -> str | None:
 
 
 def is_loopback(host: str) -> bool:
-    host = host.lower().strip("[]")
-    return (host in ("localhost", "::1", "0.0.0.0") or host.endswith(".localhost")
-            or host.startswith("127."))
+    """`localhost` (and `*.localhost`, RFC 6761), an IP address in 127.0.0.0/8 or ::1 (also
+    IPv4-mapped), or 0.0.0.0 (a local bind address). A DNS name that merely starts with digits
+    (`127.attacker.example`, `127.0.0.1.attacker.example`) is not."""
+    host = host.lower().strip("[]").rstrip(".")
+    if host in ("localhost", "0.0.0.0") or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        return False
+    mapped = getattr(address, "ipv4_mapped", None)
+    return address.is_loopback or (mapped is not None and mapped.is_loopback)
 
 
 def place(subject: DocumentSubject, pointer: str) -> dict[str, Any]:

@@ -62,6 +62,13 @@ def test_cfg003_plain_http(fixture, expected) -> None:
     assert pointers(FIXTURES / fixture, "CFG003") == expected
 
 
+def test_cfg003_a_dns_name_that_starts_like_a_loopback_address_is_remote() -> None:
+    got = [(f.location.line, f.location.column, f.evidence["host"])
+           for f in findings(FIXTURES / "CFG003/web/lookalike-loopback.ts", "CFG003")]
+    assert got == [(2, 29, "127.attacker-host.example"), (3, 29, "127.0.0.1.attacker-host.example"),
+                   (4, 33, "localhost-bots.kore.ai"), (5, 29, "jwt.acme-corp.example")]
+
+
 def test_cfg003_exact_column_in_js() -> None:
     [hit] = findings(FIXTURES / "CFG003/web/kore-config.js", "CFG003")
     assert (hit.location.line, hit.location.column) == (5, 28)
