@@ -61,11 +61,21 @@ def is_literal(value: str) -> bool:
 
 
 def _is_issued_key(value: str) -> bool:
-    """A literal that can be a key the platform issued: not a placeholder, and not words joined by
-    separators (`account-api-key`, `bot_api_secret`), which name a key instead of being one."""
-    if not is_literal(value):
+    """A literal that can be a key the platform issued (Xenioo's are 32 hex digits, or UUIDs): not a
+    placeholder or typed filler, not a reference to where the key is kept (`$XENIOO_KEY`,
+    `%KEY%`, `$(Key)`, `__KEY__`, `{key}`, `vault:…`, `@Microsoft.KeyVault(…)`, an ARN), and not a
+    name (`AccountAPIKey`, `MyAccountApiKey`, `account-api-key`), which names a key instead of being one."""
+    text = value.strip()
+    if len(text) < 16 or not is_literal(text) or ds.is_typed_filler(text) or _KEY_REFERENCE.match(text):
         return False
-    return not (("-" in value or "_" in value) and ds.is_name_like(value))
+    return not (text.isalpha() or (("-" in text or "_" in text) and ds.is_name_like(text)))
+
+
+# Where a key is kept, written where the key would be: an environment or build variable, a
+# template field, a secret store's address (Vault, 1Password, AWS/GCP/Azure secret managers).
+_KEY_REFERENCE = re.compile(
+    r"\$|%\w+%$|__\w+__$|\{[^{}]*\}$|\[[^\[\]]*\]$|#\{|@Microsoft\.KeyVault|arn:"
+    r"|(?:vault|secret|secrets|op|ssm|gcp|gsm|azure|akv|keyvault|sm)[\w+.-]*:", re.IGNORECASE)
 
 
 def _secret_evidence(item: Assignment, **extra: Any) -> dict[str, Any]:
@@ -259,7 +269,9 @@ def _names_a_xenioo_key(item: Assignment) -> bool:
         return True
     if not is_xenioo_key_name(item.key):
         return False
-    return norm not in ("apikey", "apisecret") or (item.location.pointer or "").startswith("/Result/")
+    pointer = item.location.pointer or ""
+    return (norm not in ("apikey", "apisecret") or pointer.startswith("/Result/")
+            or _in_xenioo_bots_list(pointer))
 
 
 def _client_secret_key(key: str) -> bool:
@@ -666,14 +678,16 @@ def _signing_secrets(tokens: list[TokenSubject], secrets: dict[str, Assignment],
 
 def _strong(item: Assignment) -> bool:
     value = item.value
+    if not is_literal(value) or _KEY_REFERENCE.match(value.strip()):
+        return False  # `$XENIOO_ACCOUNT_API_KEY` in two compose files is one variable, not a reused key
     if ds.EXAMPLE_POINTER.search(item.location.pointer or ""):
         return False
     if _TOKEN_SHAPE.match(value.replace("%2E", ".").replace("%2e", ".")):
         return False  # a committed JWS/JWE (perhaps %2E-encoded in a URL): SEC001 reports each place
     if item.key and (holds_no_secret(item.key) or names_a_stand_in(item.key)):
         return False  # a pagination token or a test's fake, even in a client secret's shape
-    if is_kore_secret(value):
-        return True
+    if is_kore_secret(value) or (_names_a_xenioo_key(item) and _is_issued_key(value)):
+        return True  # Xenioo's keys may be UUIDs, which are ids anywhere else
     return (len(value) >= 16 and ds.shannon_entropy(value) >= 3.0 and ds.looks_like_secret_value(value)
             and normalise_key(item.key) != "key" and not ds.is_fixture_stand_in(value, item.location.path))
 

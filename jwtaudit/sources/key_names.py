@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 
 _KEY_BEFORE = re.compile(
-    r"""["']?([A-Za-z_$@][\w$.\-]*)["'\]]?(?:\s*:\s*[A-Za-z_][\w.]*(?:\[[\w., |]*\])?)?"""
+    r"""["']?([A-Za-z_$@][\w$.\-]*)(?:["']\s*\]|["'\]])?(?:\s*:\s*[A-Za-z_][\w.]*(?:\[[\w., |]*\])?)?"""
     r"""\s*(?:=>|:::=|::=|:=|[?+!]=|=|:)\s*(?:\\?["'`]\s*)?(?:(?:Bearer|JWT|Token)\s+)?$""",
     re.IGNORECASE,
 )
@@ -25,7 +25,9 @@ _ENV_DEFAULT_BEFORE = re.compile(
     r"""|process\.env\[\s*["']([\w$.\-]+)["']\s*\]\s*(?:\|\||\?\?)\s*)["'`]?$"""
 )
 _SPACED_BEFORE = re.compile(
-    r"""(?:\$\{([A-Za-z_]\w*):?[-=]"""
+    r"""(?:["']([A-Za-z_][\w.\-]*)["']\s*,\s*["']"""  # a name/value pair: `Add("X", "…")`, `{ "X", "…" }`
+    r"""|\bkey\s*=\s*["']([A-Za-z_][\w.\-:]*)["']\s+value\s*=\s*["']"""  # `<add key="X" value="…"/>`
+    r"""|\$\{([A-Za-z_]\w*):?[-=]"""
     r"""|^\s*(?:ENV|ARG)\s+([A-Za-z_][\w.\-]*)\s+["']?"""
     r"""|(?:^|[;&|]\s*)(?:set(?:\s+-[A-Za-z]+)*|setenv)\s+([A-Za-z_]\w*)\s+["']?)$"""
 )
@@ -40,10 +42,12 @@ def key_before(prefix: str) -> str:
     match = _ENV_DEFAULT_BEFORE.search(prefix[-160:]) if "env" in tail else None  # before `default=`
     if match is None:
         plain = _KEY_BEFORE.search(prefix[-160:])
-        if plain:
+        if plain and plain.group(1).lower() != "value":
             return plain.group(1)
-        if " " in tail or "{" in tail:
+        if " " in tail or "{" in tail or "," in tail:  # `value="…"` after `key="X"` is X's
             match = _SPACED_BEFORE.search(prefix[-160:])
+        if match is None and plain:
+            return plain.group(1)
     return next((name for name in match.groups() if name), "") if match else ""
 
 

@@ -868,6 +868,18 @@ def _assignments(ctx: _Context, low: str) -> list[Assignment]:
             offset = start + match.start(4)
             location = ctx.location(offset, offset + len(value), ctx.pointer_at(line, match.start(4) + 1))
             add(Assignment(key=key, value=value, location=location, scope=f"line:{line}"))
+    for line in lines:  # a quoted value bound by a call or pair (`headers.Add("AccountAPIKey", "…")`,
+        line_text = ctx.line_text(line)  # `h["BotAPISecret"] = "…"`, `getenv("X", "…")`, `X || "…"`)
+        if not ("'" in line_text or '"' in line_text or "`" in line_text):
+            continue
+        start = ctx.index.line_start(line)
+        for match in _QUOTED.finditer(line_text):
+            key = key_before(line_text[:match.start(2)])
+            if key and (is_xenioo_key_name(key) or is_secret_key(key)):
+                offset = start + match.start(2)
+                add(Assignment(key=key, value=match.group(2), scope=f"line:{line}",
+                               location=ctx.location(offset, offset + len(match.group(2)),
+                                                     ctx.pointer_at(line, match.start(2) + 1))))
     if lines and ctx.rel_path.lower().endswith(_XML_SUFFIXES) and "</" in text:
         for line in lines:  # `<clientSecret>…</clientSecret>` in an XML, .config or .plist file
             line_text = ctx.line_text(line)
@@ -949,6 +961,7 @@ def _after_name(location: Location, skip: int, length: int) -> Location:
     return replace(location, column=location.column + skip)
 
 
+_QUOTED = re.compile(r"""(["'`])([^"'`\s\\]{16,512})\1""")
 _XML_SUFFIXES = (".xml", ".config", ".plist", ".xaml", ".resx", ".csproj", ".props", ".xib", ".storyboard")
 _XML_ELEMENT = re.compile(r"<([A-Za-z_][\w.\-]{0,80}:)?([A-Za-z_][\w.\-]{0,80})\b[^<>]{0,200}>"
                           r"\s*([^<>\s]{6,4096})\s*</(?:[\w.\-]+:)?\2>")

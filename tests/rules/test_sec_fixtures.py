@@ -90,6 +90,16 @@ def test_a_kubernetes_secret_is_judged_decoded_at_its_encoded_values() -> None:
                      ("SEC009", 9, 17, 269, "/data/serviceToken")]
 
 
+def test_xenioo_keys_passed_as_pairs_are_bot_credentials_and_references_are_none() -> None:
+    """`{ "BotAPIKey", "…" }` and `bot["BotAPISecret"] = "…"` bind the key as `X = "…"` does; names
+    of the fields and references to a secret store hold no key (SEC004/SEC005/SEC010 stay silent)."""
+    found = [(f.rule, f.location.path, f.location.line)
+             for f in scan_fixture("SEC004", select=("SEC004", "SEC005", "SEC010"))]
+    assert [f for f in found if f[0] == "SEC005"] == [("SEC005", "client/XeniooClient.cs", 6),
+                                                      ("SEC005", "client/XeniooClient.cs", 7)]
+    assert not [f for f in found if f[1].startswith("near/")]
+
+
 def test_generic_finding_dropped_where_a_specific_rule_fires() -> None:
     findings = scan_fixture("SEC002", select=("SEC002", "SEC1"))
     specific = {(f.location.path, f.location.line) for f in findings if f.rule == "SEC002"}
