@@ -117,8 +117,11 @@ def strings_in(data: Any) -> Iterator[str]:
 
 def is_kore_context(subject: DocumentSubject) -> bool:
     """The document configures a Kore.ai client: a client/bot id, a Kore host or a `kore` key."""
-    if is_botkit_config(subject) or _has_bot_options(subject):
-        return True
+    return is_botkit_config(subject) or _has_bot_options(subject) or _mentions_kore(subject)
+
+
+def _mentions_kore(subject: DocumentSubject) -> bool:
+    """A key or string of the document holds `kore` or a client or bot id."""
     if _KORE_CONTEXT[0] is not subject:  # CFG002 and CFG003 both ask, one after the other
         if _plainly_not_kore(subject):
             _KORE_CONTEXT[:] = [subject, False]
@@ -238,10 +241,13 @@ def is_sdk_shaped(parent: Any) -> bool:
 
 
 def _credentials_like(value: Any) -> bool:
+    """BotKit's `credentials`: the app's client id and secret together (`appId` and `apikey`, in
+    any spelling CFG001 reports), or per-bot blocks under `st-` ids holding them. One `apikey`
+    alone is any service's credential (an IBM Cloud credentials file)."""
     if not isinstance(value, dict):
         return False
     keys = {normalise(k) for k in value}
-    if keys & {"apikey", "appid"}:
+    if {"apikey", "appid"} <= keys:
         return True
     return any(isinstance(k, str) and k.lower().startswith("st-") and _credentials_like(v)
                for k, v in value.items())
@@ -254,8 +260,10 @@ def _file_name(path: str) -> str:
 
 def is_botkit_config(subject: DocumentSubject) -> bool:
     """BotKit's `config.json`, recognised by its content (export-format.md): Kore `credentials`
-    (`apikey`/`appId`, perhaps per bot id), or a `jwt` block of BotKit's settings beside its
-    `app`/`server`/`redis` blocks. A file named `config*` needs only the looser sign of the two."""
+    (`apikey` and `appId`, perhaps per bot id), or a `jwt` block of BotKit's settings beside its
+    `app`/`server`/`redis` blocks in a file that shows some sign of Kore (a client or bot id, a
+    Kore host or key): many web servers keep a `jwt` block of their own. A file named `config*`
+    needs only the looser sign of the two."""
     data = subject.data
     if subject.format != "json" or not isinstance(data, dict) or "envVariables" in data:
         return False
@@ -265,12 +273,15 @@ def is_botkit_config(subject: DocumentSubject) -> bool:
     if not keys & {"app", "server", "redis", "credentials"}:
         return False
     if _file_name(subject.location.path).startswith("config"):
-        return bool(keys & {"jwtexpiry", "jwt"})
-    jwt = data.get("jwt")
-    return isinstance(jwt, dict) and any(normalise(k) in _BOTKIT_JWT_KEYS for k in jwt)
+        shaped = bool(keys & {"jwtexpiry", "jwt"})
+    else:
+        jwt = data.get("jwt")
+        shaped = isinstance(jwt, dict) and any(normalise(k) in _BOTKIT_JWT_KEYS for k in jwt)
+    return shaped and _mentions_kore(subject)
 
 
 _BOTKIT_JWT_KEYS = frozenset(("jwtalgorithm", "jwtexpiry"))
+_BOTKIT_ALGORITHM = "/jwt/jwtAlgorithm"  # the one algorithm setting BotKit reads
 
 
 def url_host(value: str) -> str | None:
@@ -378,7 +389,8 @@ def configured_algorithm(subject: DocumentSubject, ctx: RunContext) -> Iterator[
     """**What it does**
 
     Flags an algorithm setting in a Kore client configuration that names an algorithm the
-    platform refuses for that use: BotKit `jwt.jwtAlgorithm` outside HS256/HS512; a setting for
+    platform refuses for that use: BotKit `jwt.jwtAlgorithm` outside HS256/HS512 (the only
+    algorithm key BotKit reads: CFG001 reports near misses such as `jwt_algorithm`); a setting for
     an API-scope client (`KORE_API_JWT_ALGORITHM`, a config calling `/api/public/`) other than
     HS256; web/mobile SDK and other Kore settings outside HS256/HS512/RS256/RS512. `none` is
     always flagged. Configurations with no sign of Kore (client id, bot id, Kore host or key)
@@ -418,6 +430,8 @@ def configured_algorithm(subject: DocumentSubject, ctx: RunContext) -> Iterator[
             continue
         if isinstance(subject, CodeDocumentSubject) and pointer.split("/")[1].endswith("()"):
             continue  # options of a call in code: SRC002 judges signing calls with their payload
+        if botkit and pointer != _BOTKIT_ALGORITHM:
+            continue  # BotKit never reads it (CFG001 names a near miss): the setting does nothing
         if botkit:
             allowed, use = BOTKIT_ALGORITHMS, "BotKit accepts only HS256 or HS512"
         elif _api_context(subject, key):

@@ -22,6 +22,9 @@ def test_code_fixtures_match_markers(rule, path) -> None:
     ("CFG001/firebase/config.json", set()),
     ("CFG001/other/settings.json", set()),
     ("CFG001/renamed/botkit.json", {"/jwt-expiry"}),  # BotKit's by its content, whatever its name
+    ("CFG001/ibm-credentials/ibm-credentials.json", set()),  # credentials.apikey without appId: IBM's
+    ("CFG002/server-jwt/auth.json", set()),  # a jwt block beside server, with no sign of Kore
+    ("CFG002/botkit-jwt-block/auth.json", {"/jwt/jwt-expiry"}),  # the same with a Kore host
 ])
 def test_cfg001_botkit_ignored_keys(fixture, expected) -> None:
     assert pointers(FIXTURES / fixture, "CFG001") == expected
@@ -41,6 +44,11 @@ def test_cfg001_location_and_fix() -> None:
     ("CFG002/ok/config.json", set()),
     ("CFG002/generic.env", set()),
     ("CFG002/jwks/keys.json", set()),
+    # BotKit reads jwt.jwtAlgorithm alone: jwt_algorithm, JWTAlgorithm (CFG001) and another
+    # service's algorithm do nothing in BotKit
+    ("CFG002/botkit-unread-keys/config.json", {"/jwt/jwtAlgorithm"}),
+    ("CFG002/server-jwt/auth.json", set()),
+    ("CFG002/botkit-jwt-block/auth.json", {"/jwt/jwtAlgorithm"}),
 ])
 def test_cfg002_configured_algorithm(fixture, expected) -> None:
     assert pointers(FIXTURES / fixture, "CFG002") == expected
