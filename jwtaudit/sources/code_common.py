@@ -28,6 +28,22 @@ _PLACEHOLDER_WORDS = (
 )
 
 
+# The start of a URL up to the end of its host: `http://bots.kore.ai/` (a `/`, `?` or `#` ends the
+# host, so `"http://bots." + domain` does not name one).
+_URL_HOST_END = re.compile(r"^https?://[^/?#\s\\]{1,255}[/?#]", re.IGNORECASE)
+
+
+def url_value(text: str, *, built: bool) -> str | None:
+    """The URL a string literal is, or (`built`) the literal prefix of a URL built in code (the
+    text before its first interpolation or concatenated variable) when it holds the scheme and
+    the whole host; None for anything else."""
+    if not text[:8].lower().startswith(("http://", "https://")):
+        return None
+    if built and _URL_HOST_END.match(text) is None:
+        return None
+    return text
+
+
 def normalise(name: str) -> str:
     """`client_secret`, `clientSecret`, `CLIENT-SECRET` all become `clientsecret`."""
     return "".join(ch for ch in name.lower() if ch.isalnum())

@@ -26,6 +26,7 @@ from jwtaudit.sources.code_common import (
     is_placeholder,
     is_public_key_material,
     normalise,
+    url_value,
 )
 from jwtaudit.subjects import CodeCall, CodeClaim, CodeHeader, Span
 
@@ -1173,15 +1174,27 @@ def _config_document(an: Analysis) -> None:
                     continue
                 if arg.type == "object":
                     _put(an, [name], arg, func)
-                elif arg.type in ("string", "template_string"):
-                    url = an.string_value(arg)
-                    if url is not None and url[:8].lower().startswith(("http://", "https://")):
-                        _put(an, [name, str(index)], arg, arg)
+                elif arg.type in ("string", "template_string", "binary_expression"):
+                    url = _scalar(an, arg)
+                    if isinstance(url, str) and url_value(url, built=False) is not None:
+                        label = ("new " if kind == "new_expression" else "") + name[:-2]
+                        _put(an, [name, _argument_key(an, name, label, index)], arg, arg)
             continue
         if path and value is not None:
             value = an.unwrap(value)
             if value is not None and (value.type == "object" or _scalar(an, value) is not _NOTHING):
                 _put(an, path, value, anchor)
+
+
+def _argument_key(an: Analysis, container: str, label: str, index: int) -> str:
+    """The key a URL argument of a call is kept under, which names the call (`the URL passed to
+    fetch`); a later call of the same name gets the next number (`… #2`), not the same key."""
+    key = f"the URL passed to {label}" if index == 0 else f"argument {index + 1} of {label}"
+    taken = an.facts.data.get(container)
+    base, number = key, 2
+    while isinstance(taken, dict) and key in taken:
+        key, number = f"{base} #{number}", number + 1
+    return key
 
 
 def _is_require(an: Analysis, node: Any) -> bool:
@@ -1213,8 +1226,11 @@ _NOTHING = object()
 
 
 def _scalar(an: Analysis, node: Any) -> Any:
-    if node.type in ("string", "template_string"):
+    if node.type in ("string", "template_string", "binary_expression"):
         value = an.string_value(node)
+        if value is None and node.type != "string":
+            built = _built_url(an, node)
+            return _NOTHING if built is None else built[0]
         return _NOTHING if value is None else value
     if node.type == "number":
         text = an.text(node).replace("_", "")
@@ -1294,11 +1310,83 @@ def _store(an: Analysis, container: dict[str, Any] | list[Any], key: Any, pointe
 
 
 def _value_span(an: Analysis, node: Any) -> Span:
-    """A string's contents without its quotes (as for JSON documents); other scalars as written."""
+    """A string's contents without its quotes (as for JSON documents), a built URL's literal
+    prefix; other scalars as written."""
+    if node.type in ("template_string", "binary_expression"):
+        built = _built_url(an, node)
+        if built is not None:
+            return built[1]
     if node.type in ("string", "template_string") and node.end_byte - node.start_byte >= 2:
         start, end = node.start_point, node.end_point
         return an.lines.span((start[0], start[1] + 1), (end[0], end[1] - 1))
     return an.span(node)
+
+
+def _built_url(an: Analysis, node: Any) -> tuple[str, Span] | None:
+    """A URL built in code (`` `http://host/api/${id}` ``, `"http://host/api/" + id`): the text
+    of its literal prefix and the prefix's place, when the prefix holds the scheme and the whole
+    host (`url_value`); strings joined with `+` alone are the URL they make."""
+    leaves, complete = _concatenated(an, node)
+    if not leaves or leaves[0].type not in ("string", "template_string"):
+        return None
+    first = leaves[0]
+    start = end = (first.start_point[0], first.start_point[1] + 1)
+    parts: list[str] = []
+    built = not complete
+    for leaf in leaves:
+        cut = None
+        if leaf.type == "string":
+            parts.append(an.string_value(leaf) or "")
+        elif leaf.type == "template_string":
+            cut = next((c for c in leaf.named_children if c.type == "template_substitution"), None)
+            parts.append(_template_prefix(an, leaf, cut))
+        else:
+            built = True
+            break
+        if cut is not None:
+            end, built = cut.start_point, True
+            break
+        end = (leaf.end_point[0], leaf.end_point[1] - 1)
+    url = url_value("".join(parts), built=built)
+    return (url, an.lines.span(start, end)) if url is not None else None
+
+
+_MAX_CONCATENATED = 200
+
+
+def _concatenated(an: Analysis, node: Any) -> tuple[list[Any], bool]:
+    """The operands of a `+` chain in source order (a single operand for anything else), and
+    whether all were read (the walk is bounded)."""
+    leaves: list[Any] = []
+    pending = [node]
+    steps = 0
+    while pending and steps < _MAX_CONCATENATED:
+        steps += 1
+        current = an.unwrap(pending.pop())
+        if current is None:
+            return leaves, False
+        operator = current.child_by_field_name("operator") if current.type == "binary_expression" else None
+        if operator is not None and an.text(operator) == "+":
+            right, left = current.child_by_field_name("right"), current.child_by_field_name("left")
+            if left is None or right is None:
+                return leaves, False
+            pending += [right, left]
+        else:
+            leaves.append(current)
+    return leaves, not pending
+
+
+def _template_prefix(an: Analysis, template: Any, cut: Any) -> str:
+    """The text of a template literal before `cut` (its first `${…}`; all of it when None)."""
+    parts: list[str] = []
+    for child in template.named_children:
+        if child is cut or (cut is not None and child.start_byte >= cut.start_byte):
+            break
+        if child.type == "string_fragment":
+            parts.append(an.text(child))
+        elif child.type == "escape_sequence":
+            parts.append(_unescape(an.text(child)))
+    return "".join(parts)
 
 
 def _assign(container: dict[str, Any] | list[Any], key: Any, value: Any) -> None:

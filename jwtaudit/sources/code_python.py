@@ -25,6 +25,7 @@ from jwtaudit.sources.code_common import (
     is_placeholder,
     is_public_key_material,
     normalise,
+    url_value,
 )
 from jwtaudit.subjects import CodeCall, CodeClaim, CodeHeader, Span, pointer_join
 
@@ -806,14 +807,81 @@ class PyConfig:
 
 
 def config_document(an: Analysis) -> PyConfig:
-    """Module constants and settings-class attributes holding literals (`KORE_API_URL = "..."`)."""
+    """Module constants and settings-class attributes holding literals (`KORE_API_URL = "..."`),
+    or a URL built from a literal prefix (`f"http://bots.kore.ai/api/{bot_id}"`), and the URL
+    each HTTP call is given (`requests.post("http://…")`)."""
     out = PyConfig()
+    constants: set[int] = set()
     for stmt in an.tree.body:
         _config_statement(an, out, stmt, [])
+        constants.add(id(stmt))
         if isinstance(stmt, ast.ClassDef):
             for inner in stmt.body:
                 _config_statement(an, out, inner, [stmt.name])
+                constants.add(id(inner))
+    for call in sorted(an.calls, key=_pos):
+        _http_call_url(an, out, call, constants)
     return out
+
+
+_HTTP_MODULES = ("requests", "httpx", "aiohttp")
+_HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request", "stream"})
+_HTTP_FUNCTIONS = frozenset({"urllib.request.urlopen", "urllib.request.Request", "urllib2.urlopen",
+                             "urllib2.Request"})
+_HTTP_CLIENTS = frozenset({"requests.Session", "requests.session", "httpx.Client", "httpx.AsyncClient",
+                           "aiohttp.ClientSession", "urllib3.PoolManager"})
+
+
+def _http_url_argument(an: Analysis, call: ast.Call) -> ast.AST | None:
+    """The URL argument of an HTTP call: `requests.*` / `httpx.*` / `urllib.request.urlopen`, or a
+    method of a client made in the file (`session = requests.Session()`; `session.get(url)`)."""
+    func = call.func
+    origin = an._origin(_dotted(func))
+    method = origin.rsplit(".", 1)[-1]
+    if origin in _HTTP_FUNCTIONS:
+        index = 0
+    elif method in _HTTP_METHODS and origin.split(".", 1)[0] in _HTTP_MODULES and origin.count(".") == 1:
+        index = 1 if method == "request" else 0
+    elif (method in _HTTP_METHODS or method == "urlopen") and isinstance(func, ast.Attribute):
+        client = an.resolve(func.value)
+        if not isinstance(client, ast.Call) or an._origin(_dotted(client.func)) not in _HTTP_CLIENTS:
+            return None
+        index = 1 if method in ("request", "urlopen") else 0
+    else:
+        return None
+    return _arg(an, call, index, "url")
+
+
+def _http_call_url(an: Analysis, out: PyConfig, call: ast.Call, constants: set[int]) -> None:
+    """The URL an HTTP call is given, kept under the call's name (`the URL passed to
+    requests.post`); a name read is followed to its value unless that is a module constant
+    (already in the document under its own name)."""
+    argument = _http_url_argument(an, call)
+    if argument is None or out.entries > 20_000:
+        return
+    value = an.resolve(argument)
+    if value is not argument and id(an.parents.get(id(value))) in constants:
+        return
+    if isinstance(value, ast.Constant) and isinstance(value.value, str):
+        url = url_value(value.value, built=False)
+        found = (url, _string_span(an, value)) if url is not None else None
+    else:
+        found = _built_url(an, value) if value is not None else None
+    if found is None:
+        return
+    label = _dotted(call.func) or "a call"
+    name = f"{label}()"
+    container = out.data.setdefault(name, {})
+    if not isinstance(container, dict):
+        return
+    out.spans.setdefault(f"/{name}", an.span(call.func))
+    key = base = f"the URL passed to {label}"
+    number = 2
+    while key in container:  # a later call of the same name: the next number, not the same key
+        key, number = f"{base} #{number}", number + 1
+    out.entries += 1
+    container[key] = found[0]
+    out.spans[pointer_join(f"/{name}", key)] = found[1]
 
 
 def _config_statement(an: Analysis, out: PyConfig, stmt: ast.AST, prefix: list[str]) -> None:
@@ -860,9 +928,121 @@ def _config_value(an: Analysis, out: PyConfig, container: dict[str, Any], key: s
     elif isinstance(value, ast.Constant) and not isinstance(value.value, (bytes, complex)):
         container[key] = value.value
         out.spans[pointer] = _string_span(an, value)
+    elif isinstance(value, (ast.JoinedStr, ast.BinOp, ast.Call)):
+        built = _built_url(an, value)
+        if built is not None:
+            container[key], out.spans[pointer] = built
 
 
 _TRIPLE = ("'" * 3, '"' * 3)
+_MAX_CONCATENATED = 200
+
+
+def _built_url(an: Analysis, node: ast.AST) -> tuple[str, Span] | None:
+    """A URL built in code (`f"http://host/api/{bot_id}"`, `"http://host/api/" + bot_id`,
+    `"http://host/api/%s" % x`, `"http://host/api/{}".format(x)`): the text of its literal
+    prefix and the prefix's place, when the prefix holds the scheme and the whole host
+    (`url_value`); strings joined with `+` alone are the URL they make."""
+    leaves, built = _concatenated(node)
+    if not leaves:
+        return None
+    parts: list[str] = []
+    end: tuple[int, int] | None = None
+    for leaf in leaves:
+        text, stop = _literal_prefix(leaf)
+        if text is None:
+            built = True
+            break
+        parts.append(text)
+        end = _prefix_end(an, leaf, stop)
+        if stop is not None:
+            built = True
+            break
+    start = _content_start(an, leaves[0])
+    url = url_value("".join(parts), built=built)
+    if url is None or start is None or end is None:
+        return None
+    return url, Span(line=start[0], column=start[1], end_line=end[0], end_column=end[1])
+
+
+def _concatenated(node: ast.AST) -> tuple[list[ast.AST], bool]:
+    """The operands of a `+` chain in source order, and whether the walk was cut short."""
+    leaves: list[ast.AST] = []
+    pending = [node]
+    steps = 0
+    while pending and steps < _MAX_CONCATENATED:
+        steps += 1
+        current = pending.pop()
+        if isinstance(current, ast.BinOp) and isinstance(current.op, ast.Add):
+            pending += [current.right, current.left]
+        else:
+            leaves.append(current)
+    return leaves, bool(pending)
+
+
+def _literal_prefix(node: ast.AST) -> tuple[str | None, str | None]:
+    """(the literal text a string expression starts with, the character in its source where a
+    value is put in: `{` of an f-string or `.format`, `%` of a `%` format; None when the whole
+    expression is that literal). (None, None) when it does not start with a literal."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value, None
+    if isinstance(node, ast.JoinedStr):
+        parts: list[str] = []
+        for value in node.values:
+            if not (isinstance(value, ast.Constant) and isinstance(value.value, str)):
+                return "".join(parts), "{"
+            parts.append(value.value)
+        return "".join(parts), None
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
+        template = _const_str(node.left)
+        return (template.split("%", 1)[0], "%") if template is not None else (None, None)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format":
+        template = _const_str(node.func.value)
+        return (template.split("{", 1)[0], "{") if template is not None else (None, None)
+    return None, None
+
+
+def _string_node(node: ast.AST) -> ast.AST:
+    """The string literal of a `%` or `.format` expression (the node itself otherwise)."""
+    if isinstance(node, ast.BinOp):
+        return node.left
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        return node.func.value
+    return node
+
+
+def _content_start(an: Analysis, node: ast.AST) -> tuple[int, int] | None:
+    """(line, column) of the first character inside the quotes of a string literal."""
+    node = _string_node(node)
+    span = an.span(node)
+    head = an.source(node, limit=5)
+    quote = next((i for i, ch in enumerate(head) if ch in "'\""), None)
+    if quote is None:
+        return None
+    width = 3 if head[quote : quote + 3] in _TRIPLE else 1
+    return span.line, span.column + quote + width
+
+
+def _prefix_end(an: Analysis, node: ast.AST, stop: str | None) -> tuple[int, int] | None:
+    """(line, column) where the literal prefix of a string expression ends: before its closing
+    quote, or at the `stop` character (not a doubled `{{`) in a one-line literal."""
+    literal = _string_node(node)
+    span = an.span(literal)
+    head = an.source(literal, limit=5)
+    quote = next((i for i, ch in enumerate(head) if ch in "'\""), 0)
+    width = 3 if head[quote : quote + 3] in _TRIPLE else 1
+    if stop is None or span.line != span.end_line:
+        return span.end_line, max(span.column, span.end_column - width)
+    source = an.source(literal, limit=2000)
+    at = quote + width
+    while at < len(source):
+        if source[at] == stop:
+            if isinstance(node, ast.JoinedStr) and source[at + 1 : at + 2] == "{":  # `{{` is a brace
+                at += 2
+                continue
+            return span.line, span.column + at
+        at += 1
+    return span.end_line, max(span.column, span.end_column - width)
 
 
 def _string_span(an: Analysis, node: ast.AST) -> Span:
