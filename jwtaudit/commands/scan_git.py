@@ -14,6 +14,7 @@ reads them through `sources.git`, and shapes the result:
   aggregated per secret (rule + value hash, else fingerprint) with the first commit, author
   date, path and line where it appeared, how many commits introduced it, and whether HEAD still
   has it. Suppressions apply per place before that, so a suppressed copy never hides another.
+  SEC010 compares the places of a value that one commit's tree held side by side (`_Snapshots`).
 
 Inline suppressions, the baseline and META002 (skipped files) apply to all three, as in a
 working-tree scan.
@@ -394,10 +395,10 @@ def _history(request: GitScanRequest, config: Config) -> tuple[Result, Redactor]
     analyser = _Analyser(config=config, now=request.now)
     intros = git.history(root, tips, exclude)
     first: dict[str, git.Introduction] = {}
-    introductions: dict[str, int] = {}
+    introductions: dict[str, set[str]] = {}
     for intro in intros:
         first.setdefault(intro.blob, intro)
-        introductions[intro.blob] = introductions.get(intro.blob, 0) + 1
+        introductions.setdefault(intro.blob, set()).add(intro.commit)
     per_blob, wanted = _unread_blobs(first, analyser)
     delta = _Delta()
     items = ((blob_id, first[blob_id].path, data, size, first[blob_id].commit)
@@ -410,7 +411,8 @@ def _history(request: GitScanRequest, config: Config) -> tuple[Result, Redactor]
     head_commit = git.head(root)
     at_head = set(git.tree(root, head_commit).values()) if head_commit else set()
     aggregated = _aggregate(per_blob, first, introductions, at_head)
-    findings = _decide([*aggregated, *_history_scan_wide(analyser)], analyser, None, report_unused=False)
+    wide = _history_scan_wide(analyser, _Snapshots(root, intros, delta.carried))
+    findings = _decide([*aggregated, *wide], analyser, None, report_unused=False)
     if base is not None:
         views, places = _baseline_views(root, analyser, base, intros, per_blob, first)
         findings = _accept_groups(findings, base, [*per_blob.values(), views], places)
@@ -511,7 +513,7 @@ def _group_key(finding: Finding) -> tuple[str, str]:
 
 
 def _aggregate(per_blob: dict[str, list[Finding]], first: dict[str, git.Introduction],
-               introductions: dict[str, int], at_head: set[str]) -> list[Finding]:
+               introductions: dict[str, set[str]], at_head: set[str]) -> list[Finding]:
     """One finding per group (`_group_key`): at the first place that is not suppressed (a
     suppression silences only its own place), else at the first place; the first commit,
     the number of commits, whether HEAD has it, and the first place in each other file."""
@@ -527,7 +529,7 @@ MAX_HISTORY_RELATED = 20
 
 
 def _representative(places: list[tuple[Finding, str]], first: dict[str, git.Introduction],
-                    introductions: dict[str, int], at_head: set[str]) -> Finding:
+                    introductions: dict[str, set[str]], at_head: set[str]) -> Finding:
     finding = next((f for f, _ in places if f.status == "new"), places[0][0])
     blobs = {blob for _, blob in places}
     intro = first[places[0][1]]
@@ -535,7 +537,7 @@ def _representative(places: list[tuple[Finding, str]], first: dict[str, git.Intr
     evidence.update({
         "first_commit": intro.commit,
         "first_seen": intro.date,
-        "commits": sum(introductions[b] for b in blobs),
+        "commits": len(set().union(*(introductions[b] for b in blobs))),  # one commit, two files: 1
         "present_at_head": bool(blobs & at_head),
     })
     others: dict[str, Location] = {}
@@ -546,24 +548,92 @@ def _representative(places: list[tuple[Finding, str]], first: dict[str, git.Intr
     return replace(finding, evidence=evidence, related=related)
 
 
-def _history_scan_wide(analyser: _Analyser) -> list[Finding]:
-    """SEC009 (a secret verifies a token) over each distinct token and secret once. SEC010
-    (reuse) cannot be told from a rename or a copy-then-delete in history, so each secret value
-    takes part once: the same secret in 300 versions of a file is not 'reused'."""
+def _history_scan_wide(analyser: _Analyser, snapshots: _Snapshots) -> list[Finding]:
+    """SEC009 (a secret verifies a token) over each distinct token once. Each secret value takes
+    part with the places of one snapshot of the repository (`_Snapshots.places`): the same secret
+    in 300 versions of a file, or in a file renamed since, is not 'reused' (SEC010), but in
+    `.env` and `Dockerfile` side by side in one commit it is."""
     seen_tokens: set[str] = set()
     tokens = []
     for token in analyser.tokens:
         if token.token.raw not in seen_tokens:
             seen_tokens.add(token.token.raw)
             tokens.append(token)
-    seen_secrets: set[str] = set()
-    secrets = []
+    by_value: dict[str, list[Assignment]] = {}
     for secret in analyser.secrets:
-        if secret.value not in seen_secrets:
-            seen_secrets.add(secret.value)
-            secrets.append(secret)
+        by_value.setdefault(secret.value, []).append(secret)
+    secrets = [place for places in by_value.values() for place in snapshots.places(places)]
     analyser.tokens, analyser.secrets = tokens, secrets
     return analyser.scan_wide()
+
+
+class _Snapshots:
+    """Where one secret value sat at the same time. History analyses each blob once, at the
+    commit that introduced it; a value found at two paths was reused only if some commit's tree
+    held both (one commit adding `.env` and `Dockerfile`, a copy beside the original), not if
+    one replaced the other (a rename, a move). Trees are read only for values found at two
+    paths or more, at the commits that introduced one of their blobs (the later of two files
+    that coexist was introduced while the other was there), up to `MAX_TREES` in all."""
+
+    MAX_TREES = 64
+
+    def __init__(self, root: Path, intros: Sequence[git.Introduction], carried: dict[str, str]) -> None:
+        self.root = root
+        self.blob_at = {(i.commit, i.path): i.blob for i in intros}
+        self.commits_of: dict[str, list[git.Introduction]] = {}
+        for intro in intros:
+            self.commits_of.setdefault(intro.blob, []).append(intro)
+        self.carried_to: dict[str, list[str]] = {}
+        for new, old in carried.items():
+            self.carried_to.setdefault(old, []).append(new)
+        self.trees: dict[str, dict[str, str]] = {}
+
+    def places(self, places: list[Assignment]) -> list[Assignment]:
+        """The places of one value to compare for reuse: those of the first snapshot in which
+        two files held it, else those of the first blob that held it (its environments)."""
+        by_blob: dict[str, list[Assignment]] = {}
+        for place in places:
+            blob = self.blob_at.get((place.location.commit or "", place.location.path))
+            if blob is not None:
+                by_blob.setdefault(blob, []).append(place)
+        first = places[0]
+        alone = [p for p in places if (p.location.commit, p.location.path) ==
+                 (first.location.commit, first.location.path)]
+        if len({p.location.path for p in places}) < 2:
+            return alone
+        holders = self._holders(by_blob)  # every blob holding the value -> the blob analysed
+        for commit in self._commits(holders):
+            tree = self._tree(commit)
+            if tree is None:
+                break
+            present = {path: holders[blob] for path, blob in tree.items() if blob in holders}
+            if len(present) >= 2:
+                return [replace(place, location=replace(place.location, path=path, commit=commit))
+                        if place.location.path != path else place
+                        for path, source in present.items() for place in by_blob[source]]
+        return alone
+
+    def _holders(self, by_blob: dict[str, list[Assignment]]) -> dict[str, str]:
+        """Each blob that holds the value (analysed, or carried from one that was) -> the one analysed."""
+        holders: dict[str, str] = {}
+        stack = [(blob, blob) for blob in by_blob]
+        while stack:
+            blob, source = stack.pop()
+            if blob not in holders:
+                holders[blob] = source
+                stack.extend((new, source) for new in self.carried_to.get(blob, ()))
+        return holders
+
+    def _commits(self, holders: dict[str, str]) -> list[str]:
+        intros = [i for blob in holders for i in self.commits_of.get(blob, ())]
+        return list(dict.fromkeys(i.commit for i in sorted(intros, key=lambda i: i.order)))
+
+    def _tree(self, commit: str) -> dict[str, str] | None:
+        if commit not in self.trees:
+            if len(self.trees) >= self.MAX_TREES:
+                return None
+            self.trees[commit] = git.tree(self.root, commit)
+        return self.trees[commit]
 
 
 def _accept_groups(findings: Sequence[Finding], base: baselines.Baseline, found: Iterable[Sequence[Finding]],

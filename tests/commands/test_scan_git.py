@@ -178,6 +178,57 @@ def test_history_same_secret_in_many_commits_is_one_finding_with_a_count(repo: R
     assert code == 1
 
 
+def test_history_a_secret_in_two_files_of_one_commit_is_reused_once_introduced(repo: Repo) -> None:
+    """README: the cross-file checks pair every blob of the history. One commit that adds the
+    secret to `.env` and `Dockerfile` is one commit introducing it, and the two files held it
+    side by side: SEC010, as a scan of the work tree says."""
+    repo.write("README.md", "hello\n")
+    repo.commit("init")
+    repo.write(".env", kore_env())
+    repo.write("Dockerfile", f"FROM node:20\nENV KORE_CLIENT_SECRET={STRONG_SECRET}\n")
+    added = repo.commit("add config")
+    repo.write("README.md", "hello again\n")
+    repo.commit("docs")
+    code, report, _ = scan("--history")
+    assert placed(report, "SEC010") == [(".env", 2, 20, added, "new")]
+    assert placed(scan(".")[1], "SEC010") == [(".env", 2, 20, None, "new")]
+    (reused,) = [f for f in report["findings"] if f["rule"] == "SEC010"]
+    assert [(r["path"], r["line"], r["column"], r["commit"]) for r in reused["related"]] == \
+        [("Dockerfile", 2, 24, added)]
+    (sec002,) = [f for f in report["findings"] if f["rule"] == "SEC002"]
+    assert sec002["evidence"]["commits"] == 1
+    assert code == 1
+
+
+def test_history_a_copy_added_beside_the_original_is_reused(repo: Repo) -> None:
+    repo.write("a.env", kore_env())
+    repo.commit("a")
+    repo.write("deploy/b.env", "# copy\n" + kore_env())
+    copied = repo.commit("copy")
+    repo.git("rm", "-q", "a.env")
+    repo.commit("remove the original")
+    code, report, _ = scan("--history")
+    (reused,) = [f for f in report["findings"] if f["rule"] == "SEC010"]
+    assert {(reused["location"]["path"], reused["location"]["line"]),
+            *((r["path"], r["line"]) for r in reused["related"])} == {("a.env", 2), ("deploy/b.env", 3)}
+    assert copied in {reused["location"]["commit"], *(r["commit"] for r in reused["related"])}
+
+
+def test_history_a_renamed_or_edited_file_is_no_reuse(repo: Repo) -> None:
+    repo.write("a.env", kore_env())
+    repo.commit("add")
+    repo.write("a.env", "# edited\n" + kore_env())
+    repo.commit("edit")
+    repo.git("mv", "a.env", "b.env")
+    repo.commit("rename")
+    repo.write("c.env", kore_env(OTHER_SECRET))
+    repo.commit("another secret")
+    code, report, _ = scan("--history")
+    assert placed(report, "SEC010") == []
+    assert [f["evidence"]["commits"] for f in report["findings"] if f["rule"] == "SEC002"] == [3, 1]
+    assert code == 1
+
+
 def test_history_since_and_branch(repo: Repo) -> None:
     repo.write("a.env", kore_env())
     old = repo.commit("old secret")
