@@ -370,10 +370,30 @@ def xenioo_account_key(subject: TextSubject, ctx: RunContext) -> Iterator[Hit]:
     - https://cwe.mitre.org/data/definitions/798.html
     """
     for item in subject.assignments:
-        if normalise_key(item.key).endswith("accountapikey") and _is_issued_key(item.value):
+        if _xenioo_kind(item) == "account" and _is_issued_key(item.value):
             yield Hit(message=f"Xenioo account API key stored in the file under `{item.key}`.",
                       evidence=_secret_evidence(item), value=item.value, location=item.location,
                       anchor=item.location.pointer or item.key)
+
+
+def _xenioo_kind(item: Assignment) -> str | None:
+    """Which Xenioo key a name holds: "account" (`AccountAPIKey`; `XENIOO_API_KEY`, `xenioo.apiKey`
+    — the account key is Xenioo's only non-bot key) or "bot" (`BotAPIKey`, `BotAPISecret`,
+    `XENIOO_BOT_KEY`, `XENIOO_SECRET` — its only secret is a bot's), else None. A bare `APIKey` /
+    `APISecret` is Xenioo's only in a bots list (SEC005 decides that)."""
+    norm = normalise_key(item.key)
+    if norm.endswith("accountapikey"):
+        return "account"
+    if norm.endswith(("botapikey", "botapisecret")):
+        return "bot"
+    pointer = (item.location.pointer or "").lower()
+    if "xenioo" not in norm and "/xenioo" not in pointer:
+        return None
+    if "/bots/" in pointer:
+        return None  # a bots list's members: SEC005's own test
+    if "bot" in norm.replace("xenioo", "") or norm.endswith("secret"):
+        return "bot" if norm.endswith(("key", "secret")) else None
+    return "account" if norm.endswith("key") else None
 
 
 def _xenioo_bots_list(subject: TextSubject) -> bool:
@@ -382,6 +402,18 @@ def _xenioo_bots_list(subject: TextSubject) -> bool:
     if not isinstance(data, dict) or not isinstance(data.get("Result"), list):
         return False
     return any(isinstance(bot, dict) and ("APIKey" in bot or "APISecret" in bot) for bot in data["Result"])
+
+
+def _holds_xenioo_bots_list(subject: TextSubject) -> bool:
+    """The text holds a saved `GET /bots` response somewhere else than as the whole document: in a
+    Markdown code block, a test's literal, a Postman example's response body (an escaped JSON
+    string): a `"Result": [` list with `APIKey`/`APISecret` members."""
+    text = subject.text
+    return "Result" in text and ("APISecret" in text or "APIKey" in text) \
+        and _RESULT_LIST.search(text) is not None
+
+
+_RESULT_LIST = re.compile(r'(?<![\w$])\\?["\']?Result\\?["\']?\s*:\s*\[')
 
 
 def _in_xenioo_bots_list(pointer: str) -> bool:
@@ -420,12 +452,16 @@ def xenioo_bot_credentials(subject: TextSubject, ctx: RunContext) -> Iterator[Hi
     - https://cwe.mitre.org/data/definitions/798.html
     """
     bots_list = _xenioo_bots_list(subject)
+    saved_list: bool | None = None  # worked out only for a bare APIKey/APISecret
     for item in subject.assignments:
         norm = normalise_key(item.key)
         pointer = item.location.pointer or ""
-        if norm.endswith(("botapikey", "botapisecret")):
+        if _xenioo_kind(item) == "bot":
             pass
         elif bots_list and item.key in ("APIKey", "APISecret") and pointer.startswith("/Result/"):
+            pass
+        elif item.key in ("APIKey", "APISecret") and not bots_list and (
+                saved_list if saved_list is not None else (saved_list := _holds_xenioo_bots_list(subject))):
             pass
         elif not (norm in ("apikey", "apisecret") and _in_xenioo_bots_list(pointer)):
             continue

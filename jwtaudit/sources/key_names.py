@@ -136,7 +136,8 @@ _NOT_SECRET_WORDS = frozenset(("public", "pub", "pubkey", "publickey", "pin", "p
 
 
 def is_xenioo_key_name(key: str) -> bool:
-    """Xenioo's key names (`AccountAPIKey`, `BotAPIKey`, `BotAPISecret`; a saved bots list's bare
-    `APIKey`/`APISecret`)."""
+    """Xenioo's key names (`AccountAPIKey`, `BotAPIKey`, `BotAPISecret`, and names that say Xenioo
+    and end in key or secret; a saved bots list's bare `APIKey`/`APISecret`)."""
     norm = normalise_key(key)
-    return norm.endswith(("accountapikey", "botapikey", "botapisecret")) or norm in ("apikey", "apisecret")
+    return norm.endswith(("accountapikey", "botapikey", "botapisecret")) or norm in ("apikey", "apisecret") \
+        or ("xenioo" in norm and norm.endswith(("key", "secret")))  # `XENIOO_BOT_KEY`, `XENIOO_SECRET`
