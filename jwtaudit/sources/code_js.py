@@ -1128,7 +1128,86 @@ def _secret_ref(an: Analysis, value: Any, mentions_kore: bool) -> str | None:
     resolved = an.resolve(value)
     if is_credentials_apikey(source) or (resolved is not None and is_credentials_apikey(an.text(resolved))):
         return "the BotKit credentials.apikey (the client secret)"
+    if _credentials_apikey_member(an, resolved):
+        return "the BotKit credentials.apikey (the client secret)"
     return None
+
+
+def _credentials_apikey_member(an: Analysis, node: Any) -> bool:
+    """`creds.apikey` where `creds` holds BotKit's credentials: `config.credentials`, one bot's
+    `config.credentials[botId]`, an `||` of them, or what a function of the file returns
+    (`getCredentials(botId)`)."""
+    if node is None or node.type not in ("member_expression", "subscript_expression"):
+        return False
+    if (an._member_key(node) or "").lower() != "apikey":
+        return False
+    return _holds_credentials(an, node.child_by_field_name("object"), 0)
+
+
+def _holds_credentials(an: Analysis, node: Any, depth: int) -> bool:
+    node = an.resolve(node)
+    if node is None or depth > 8:
+        return False
+    if _is_credentials(an, node):
+        return True
+    kind = node.type
+    if kind == "subscript_expression":  # `credentials[botId]`: one bot's credentials
+        return _is_credentials(an, an.unwrap(node.child_by_field_name("object")))
+    if kind == "binary_expression":
+        operator = node.child_by_field_name("operator")
+        if operator is None or an.text(operator) not in ("||", "??"):
+            return False
+        return any(_holds_credentials(an, node.child_by_field_name(side), depth + 1)
+                   for side in ("left", "right"))
+    if kind == "ternary_expression":
+        return any(_holds_credentials(an, node.child_by_field_name(side), depth + 1)
+                   for side in ("consequence", "alternative"))
+    if kind == "call_expression":
+        return any(_holds_credentials(an, returned, depth + 1) for returned in _returns(an, node))
+    return False
+
+
+def _is_credentials(an: Analysis, node: Any) -> bool:
+    """`config.credentials`, `config["credentials"]`, or a name `credentials` (a parameter, a
+    destructured binding)."""
+    if node is None:
+        return False
+    if node.type == "identifier":
+        return an.text(node).lower() == "credentials"
+    if node.type in ("member_expression", "subscript_expression"):
+        return (an._member_key(node) or "").lower() == "credentials"
+    return False
+
+
+_FUNCTIONS = frozenset({"function_declaration", "function_expression", "arrow_function", "function"})
+_MAX_RETURNS = 20
+
+
+def _returns(an: Analysis, call: Any) -> list[Any]:
+    """The values a function of the file called by name returns (`function getCredentials(id)
+    { return … }`, `const getCredentials = (id) => …`); [] for anything else."""
+    func = an.unwrap(call.child_by_field_name("function"))
+    if func is None or func.type != "identifier":
+        return []
+    name = an.text(func)
+    target = an.resolve(func)
+    if target is None or target.type not in _FUNCTIONS:
+        target = next((node for node in _walk(an.root) if node.type == "function_declaration"
+                       and an.text(node.child_by_field_name("name") or node) == name), None)
+    body = target.child_by_field_name("body") if target is not None else None
+    if body is None:
+        return []
+    if body.type != "statement_block":
+        return [body]  # `(id) => config.credentials[id]`
+    out: list[Any] = []
+    stack = list(body.named_children)
+    while stack and len(out) < _MAX_RETURNS:
+        node = stack.pop()
+        if node.type == "return_statement":
+            out.extend(node.named_children[:1])
+        elif node.type not in _FUNCTIONS and node.type != "class_declaration":
+            stack.extend(node.named_children)
+    return out
 
 
 # --- literal configuration objects (document view) -------------------------------------------

@@ -48,3 +48,12 @@ def test_cfg003_message_names_the_call_not_an_argument_index() -> None:
     python = {(f.location.line, f.message.split(" uses ")[0]) for f in run("CFG003/built/client.py", "CFG003")}
     assert (20, "'the URL passed to requests.post'") in python
     assert (25, "'the URL passed to session.put'") in python
+
+
+# --- CFG004: BotKit's credentials read through a variable or a function of the file ---------------
+
+
+def test_cfg004_credentials_apikey_through_a_local_credentials_object() -> None:
+    # `mail.apikey` (another service's settings) and `creds.appId` are not flagged
+    assert found("CFG004/credentials_object.js", "CFG004") == [
+        ("CFG004", 15, 46), ("CFG004", 20, 46), ("CFG004", 25, 46)]
