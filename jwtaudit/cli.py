@@ -117,13 +117,21 @@ def pair_outputs(formats: Sequence[str], outputs: Sequence[str]) -> list[tuple[s
 
 
 def _no_file_twice(outputs: Sequence[str]) -> None:
-    """Two reports written to one file would leave only the last: refuse before scanning."""
-    seen: set[str] = set()
+    """Two reports written to one file would leave only the last: refuse before scanning. One
+    file is one file under any name: a symbolic link (also in a folder of the path) is followed,
+    and an existing file is known by its device and inode (a hard link)."""
+    seen: set[object] = set()
     for out in outputs:
-        key = os.path.normcase(os.path.abspath(out))
-        if key in seen:
+        keys: set[object] = {os.path.normcase(os.path.realpath(out))}
+        try:
+            stat = os.stat(out)
+        except OSError:
+            pass  # not written yet: its resolved path is its only name
+        else:
+            keys.add((stat.st_dev, stat.st_ino))
+        if keys & seen:
             raise UsageError(f"{out}: named by two -o/--output options; give each report its own file")
-        seen.add(key)
+        seen |= keys
 
 
 def emit(result: Result, pairs: list[tuple[str, str | None]], redactor: Redactor) -> None:

@@ -164,3 +164,35 @@ def test_two_reports_to_one_file_is_a_usage_error_before_scanning(tmp_path):
                     "--format", "sarif", "-o", str(tmp_path / "." / "r.json"))
     assert result.exit_code == 2 and "named by two -o/--output options" in result.output
     assert not report.exists()
+
+
+@pytest.mark.parametrize("link", ["file", "folder", "hard"])
+def test_two_reports_to_one_file_through_a_link_is_a_usage_error(tmp_path, link):
+    """`-o r1.json -o rlink.json` where rlink.json is a symbolic link to r1.json (or a folder of the
+    path is one, or a hard link) would write both reports to one file."""
+    token = make_token({"alg": "HS256"}, good_payload(), "x" * 40)
+    (tmp_path / "out").mkdir()
+    report = tmp_path / "out" / "r1.json"
+    report.write_text("old\n")
+    if link == "file":
+        other = tmp_path / "rlink.json"
+        other.symlink_to(report)
+    elif link == "folder":
+        (tmp_path / "outdir").symlink_to(tmp_path / "out", target_is_directory=True)
+        other = tmp_path / "outdir" / "r1.json"
+    else:
+        other = tmp_path / "hard.json"
+        other.hardlink_to(report)
+    result = invoke("token", "--now", str(NOW), token, "-o", str(report), "-o", str(other))
+    assert result.exit_code == 2 and "named by two -o/--output options" in result.output
+    assert report.read_text() == "old\n"
+
+
+def test_two_reports_to_two_files_beside_a_link_are_written(tmp_path):
+    token = make_token({"alg": "HS256"}, good_payload(), "x" * 40)
+    (tmp_path / "r1.json").write_text("old\n")
+    (tmp_path / "rlink.json").symlink_to(tmp_path / "r1.json")
+    other = tmp_path / "r2.json"
+    result = invoke("token", "--now", str(NOW), token, "-o", str(tmp_path / "rlink.json"), "-o", str(other))
+    assert result.exit_code == 0, result.output
+    assert json.loads((tmp_path / "r1.json").read_text())["findings"] == json.loads(other.read_text())["findings"]
