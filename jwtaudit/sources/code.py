@@ -354,6 +354,8 @@ def _curl_headers(text: str, location: Location) -> list[Any]:
         if len(headers) >= 100:
             break
         value = match.group(3).strip()
+        if _curl_placeholder(value):
+            continue  # `<your-client-secret>` is what the reader fills in, not a value named like it
         judged = _apikey_value(value, False)  # where the command sends it is not looked at
         if judged is None:
             continue
@@ -368,6 +370,20 @@ def _curl_headers(text: str, location: Location) -> list[Any]:
         return []
     return [CodeSubject(location=location, language="shell", headers=tuple(headers),
                         kore_context=mentions_kore)]
+
+
+def _curl_placeholder(value: str) -> bool:
+    """A stand-in written where the secret goes in a curl example (`<your-client-secret>`,
+    `your-secret`, `xxxx`, `changeme`), not a shell variable or command that reads it
+    (`$KORE_CLIENT_SECRET`, `${KORE_CLIENT_SECRET:-…}`, `$(jq …)`)."""
+    if _SHELL_EXPANSION.match(value):
+        return False
+    from jwtaudit.sources.secrets import is_placeholder
+
+    return is_placeholder(value)
+
+
+_SHELL_EXPANSION = re.compile(r"^\$(?:\{?[A-Za-z_]|\()")
 
 
 def is_credentials_apikey(text: str) -> bool:

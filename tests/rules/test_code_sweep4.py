@@ -57,3 +57,9 @@ def test_cfg004_credentials_apikey_through_a_local_credentials_object() -> None:
     # `mail.apikey` (another service's settings) and `creds.appId` are not flagged
     assert found("CFG004/credentials_object.js", "CFG004") == [
         ("CFG004", 15, 46), ("CFG004", 20, 46), ("CFG004", 25, 46)]
+
+
+def test_cfg004_curl_placeholder_is_not_a_value_named_like_the_secret() -> None:
+    # `<your-client-secret>`, `your-client-secret`, `xxxx…`, `changeme`: what the reader fills in;
+    # a shell variable holding the secret stays flagged, with or without a default
+    assert found("CFG004/docs/legacy-api.md", "CFG004") == [("CFG004", 10, 10), ("CFG004", 11, 10)]
