@@ -127,7 +127,7 @@ def parse(rel_path: str, text: str, commit: str | None = None) -> tuple[Directiv
         if MARKER in line and fence is None:
             for match in _DIRECTIVE.finditer(line):
                 before = line[: match.start()]
-                if not (_in_html_comment(before) if document else _in_comment(before)):
+                if not (_in_html_comment(before, line) if document else _in_comment(before)):
                     continue
                 next_line = match.group("next") is not None
                 codes, invalid = _split_codes(match.group("codes"))
@@ -141,11 +141,42 @@ def parse(rel_path: str, text: str, commit: str | None = None) -> tuple[Directiv
     return tuple(found)
 
 
-def _in_html_comment(before: str) -> bool:
+def _in_html_comment(before: str, line: str) -> bool:
     """Markdown's only comment is HTML's: `<!-- jwtaudit: ignore[…] -->` (a `# …` line is a
-    heading, and `` `…` `` in prose shows the syntax)."""
+    heading). An `<!--` inside an inline code span (`` `<!-- jwtaudit: ignore[…] -->` ``) renders
+    as literal text: it shows the syntax and opens no comment."""
     opened = before.rfind("<!--")
-    return opened != -1 and "-->" not in before[opened:]
+    if opened == -1 or "-->" in before[opened:]:
+        return False
+    return "`" not in before or not any(start <= opened < end for start, end in _code_spans(line))
+
+
+_BACKTICKS = re.compile(r"`+")
+
+
+def _code_spans(line: str) -> list[tuple[int, int]]:
+    """The inline code spans of a Markdown line, as (start, end) of their content: a run of
+    backticks opens one that the next run of exactly as many closes (CommonMark 6.1); a run
+    with no such partner is literal text. Each run is looked at once (a bisection per run)."""
+    import bisect
+
+    runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(line)]
+    by_length: dict[int, list[int]] = {}
+    for index, (start, end) in enumerate(runs):
+        by_length.setdefault(end - start, []).append(index)
+    spans: list[tuple[int, int]] = []
+    index = 0
+    while index < len(runs):
+        start, end = runs[index]
+        same = by_length[end - start]
+        after = bisect.bisect_right(same, index)
+        if after == len(same):
+            index += 1  # no closing run: literal backticks
+            continue
+        closer = same[after]
+        spans.append((end, runs[closer][0]))
+        index = closer + 1
+    return spans
 
 
 def _ran(code: str, ctx: engine.RunContext) -> bool:

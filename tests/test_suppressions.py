@@ -138,3 +138,18 @@ def test_markdown_directives_live_in_html_comments_not_in_examples() -> None:
     ])
     assert [(d.line, d.codes) for d in suppressions.parse("docs/API.md", text)] == [(7, ("SEC001",))]
     assert [d.line for d in suppressions.parse("app.py", text)] == [1, 3, 4, 6, 7, 9]  # code: every comment
+
+
+def test_markdown_a_directive_inside_an_inline_code_span_shows_the_syntax() -> None:
+    """A code span renders as literal text: its `<!--` opens no comment. A backtick run closes
+    only a run of as many backticks, and a lone backtick is plain text."""
+    text = "\n".join([
+        "Inline code `<!-- jwtaudit: ignore[SEC002] -->` clientSecret: `c2VjcmV0`",    # 1 an example
+        "Also ``a ` b <!-- jwtaudit: ignore[SEC002] --> c``",                          # 2 in a `` span
+        "secret: `c2VjcmV0` <!-- jwtaudit: ignore[SEC002] -->",                        # 3 after a span
+        "A lone ` then <!-- jwtaudit: ignore[SEC001] -->",                             # 4 no span
+        "x `` y ` <!-- jwtaudit: ignore[TOK] --> ` z",                                 # 5 in a ` span
+        "<!-- `jwtaudit: ignore[SEC003]` -->",                                         # 6 comment first
+    ])
+    assert [(d.line, d.column, d.codes) for d in suppressions.parse("README.md", text)] == [
+        (3, 25, ("SEC002",)), (4, 20, ("SEC001",)), (6, 7, ("SEC003",))]
