@@ -183,7 +183,7 @@ class _Context:
         self.context_words: tuple[str, ...] | None = None
         self.gated: set[str] = set()  # codes of the detectors whose file-level words are present
         self.code_documents: list[Any] = []  # CodeDocumentSubjects of a source file
-        self.secret_data: list[tuple[str, str, int, int]] | None = None  # `_kubernetes_secret_data`
+        self.secret_data: list[tuple[str, str, int, int, tuple[Any, ...]]] | None = None  # Secrets' data
 
     def has(self, word: str) -> bool:
         """`word in self.low` for a trigger word, answered from the word pass: the pass misses an
@@ -281,7 +281,7 @@ def analyse_text(rel_path: str, text: str, options: ScanOptions | None = None, *
         code_subjects = _from_code("notebook_subjects", ctx.document)
     tokens = find_tokens(text)
     encoded = _kubernetes_secret_data(ctx) if "secret" in low and ctx.document is not None else []
-    for _, decoded, start, end in encoded:  # a Secret's `data:` keeps its tokens base64-encoded
+    for _, decoded, start, end, _ in encoded:  # a Secret's `data:` keeps its tokens base64-encoded
         inner = find_tokens(decoded)
         if len(inner) == 1 and inner[0].raw == decoded.strip():
             tokens.append(FoundToken(raw=decoded.strip(), start=start, end=end, token=inner[0].token))
@@ -813,7 +813,7 @@ def _assignments(ctx: _Context, low: str) -> list[Assignment]:
     text = ctx.text
     doc = ctx.document
     encoded = _kubernetes_secret_data(ctx) if "secret" in low and doc is not None else []
-    decoded_members = {("data", name) for name, *_ in encoded}  # judged decoded, below
+    decoded_members = {item[4] for item in encoded}  # judged decoded, below
     if doc is not None and doc.format in ("json", "yaml", "toml", "env", "ini", "notebook"):
         for parent, member, value, bound in _candidate_members(doc.data):
             if decoded_members and (*parent, member) in decoded_members:
@@ -935,11 +935,11 @@ def _assignments(ctx: _Context, low: str) -> list[Assignment]:
                 pointer = ctx.value_pointer_at(line, column)  # a YAML block scalar's (`key: |`)
             add(Assignment(key=label, value=value, scope=scope,
                            location=ctx.location(match.start(), match.end(), pointer)))
-    for key, decoded, start, end in encoded:
-        if (is_secret_key(key) or is_kore_secret(decoded)) and not decoded.startswith(("eyJ", "-----")):
-            line, column = ctx.index.position(start)
-            add(Assignment(key=key, value=decoded, scope="/data",
-                           location=ctx.location(start, end, ctx.pointer_at(line, column))))
+    for key, decoded, start, end, _ in encoded:
+        line, column = ctx.index.position(start)
+        location = ctx.location(start, end, ctx.pointer_at(line, column))
+        if (is_secret_key(key) or is_kore_secret(decoded)) and not decoded.startswith("eyJ"):
+            add(Assignment(key=key, value=decoded, scope="/data", location=location))
     if _B64_PEM in text:
         for item in _encoded_pem_keys(ctx):
             out.append(item)  # also bound to a name at this place, which SEC002-SEC007 judge
@@ -989,29 +989,48 @@ _B64_PEM = "LS0tLS1CRUdJTi"
 _B64_PEM_RUN = re.compile(r"LS0tLS1CRUdJTi[A-Za-z0-9+/]{16,200000}={0,2}")
 
 
-def _kubernetes_secret_data(ctx: _Context) -> list[tuple[str, str, int, int]]:
-    """(name, decoded text, start, end of the encoded value) for each `data:` member of a
+def _kubernetes_secrets(data: Any) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(pointer, object) of each Kubernetes Secret with a `data` map: the document itself, each
+    document of a multi-document YAML (`kubectl get -o yaml`, Helm, kustomize output), each item of
+    a `kind: List`."""
+    if isinstance(data, list):  # several YAML documents
+        for index, item in enumerate(data[:1000]):
+            for pointer, secret in _kubernetes_secrets(item):
+                yield f"/{index}{pointer}", secret
+        return
+    if not isinstance(data, dict):
+        return
+    if data.get("kind") == "Secret" and isinstance(data.get("data"), dict):
+        yield "", data
+    elif data.get("kind") == "List" and isinstance(data.get("items"), list):
+        for index, item in enumerate(data["items"][:1000]):
+            if isinstance(item, dict) and item.get("kind") == "Secret" and isinstance(item.get("data"), dict):
+                yield f"/items/{index}", item
+
+
+def _kubernetes_secret_data(ctx: _Context) -> list[tuple[str, str, int, int, tuple[Any, ...]]]:
+    """(name, decoded text, start, end of the encoded value, its path) for each `data:` member of a
     Kubernetes Secret (`kind: Secret`, YAML or JSON), whose values are base64 by the API's rule:
     what they hold is judged as written, at the encoded value's place."""
     if ctx.secret_data is not None:
         return ctx.secret_data
     out: list[tuple[str, str, int, int]] = []
     doc = ctx.document
-    data = doc.data if doc is not None else None
-    if isinstance(data, dict) and data.get("kind") == "Secret" and isinstance(data.get("data"), dict):
-        for name, value in list(data["data"].items())[:1000]:
+    for prefix, secret in _kubernetes_secrets(doc.data if doc is not None else None):
+        for name, value in list(secret["data"].items())[:1000]:
             if not (isinstance(name, str) and isinstance(value, str) and 8 <= len(value) <= 65536):
                 continue
             try:
                 decoded = base64.b64decode(value, validate=True).decode("utf-8")
             except (binascii.Error, ValueError):
                 continue
-            span = doc.spans.get(pointer_join("/data", name)) if doc is not None else None
+            span = doc.spans.get(pointer_join(f"{prefix}/data", name)) if doc is not None else None
             if span is None or span.line != span.end_line or not decoded.isprintable():
-                continue
+                continue  # a PEM (`tls.key`, several lines) is `_encoded_pem_keys`' to find
             start = ctx.index.line_start(span.line) + span.column - 1
             if ctx.text[start:start + len(value)] == value:
-                out.append((name, decoded, start, start + len(value)))
+                parts = tuple(int(p) if p.isdigit() else p for p in prefix.split("/")[1:])
+                out.append((name, decoded, start, start + len(value), (*parts, "data", name)))
     ctx.secret_data = out
     return out
 
@@ -1035,7 +1054,9 @@ def _encoded_pem_keys(ctx: _Context) -> Iterator[Assignment]:
             continue
         label = pem.group(1)
         line, column = ctx.index.position(match.start())
-        yield Assignment(key=label, value=encoded, scope="public-key" if "PUBLIC" in label else "pem",
+        # the key as PEM (what SEC008 judges and SEC009 verifies with), at the encoded text's place
+        yield Assignment(key=label, value=decoded[pem.start():end.end()] if end is not None else decoded,
+                         scope="public-key" if "PUBLIC" in label else "pem",
                          location=ctx.location(match.start(), match.end(),
                                                ctx.value_pointer_at(line, column)))
 

@@ -165,3 +165,22 @@ def test_a_token_in_two_urls_is_no_reused_secret_plain_or_percent_encoded(tmp_pa
     assert scan(tmp_path, "SEC010") == []
     assert sorted(f.location.path for f in scan(tmp_path, "SEC001")) == ["one-a.md", "one-b.md", "two-a.md",
                                                                           "two-b.md"]
+
+
+def test_sec009_proves_a_token_with_a_private_key_kept_in_a_kubernetes_tls_secret(tmp_path: Path) -> None:
+    import base64 as b64
+
+    import jwt
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL,
+                            serialization.NoEncryption())
+    (tmp_path / "tls.yaml").write_text("apiVersion: v1\nkind: Secret\ntype: kubernetes.io/tls\nmetadata:\n"
+                                       f"  name: api\ndata:\n  tls.key: {b64.b64encode(pem).decode()}\n")
+    (tmp_path / "t.txt").write_text("auth: " + jwt.encode({"sub": "u", "iat": NOW}, key, algorithm="RS256") + "\n")
+    (sec009,) = scan(tmp_path, "SEC009")
+    assert (sec009.location.path, sec009.severity.label) == ("t.txt", "critical")
+    assert sec009.message.startswith("The private key at tls.yaml:7 signs this RS256 token")
+    assert [(f.location.line, f.location.pointer) for f in scan(tmp_path, "SEC008")] == [(7, "/data/tls.key")]
