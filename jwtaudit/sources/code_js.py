@@ -814,6 +814,8 @@ def _sign_call(an: Analysis, call: Any, api: str, payload: Any, key: Any,
 def _verify_call(an: Analysis, call: Any, api: str, key: Any, algorithm_node: Any, *,
                  callee: str, required: bool, disabled: tuple[str, Any] | None = None,
                  options_unknown: bool = False) -> CodeCall:
+    if algorithm_node is not None and _token_chosen(an, algorithm_node, call):
+        algorithm_node = None  # the token's own header picks the algorithm: no allow-list at all
     algorithms = an.strings(algorithm_node) if algorithm_node is not None else None
     literal, fallback = an.key_literal(key) if key is not None else (None, False)
     if literal is not None and is_public_key_material(literal):
@@ -833,6 +835,92 @@ def _verify_call(an: Analysis, call: Any, api: str, key: Any, algorithm_node: An
         disabled_span=an.span(disabled[1]) if disabled else None,
         allow_list_required=required,
     )
+
+
+_MEMBERS = ("member_expression", "subscript_expression")
+_COMPARISONS = frozenset({"===", "!==", "==", "!="})
+_MEMBERSHIP = frozenset({"includes", "indexOf", "has"})
+
+
+def _token_chosen(an: Analysis, algorithms: Any, call: Any) -> bool:
+    """An allow-list built from the token's own unverified header (`algorithms:
+    [jwt.decode(token, { complete: true }).header.alg]`, or through a variable) that no
+    comparison checked beforehand."""
+    node = an.resolve(algorithms)
+    if node is None:
+        return False
+    items = node.named_children if node.type == "array" else [algorithms]
+    for item in items:
+        alg = an.resolve(item)
+        if _header_alg_read(an, alg) and not _alg_checked(an, call, {an.text(an.unwrap(item)), an.text(alg)}):
+            return True
+    return False
+
+
+def _header_alg_read(an: Analysis, node: Any) -> bool:
+    """`decoded.header.alg` of an unverified decode (`jwt.decode(t, { complete: true })`,
+    `jws.decode(t)`), or `.alg` of a decoded header (jose `decodeProtectedHeader(t)`, jwt-decode
+    `jwtDecode(t, { header: true })`); directly or through variables."""
+    if node is None or node.type not in _MEMBERS or an._member_key(node) != "alg":
+        return False
+    base = an.resolve(node.child_by_field_name("object"))
+    if base is None:
+        return False
+    if base.type == "call_expression":
+        name = _called_name(an, base)
+        args = an.args(base)
+        header = _option(an, args[1], "header") if len(args) > 1 else None
+        return name == "decodeProtectedHeader" or (
+            "decode" in name.lower() and header is not None and an.truthy_literal(header[1]) is True)
+    if base.type not in _MEMBERS or an._member_key(base) != "header":
+        return False
+    owner = an.resolve(base.child_by_field_name("object"))
+    return (owner is not None and owner.type == "call_expression"
+            and "decode" in _called_name(an, owner).lower())
+
+
+def _called_name(an: Analysis, call: Any) -> str:
+    """The last name of a call's function (`decode` for `jwt.decode(…)`)."""
+    func = an.unwrap(call.child_by_field_name("function"))
+    if func is None:
+        return ""
+    if func.type == "member_expression":
+        prop = func.child_by_field_name("property")
+        return an.text(prop) if prop is not None else ""
+    return an.text(func) if func.type == "identifier" else ""
+
+
+def _alg_checked(an: Analysis, call: Any, texts: set[str]) -> bool:
+    """A check before `call` in its function of the header's algorithm against known ones
+    (`if (decoded.header.alg !== "RS256") throw …`, `if (!ALLOWED.includes(alg)) …`)."""
+    for node in _walk(an.scope_of(call)):
+        if node.start_byte >= call.start_byte:
+            continue
+        if node.type == "binary_expression":
+            operator = node.child_by_field_name("operator")
+            if operator is None or an.text(operator) not in _COMPARISONS:
+                continue
+            left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+            if left is None or right is None:
+                continue
+            if an.text(an.unwrap(left)) in texts:
+                other = right
+            elif an.text(an.unwrap(right)) in texts:
+                other = left
+            else:
+                continue
+            value = an.string_value(an.resolve(other))
+            if value is not None and value.lower() != "none":
+                return True
+        elif node.type == "call_expression":
+            func = node.child_by_field_name("function")
+            if func is None or func.type != "member_expression":
+                continue
+            prop = func.child_by_field_name("property")
+            if prop is not None and an.text(prop) in _MEMBERSHIP and any(
+                    an.text(an.unwrap(arg)) in texts for arg in an.args(node)):
+                return True
+    return False
 
 
 def _identity_use(an: Analysis, call: Any) -> bool:

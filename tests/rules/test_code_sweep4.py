@@ -63,3 +63,12 @@ def test_cfg004_curl_placeholder_is_not_a_value_named_like_the_secret() -> None:
     # `<your-client-secret>`, `your-client-secret`, `xxxx…`, `changeme`: what the reader fills in;
     # a shell variable holding the secret stays flagged, with or without a default
     assert found("CFG004/docs/legacy-api.md", "CFG004") == [("CFG004", 10, 10), ("CFG004", 11, 10)]
+
+
+# --- SRC005: a JS allow-list taken from the token's own header -------------------------------------
+
+
+def test_src005_javascript_allow_list_from_the_unverified_header() -> None:
+    # a literal or constant list, a header algorithm checked first, the header's kid: not flagged
+    assert found("SRC005/header_alg.js", "SRC005") == [
+        ("SRC005", 10, 10), ("SRC005", 16, 10), ("SRC005", 21, 10)]
