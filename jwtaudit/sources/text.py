@@ -773,6 +773,19 @@ def _walk(value: Any, pointer: str, depth: int) -> Iterator[tuple[str, Any]]:
             yield from _walk(item, child, depth + 1)
 
 
+def _string_jwks(value: str) -> list[Assignment]:
+    """The JWKs of a JSON string value (parsed as JSON, bounded), placed by the caller."""
+    import json
+
+    try:
+        data = json.loads(value)
+    except (ValueError, RecursionError):
+        return []
+    if not _has_jwk(data):
+        return []
+    return list(_jwk_assignments(data, lambda pointer: Location(path="")))
+
+
 def _has_jwk(data: Any) -> bool:
     """Whether any object of the document has a string `kty` (walked without pointers)."""
     stack = [data]
@@ -839,6 +852,9 @@ def _assignments(ctx: _Context, low: str) -> list[Assignment]:
                         where = ctx.location(at, at + len(inner), ctx.pointer_at(*ctx.index.position(at))) \
                             if at >= 0 else outer
                         add(Assignment(key=inner_key, value=inner, location=where, scope=pointer))
+                if '"kty"' in value:  # a JWK or JWKS kept as a JSON string (`JWT_PRIVATE_JWK={…}`)
+                    for item in _string_jwks(value):
+                        add(replace(item, location=outer))
                 continue
             if not wanted or "outputs" in path[:-1]:
                 continue

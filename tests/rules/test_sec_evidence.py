@@ -184,3 +184,23 @@ def test_sec009_proves_a_token_with_a_private_key_kept_in_a_kubernetes_tls_secre
     assert (sec009.location.path, sec009.severity.label) == ("t.txt", "critical")
     assert sec009.message.startswith("The private key at tls.yaml:7 signs this RS256 token")
     assert [(f.location.line, f.location.pointer) for f in scan(tmp_path, "SEC008")] == [(7, "/data/tls.key")]
+
+
+def test_a_jwk_kept_as_a_json_string_is_a_key_for_sec008_and_sec009(tmp_path: Path) -> None:
+    """`JWT_PRIVATE_JWK={…}` in a .env file and a JWKS in a YAML block scalar are JWKs too."""
+    import jwt
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
+    from jwt.algorithms import ECAlgorithm, RSAAlgorithm
+
+    rsa_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    ec_key = ec.generate_private_key(ec.SECP256R1())
+    (tmp_path / ".env").write_text(f"JWT_PRIVATE_JWK={RSAAlgorithm.to_jwk(rsa_key)}\n")
+    jwks = json.dumps({"keys": [json.loads(ECAlgorithm.to_jwk(ec_key))]})
+    (tmp_path / "values.yaml").write_text(f"auth:\n  jwks.json: |\n    {jwks}\n")
+    (tmp_path / "t.txt").write_text(
+        "auth: " + jwt.encode({"sub": "a", "iat": NOW}, rsa_key, algorithm="RS256") + "\n"
+        "auth: " + jwt.encode({"sub": "b", "iat": NOW}, ec_key, algorithm="ES256") + "\n")
+    assert sorted((f.location.path, f.location.line, f.location.pointer) for f in scan(tmp_path, "SEC008")) == [
+        (".env", 1, "/JWT_PRIVATE_JWK"), ("values.yaml", 3, "/auth/jwks.json")]
+    found = sorted((f.location.line, f.severity.label, f.message.split(" signs")[0]) for f in scan(tmp_path, "SEC009"))
+    assert found == [(1, "critical", "The private key at .env:1"), (2, "critical", "The private key at values.yaml:3")]
