@@ -32,6 +32,9 @@ _HEADER_NAME = re.compile(r"^(?:authorization|auth)(?:\s*:\s*|\s+)", re.IGNORECA
 _SCHEME = re.compile(r"^(?:bearer|jwt)(?:\s*:\s*|\s+)", re.IGNORECASE)
 # the public APIs' `auth` header: a token pasted with it is judged as an API token (TOK003/TOK005)
 _AUTH_HEADER = re.compile(r"^\s*['\"]?auth\s*:", re.IGNORECASE)
+# what a token looks like once the text before it is cut off: dotted base64url, 3 or 5 parts
+_TOKEN_SHAPED = re.compile(r"[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]*){2,4}")
+_NAME_BEFORE = re.compile(r"[A-Za-z][\w.-]*\s*[:=]\s*")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -109,10 +112,34 @@ def _clean(raw: str) -> str:
     return text.strip().strip("'\"").strip()
 
 
+def text_before_token(raw: str) -> str | None:
+    """What kind of text is left before a token once `_clean` took off what it knows (an
+    `auth:`/`Authorization:` header name, a Bearer/JWT scheme), or None. Only the shape is named,
+    never the text (it may hold part of a credential). A token wrapped over two lines (a space
+    inside it, nothing name-like before) is not this: TOK001 reports its whitespace."""
+    text = raw.strip().strip("'\"").strip()
+    header = _HEADER_NAME.match(text)
+    cleaned = _clean(raw)
+    cut = max(cleaned.rfind(mark) for mark in (" ", "\t", ":", "="))
+    if cut <= 0 or not _TOKEN_SHAPED.fullmatch(cleaned, cut + 1):
+        return None
+    before = cleaned[:cut + 1]
+    named = _NAME_BEFORE.match(text)
+    if named is not None and "=" in named.group():
+        return "an assignment ('NAME=TOKEN')"
+    if header is not None and not _NAME_BEFORE.match(before):
+        return "an auth/Authorization header whose scheme is not Bearer ('NAME: SCHEME TOKEN')"
+    if not _NAME_BEFORE.match(before):
+        return None
+    return "a header or field other than auth/Authorization ('NAME: TOKEN')"
+
+
 def collect_inputs(options: TokenOptions, stdin: IO[str] | None) -> list[tuple[str, Location, bool]]:
     """(token, where it came from, whether it was pasted as an `auth:` header line)."""
     args = [t for t in options.tokens if t != "-"]
     use_stdin = not options.tokens or "-" in options.tokens
+    for index, raw in enumerate(args, start=1):
+        _refuse_text_before(raw, f"<argument> argument {index}")
     items: list[tuple[str, Location, bool]] = [
         (_clean(raw), Location(path="<argument>"), bool(_AUTH_HEADER.match(raw))) for raw in args
     ]
@@ -125,11 +152,22 @@ def collect_inputs(options: TokenOptions, stdin: IO[str] | None) -> list[tuple[s
         for number, line in enumerate(text.splitlines(), start=1):
             stripped = line.strip()
             if stripped and not stripped.startswith("#"):
+                _refuse_text_before(stripped, f"<stdin> line {number}")
                 items.append((_clean(stripped), Location(path="<stdin>", line=number),
                               bool(_AUTH_HEADER.match(stripped))))
     if not items:
         raise UsageError("no token given: pass tokens as arguments or pipe them on stdin ('-')")
     return items
+
+
+def _refuse_text_before(raw: str, where: str) -> None:
+    """Input error (exit 2, as for any input that is not a token) for a token pasted after text
+    this command does not recognise: judging `x-auth: eyJ…` as one token would report only its
+    whitespace (TOK001) and hide every real finding."""
+    shape = text_before_token(raw)
+    if shape is not None:
+        raise InputError(f"{where}: text before the token, {shape}; pass the token alone, or as "
+                         "'auth: TOKEN' or 'Authorization: Bearer TOKEN'")
 
 
 def app_for(claims: dict[str, object], options: TokenOptions, secrets: tuple[str, ...], source: str | None,
@@ -258,6 +296,6 @@ def _views(subjects: Iterable[TokenSubject], config: Config, now: int) -> Iterab
             subject.token,
             label=label,
             location=loc.to_dict(),
-            profile=classify(subject.token, subject.profile or config.profile),
+            profile=classify(subject.token, subject.profile or config.profile, public_api=subject.public_api),
             now=now,
         )

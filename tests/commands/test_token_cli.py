@@ -330,6 +330,42 @@ def test_pasted_header_line_near_misses() -> None:
     assert other_scheme.exit_code == 2 and "not a compact JWS or JWE" in other_scheme.output
 
 
+@pytest.mark.parametrize(("template", "shape"), [
+    ("x-auth: {}", "a header or field other than auth/Authorization ('NAME: TOKEN')"),
+    ("oauth: {}", "a header or field other than auth/Authorization ('NAME: TOKEN')"),
+    ("auth = {}", "an assignment ('NAME=TOKEN')"),
+    ("token={}", "an assignment ('NAME=TOKEN')"),
+    ("authorization: auth {}", "an auth/Authorization header whose scheme is not Bearer ('NAME: SCHEME TOKEN')"),
+    ("Authorization: Basic {}", "an auth/Authorization header whose scheme is not Bearer ('NAME: SCHEME TOKEN')"),
+])
+def test_text_before_the_token_is_an_input_error_naming_its_shape(template: str, shape: str) -> None:
+    """Not TOK001 'token contains whitespace' for a header this command does not know: exit 2,
+    as for any input that is not a token, naming the prefix's shape and never the token."""
+    for result, where in ((run(template.format(GOOD)), "<argument> argument 1"),
+                          (run("-", input="# c\n" + template.format(GOOD) + "\n"), "<stdin> line 2")):
+        assert result.exit_code == 2
+        assert result.output == (f"jwtaudit: error: {where}: text before the token, {shape}; pass the token "
+                                 "alone, or as 'auth: TOKEN' or 'Authorization: Bearer TOKEN'\n")
+
+
+def test_text_before_the_token_near_misses() -> None:
+    """Known header shapes come off; a token with a space inside (wrapped) is a malformed token."""
+    for line in (f"auth: {GOOD}", f"Authorization: Bearer {GOOD}", f"jwt {GOOD}", f"'{GOOD}'"):
+        assert run(line).exit_code == 0, line
+    head, rest = GOOD[:4], GOOD[4:]
+    wrapped = run("--format", "json", f"{head} {rest}")
+    assert rows_of(wrapped)[0] == ("TOK001", "<argument>", None) and wrapped.exit_code == 1
+
+
+def test_heading_shows_the_profile_an_auth_header_gives() -> None:
+    """`auth: TOKEN` is judged as a public-API token (TOK005 without appId): the heading says so."""
+    no_app_id = make_token({"alg": "HS256", "typ": "JWT"}, good_payload(appId=...))
+    pasted = run(f"auth: {no_app_id}")
+    assert "profile kore-api" in pasted.output.splitlines()[0] and "TOK005" in pasted.output
+    bare = run(no_app_id)
+    assert "profile generic" in bare.output.splitlines()[0] and "TOK005" not in bare.output
+
+
 ACCOUNT_EXPORT = f"""\
 format: jwtaudit-account-export/v1
 host: https://platform.kore.ai
