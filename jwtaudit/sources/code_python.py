@@ -511,7 +511,10 @@ def classify(an: Analysis, call: ast.Call) -> CodeCall | None:
     callee = _dotted(call.func) or fn
     if api in ("pyjwt", "python-jose") and fn in ("encode", "jws.sign"):
         payload, key = _arg(an, call, 0, "payload" if api == "pyjwt" else "claims"), _arg(an, call, 1, "key")
-        return _sign(an, call, api, callee, payload, key, _argument(an, call, 2, "algorithm"))
+        algorithm = _argument(an, call, 2, "algorithm")
+        if api == "pyjwt":
+            algorithm = _pyjwt_header_alg(an, call, algorithm)
+        return _sign(an, call, api, callee, payload, key, algorithm)
     if api in ("pyjwt", "python-jose") and fn in ("decode", "decode_complete", "jws.verify"):
         disabled = _disabled(an, call)
         if disabled is not None:
@@ -552,6 +555,20 @@ def _disabled(an: Analysis, call: ast.Call) -> tuple[str, ast.AST] | None:
     if legacy is not None and an.truthy(legacy) is False:
         disabled = ("verify=False", legacy)
     return disabled
+
+
+def _pyjwt_header_alg(an: Analysis, call: ast.Call, algorithm: _Argument) -> _Argument:
+    """PyJWT's `encode(payload, key, algorithm, headers)` signs with `headers["alg"]` when the
+    headers give one (any value but a falsy one) over `algorithm` (api_jws.encode: "Prefer
+    headers values if present to function parameters"); the headers mapping is read as it
+    stands at the call (a literal, `dict(...)`, a variable and its updates)."""
+    headers = _arg(an, call, 3, "headers")
+    if headers is None:
+        return algorithm
+    value, _complete = an.entry(headers, "alg", call)
+    if value is None or an.truthy(value) is False:
+        return algorithm
+    return _Argument(value)
 
 
 def _header_alg(an: Analysis, call: ast.Call, header: ast.AST | None) -> _Argument:

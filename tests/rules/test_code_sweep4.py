@@ -72,3 +72,17 @@ def test_src005_javascript_allow_list_from_the_unverified_header() -> None:
     # a literal or constant list, a header algorithm checked first, the header's kid: not flagged
     assert found("SRC005/header_alg.js", "SRC005") == [
         ("SRC005", 10, 10), ("SRC005", 16, 10), ("SRC005", 21, 10)]
+
+
+# --- SRC002/SRC007: PyJWT signs with headers["alg"] over algorithm -----------------------------------
+
+
+def test_src002_pyjwt_signs_with_the_header_alg() -> None:
+    # HS256 in the header over algorithm="HS512", headers without alg, a falsy alg: not flagged
+    assert found("SRC002/pyjwt_headers_alg.py", "SRC002") == [("SRC002", 18, 101), ("SRC002", 23, 22)]
+
+
+def test_src007_pyjwt_none_in_the_header() -> None:
+    # the alg of the HEADERS constant is placed where it is written (line 6); a real header alg
+    # over algorithm="none", an empty header alg: not flagged
+    assert found("SRC007/pyjwt_headers_alg.py", "SRC007") == [("SRC007", 6, 20), ("SRC007", 10, 78)]
