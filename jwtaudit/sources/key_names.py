@@ -13,14 +13,16 @@ import re
 from functools import lru_cache
 
 _KEY_BEFORE = re.compile(
-    r"""["']?([A-Za-z_$@][\w$.\-]*)(?:["']\s*\]|["'\]])?(?:\s*:\s*[A-Za-z_][\w.]*(?:\[[\w., |]*\])?)?"""
+    r"""["']?([A-Za-z_$@][\w$.\-]*)(?:\\?["']\s*\]|\\?["'\]])?(?:\s*:\s*[A-Za-z_][\w.]*(?:\[[\w., |]*\])?)?"""
     r"""\s*(?:=>|:::=|::=|:=|[?+!]=|=|:)\s*(?:\\?["'`]\s*)?(?:(?:Bearer|JWT|Token)\s+)?$""",
     re.IGNORECASE,
 )
 # `os.environ.get("NAME", "…")`, `os.getenv("NAME", default="…")`, `process.env.NAME || "…"` (also `??`),
 # the shell's `${NAME:-…}` default, Dockerfile `ENV NAME …` and fish/csh `set -gx NAME …`/`setenv NAME …`
 _ENV_DEFAULT_BEFORE = re.compile(
-    r"""(?:(?:environ\.get|getenv|environ\.setdefault)\(\s*["']([A-Za-z_][\w.\-]*)["']\s*,\s*(?:default\s*=\s*)?"""
+    r"""(?:(?:environ\.get|getenv|environ\.setdefault)\(\s*\\?["']([A-Za-z_][\w.\-]*)\\?["']\s*,\s*"""
+    r"""(?:default\s*=\s*)?\\?"""
+    r"""|(?:environ\.get|getenv)\(\s*["']([A-Za-z_][\w.\-]*)["']\s*\)\s*(?:or|\|\||\?\?)\s*"""
     r"""|process\.env\.([A-Za-z_$][\w$]*)\s*(?:\|\||\?\?)\s*"""
     r"""|process\.env\[\s*["']([\w$.\-]+)["']\s*\]\s*(?:\|\||\?\?)\s*)["'`]?$"""
 )
@@ -28,8 +30,8 @@ _SPACED_BEFORE = re.compile(
     r"""(?:["']([A-Za-z_][\w.\-]*)["']\s*,\s*["']"""  # a name/value pair: `Add("X", "…")`, `{ "X", "…" }`
     r"""|\bkey\s*=\s*["']([A-Za-z_][\w.\-:]*)["']\s+value\s*=\s*["']"""  # `<add key="X" value="…"/>`
     r"""|\$\{([A-Za-z_]\w*):?[-=]"""
-    r"""|^\s*(?:ENV|ARG)\s+([A-Za-z_][\w.\-]*)\s+["']?"""
-    r"""|(?:^|[;&|]\s*)(?:set(?:\s+-[A-Za-z]+)*|setenv)\s+([A-Za-z_]\w*)\s+["']?)$"""
+    r"""|^\s*(?:ENV|ARG|env|arg)\s+([A-Za-z_][\w.\-]*)\s+["']?"""
+    r"""|(?:^|[;&|]\s*)(?:set(?:\s+--?[A-Za-z][A-Za-z-]*)*|setenv)\s+([A-Za-z_]\w*)\s+["']?)$"""
 )
 _SECRET_KEY_PARTS = ("secret", "password", "passwd", "pwd", "apikey", "token", "privatekey", "signingkey",
                      "jwtkey", "hmackey", "clientkey", "accesskey", "authkey", "credential", "apisecret")
@@ -42,6 +44,8 @@ def key_before(prefix: str) -> str:
     match = _ENV_DEFAULT_BEFORE.search(prefix[-160:]) if "env" in tail else None  # before `default=`
     if match is None:
         plain = _KEY_BEFORE.search(prefix[-160:])
+        if plain and plain.start(1) and tail[plain.start(1) - 1] == "\\" and plain.group(1)[:1] in "ntr":
+            return plain.group(1)[1:]  # `\nclient_secret = …` in a JSON string: the `n` is the escape's
         if plain and plain.group(1).lower() != "value":
             return plain.group(1)
         if " " in tail or "{" in tail or "," in tail:  # `value="…"` after `key="X"` is X's
