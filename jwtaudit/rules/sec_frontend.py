@@ -21,6 +21,7 @@ from jwtaudit.redact import short_hash
 from jwtaudit.rules.cfg import (
     SDK_MARKERS,
     is_botkit_config,
+    is_loopback,
     is_sdk_shaped,
     normalise,
     place,
@@ -219,7 +220,7 @@ def demo_token_service(subject: DocumentSubject, ctx: RunContext) -> Iterator[Hi
         demo_host = host in DEMO_HOSTS
         if not demo_host and not (_is_jwt_url_key(key) and DEMO_PATH.search(parts.path or "")):
             continue
-        if not demo_host and _is_loopback(host):
+        if not demo_host and is_loopback(host):
             continue  # your own copy of the sample service, on this machine: no third party
         what = "a known Kore demo host" if demo_host else "the sample token service path /users/sts"
         yield Hit(
@@ -228,7 +229,3 @@ def demo_token_service(subject: DocumentSubject, ctx: RunContext) -> Iterator[Hi
             evidence={"key": key[:40], "host": host[:80]},
             **place(subject, pointer),
         )
-
-
-def _is_loopback(host: str) -> bool:
-    return host in ("localhost", "::1") or host.endswith(".localhost") or host.startswith("127.")

@@ -204,3 +204,12 @@ def test_a_jwk_kept_as_a_json_string_is_a_key_for_sec008_and_sec009(tmp_path: Pa
         (".env", 1, "/JWT_PRIVATE_JWK"), ("values.yaml", 3, "/auth/jwks.json")]
     found = sorted((f.location.line, f.severity.label, f.message.split(" signs")[0]) for f in scan(tmp_path, "SEC009"))
     assert found == [(1, "critical", "The private key at .env:1"), (2, "critical", "The private key at values.yaml:3")]
+
+
+def test_sec006_a_host_that_only_starts_like_loopback_is_remote(tmp_path: Path) -> None:
+    (tmp_path / "kore-config.json").write_text(json.dumps({"botOptions": {
+        "JWTUrl": "http://127.attacker-host.example/users/sts", "koreAPIUrl": "https://bots.kore.ai/api/"}}))
+    assert [(f.rule, f.location.pointer) for f in scan(tmp_path, "SEC006")] == [("SEC006", "/botOptions/JWTUrl")]
+    (tmp_path / "kore-config.json").write_text(json.dumps({"botOptions": {
+        "JWTUrl": "http://127.0.0.1:3000/users/sts", "koreAPIUrl": "https://bots.kore.ai/api/"}}))
+    assert scan(tmp_path, "SEC006") == []
