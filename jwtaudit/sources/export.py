@@ -607,9 +607,11 @@ def _type_name(value: Any) -> str:
 
 
 def _has_botkit_keys(credentials: dict[str, Any]) -> bool:
-    if "apikey" in credentials or "appId" in credentials:
+    """BotKit's `credentials`: `apikey` with `appId`, at the top or in per-bot blocks (an IBM Cloud
+    or other service's credentials file has an `apikey` alone)."""
+    if "apikey" in credentials and "appId" in credentials:
         return True
-    return any(isinstance(v, dict) and ("apikey" in v or "appId" in v) for v in credentials.values())
+    return any(isinstance(v, dict) and "apikey" in v and "appId" in v for v in credentials.values())
 
 
 def validate_container(name: str, data: dict[str, Any]) -> None:

@@ -401,3 +401,13 @@ def test_bot_export_with_nulls_extra_keys_and_every_header_shape_loads(tmp_path:
     write(tmp_path, "config.json", json.dumps({"envVariables": {"PORT": {"value": 8080, "isSecured": "false"}},
                                                "languages": ["en"]}))
     assert [a.kind for a in export.load(tmp_path)] == ["bot-definition", "bot-config"]
+
+
+def test_botkit_credentials_hold_apikey_with_app_id() -> None:
+    from jwtaudit.sources.export import BOTKIT, OTHER, kind_of
+
+    botkit = {"credentials": {"apikey": "x", "appId": "cs-1"}}
+    per_bot = {"credentials": {"st-0b0b0000-0000-4000-8000-000000000001": {"apikey": "x", "appId": "cs-1"}}}
+    ibm = {"credentials": {"apikey": "x", "iam_apikey_name": "svc"}, "api_key": "y"}
+    assert (kind_of("config.json", botkit), kind_of("b.json", per_bot), kind_of("ibm.json", ibm)) == (
+        BOTKIT, BOTKIT, OTHER)
