@@ -224,7 +224,8 @@ def _says_digest(subject: TextSubject, item: Assignment) -> bool:
 
 
 def _in_non_secret_column(subject: TextSubject, item: Assignment) -> bool:
-    """A value in a Markdown table column whose header names a digest, key id or public key."""
+    """A value in a Markdown table (with or without outer pipes) whose column header, or whose
+    row's label in a two-column key/value table, names a digest, key id or public key."""
     line, column = item.location.line, item.location.column
     if not line or not column:
         return False
@@ -233,20 +234,30 @@ def _in_non_secret_column(subject: TextSubject, item: Assignment) -> bool:
         start = _line_start(subject.text, line)
         end = subject.text.find("\n", start)
         row = subject.text[start:] if end == -1 else subject.text[start:end]
-    if not row.lstrip().startswith("|"):
-        return False  # not a Markdown table row: most secrets beside a client id
+    if "|" not in row[:column - 1]:
+        return False  # not a cell of a Markdown table row: most secrets beside a client id
+    label = next((cell.strip() for cell in row.split("|") if cell.strip()), "")
+    if label and label not in row[column - 1:] and _names_no_secret_text(label):
+        return True  # `| Public key | <value> |`
     from jwtaudit.sources.lines import LineIndex
 
     index = LineIndex.of(subject.text)
-    cell = row[:column - 1].count("|")
     header = line
-    while header > 1 and index.line_text(subject.text, header - 1).lstrip().startswith("|"):
+    while header > 1 and "|" in index.line_text(subject.text, header - 1):
         header -= 1
-    if header == line:
+    if header == line or not _TABLE_RULE.match(index.line_text(subject.text, header + 1)):
         return False
     cells = index.line_text(subject.text, header).split("|")
+    cell = row[:column - 1].count("|")
     name = cells[cell].strip() if cell < len(cells) else ""
-    return bool(name) and (_DIGEST_WORDS.search(name) is not None or names_no_secret(name))
+    return bool(name) and _names_no_secret_text(name)
+
+
+def _names_no_secret_text(name: str) -> bool:
+    return _DIGEST_WORDS.search(name) is not None or names_no_secret(name)
+
+
+_TABLE_RULE = re.compile(r"\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")  # under a table's header
 
 
 def _line_start(text: str, line: int) -> int:
@@ -279,7 +290,7 @@ def _client_secret_key(key: str) -> bool:
     BotKit's `credentials.apikey`, `legacySecret`), not every credential-like name
     (`VerificationToken`, `password`); Xenioo's names are SEC004/SEC005's."""
     norm = normalise_key(key)
-    return is_secret_key(key) and ("secret" in norm or norm.endswith("apikey"))
+    return is_secret_key(key) and ("secret" in norm or norm.endswith("apikey")) and not names_no_secret(key)
 
 
 @rule(code="SEC002", name="kore-client-secret", severity=Severity.CRITICAL, confidence=Confidence.HIGH,

@@ -129,7 +129,8 @@ def names_no_secret(key: str) -> bool:
     if not key:
         return False
     norm = normalise_key(key)
-    if names_a_digest(key) or norm.startswith("x5t") or norm.endswith(("id", "ids")):
+    if names_a_digest(key) or norm.startswith("x5t") or norm.endswith(("id", "ids", "etag", "initvector")) \
+            or norm in ("sri", "iv"):
         return True
     return any(word in _NOT_SECRET_WORDS for word in key_words(key.rsplit("/", 1)[-1]))
 

@@ -213,3 +213,21 @@ def test_sec006_a_host_that_only_starts_like_loopback_is_remote(tmp_path: Path) 
     (tmp_path / "kore-config.json").write_text(json.dumps({"botOptions": {
         "JWTUrl": "http://127.0.0.1:3000/users/sts", "koreAPIUrl": "https://bots.kore.ai/api/"}}))
     assert scan(tmp_path, "SEC006") == []
+
+
+def test_markdown_tables_in_every_shape_name_what_a_value_beside_a_client_id_is(tmp_path: Path) -> None:
+    """Column headers and key/value labels say a value is a key id, a public key or a salt; a
+    table without outer pipes or with a one-dash rule is still a table; the secret's column stays."""
+    (tmp_path / "apps.md").write_text("\n".join([
+        "|Client ID|Key ID|", "|-|-|", f"|{CLIENT_A}|{SECRET_A}|", "",                      # 1-4
+        "Client ID | SHA-256 thumbprint", "--- | ---", f"{CLIENT_A} | {SECRET_A}", "",       # 5-8
+        "| Field | Value |", "| --- | --- |", f"| Client ID | {CLIENT_B} |",                  # 9-11
+        f"| Public key | {SECRET_A} |", f"| Client Secret | {SECRET_B} |", "",               # 12-14
+        "| Client ID | Secret salt | Client Secret |", "| --- | --- | --- |",                # 15-16
+        f"| {CLIENT_B} | {SECRET_A} | {SECRET_B} |", ""]))                                  # 17
+    (tmp_path / "app.json").write_text(json.dumps(
+        {"clientId": CLIENT_A, "initVector": SECRET_A, "ETag": SECRET_A, "SRI": SECRET_A,
+         "KORE_SECRET_SALT": SECRET_A}, indent=2))
+    found = sorted((f.location.path, f.location.line, f.location.column) for f in scan(tmp_path, "SEC002"))
+    column = f"| {CLIENT_B} | {SECRET_A} | ".__len__() + 1
+    assert found == [("apps.md", 13, len("| Client Secret | ") + 1), ("apps.md", 17, column)]
