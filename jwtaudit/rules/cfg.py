@@ -138,7 +138,7 @@ def _mentions_kore(subject: DocumentSubject) -> bool:
 _KORE_CONTEXT: list[Any] = [None, False]  # [subject, answer] for the last document asked about
 # Formats whose data holds each key and string as written (notebooks join each cell's source
 # lines, so a word can span two strings of the text: their data is written out instead).
-_PARSED_FORMATS = frozenset({"json", "yaml", "toml", "env", "ini"})
+_PARSED_FORMATS = frozenset({"json", "yaml", "toml", "env", "ini", "xml-values"})
 
 
 def _has_bot_options(subject: DocumentSubject) -> bool:

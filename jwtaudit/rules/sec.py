@@ -257,7 +257,7 @@ def _names_no_secret_text(name: str) -> bool:
     return _DIGEST_WORDS.search(name) is not None or names_no_secret(name)
 
 
-_TABLE_RULE = re.compile(r"\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")  # under a table's header
+_TABLE_RULE = re.compile(r"[ \t|:]*-[-:| \t]*$")  # the line under a table's header (`|---|:-:|`, `-|-`)
 
 
 def _line_start(text: str, line: int) -> int:

@@ -61,8 +61,10 @@ def _is_secret_key(key: str) -> bool:
     """A name of the client secret itself: `clientSecret`, `KORE_CLIENT_SECRET`, `appSecret`; not
     one about it (`clientSecretName`, `clientSecretRef`, `clientSecretKey` of a Kubernetes Secret)."""
     norm = normalise(key)
-    if not ("clientsecret" in norm or norm.endswith("appsecret")):
-        return False
+    kore_secret = norm.endswith("secret") and "kore" in norm
+    named = "clientsecret" in norm or norm.endswith("appsecret") or kore_secret
+    if not named:
+        return False  # not `clientSecret`, `KORE_APP_SECRET`, `VITE_KORE_SECRET`
     return is_secret_key(key) and not norm.endswith(_ABOUT_THE_SECRET)
 
 
@@ -87,6 +89,14 @@ def _client_sdk_shaped(parent: Any) -> bool:
     return isinstance(parent, dict) and any(normalise(k) in _CLIENT_ONLY_MARKERS for k in parent)
 
 
+_EXPO_CONFIGS = frozenset(("app.config.js", "app.config.ts", "app.config.mjs", "app.config.cjs"))
+
+
+@lru_cache(maxsize=4096)
+def _file_name(path: str) -> str:
+    return PurePosixPath(path.replace("\\", "/")).name.lower()
+
+
 @lru_cache(maxsize=4096)  # one answer per file, asked for each of its secrets
 def _frontend_path(path: str) -> bool:
     parts = PurePosixPath(path.replace("\\", "/").lower()).parts
@@ -98,6 +108,8 @@ def _where(subject: DocumentSubject, key: str, parent: Any) -> str | None:
     if isinstance(subject, CodeDocumentSubject):
         if getattr(subject, "frontend", False):
             return "a browser or mobile source file"
+        if _file_name(subject.location.path) in _EXPO_CONFIGS:  # `extra` reaches the app as expoConfig
+            return "an Expo app config (bundled into the app)"
         if is_sdk_shaped(parent) and not getattr(subject, "server", False):
             return "a web/mobile SDK bot configuration"
         return None
@@ -111,7 +123,7 @@ def _where(subject: DocumentSubject, key: str, parent: Any) -> str | None:
     if _client_sdk_shaped(parent):
         return "a web/mobile SDK bot configuration"
     data = subject.data
-    if isinstance(data, dict) and "expo" in data:
+    if (isinstance(data, dict) and "expo" in data) or _file_name(subject.location.path) in _EXPO_CONFIGS:
         return "an Expo app config (bundled into the app)"
     if _frontend_path(subject.location.path):
         return "a file served to browsers or packaged into a mobile app"

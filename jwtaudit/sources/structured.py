@@ -95,6 +95,9 @@ def document_format(rel_path: str) -> str | None:
         return "env"
     if suffix in INI_SUFFIXES or lower in INI_SUFFIXES:
         return "ini"
+    android_values = suffix == ".xml" and "/res/values" in "/" + rel_path.replace("\\", "/").lower()
+    if suffix == ".plist" or android_values:
+        return "xml-values"  # an app's settings: an iOS property list, Android resources
     return None
 
 
@@ -792,7 +795,37 @@ def _parse_ini(text: str) -> tuple[Any, Spans]:
     return data, spans
 
 
+# --- named values of XML app settings (iOS Info.plist, Android res/values/*.xml) ---------------
+# `<key>KoreClientSecret</key> <string>…</string>` and `<string name="kore_client_secret">…</string>`:
+# each value under its name, as written (no entity decoding: the text is what rules read). Found by
+# two linear patterns rather than an XML parser: no entities, no DTDs, nothing to expand.
+_PLIST_PAIR = re.compile(r"<key>([^<>]{1,200})</key>\s{0,200}<(string|integer|real)>([^<>]{0,4096})</\2>")
+_ANDROID_VALUE = re.compile(r"""<(string|item)\s[^<>]{0,200}?\bname\s*=\s*"([^"<>]{1,200})"[^<>]{0,200}>"""
+                            r"""([^<>]{0,4096})</\1>""")
+
+
+def _parse_xml_values(text: str) -> tuple[Any, Spans]:
+    data: dict[str, Any] = {}
+    spans: Spans = {}
+    index = LineIndex.of(text)
+    for pattern, name_group, value_group in ((_PLIST_PAIR, 1, 3), (_ANDROID_VALUE, 2, 3)):
+        for match in pattern.finditer(text):
+            if len(data) >= 10_000:
+                break
+            name, value = match.group(name_group).strip(), match.group(value_group)
+            stripped = value.strip()
+            if not name or name in data:
+                continue
+            data[name] = stripped
+            start = match.start(value_group) + (len(value) - len(value.lstrip()))
+            spans[pointer_join("", name)] = index.span(start, start + len(stripped))
+    if not data:
+        raise StructuredError("no named values")
+    return data, spans
+
+
 _PARSERS: dict[str, Callable[[str], tuple[Any, Spans]]] = {
+    "xml-values": _parse_xml_values,
     "json": _parse_json,
     "notebook": _parse_json,
     "yaml": _parse_yaml,

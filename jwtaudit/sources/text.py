@@ -827,7 +827,7 @@ def _assignments(ctx: _Context, low: str) -> list[Assignment]:
     doc = ctx.document
     encoded = _kubernetes_secret_data(ctx) if "secret" in low and doc is not None else []
     decoded_members = {item[4] for item in encoded}  # judged decoded, below
-    if doc is not None and doc.format in ("json", "yaml", "toml", "env", "ini", "notebook"):
+    if doc is not None and doc.format in ("json", "yaml", "toml", "env", "ini", "notebook", "xml-values"):
         for parent, member, value, bound in _candidate_members(doc.data):
             if decoded_members and (*parent, member) in decoded_members:
                 continue

@@ -20,6 +20,9 @@ def test_code_fixtures_match_markers(rule, path) -> None:
     ("SEC003/web/public/bot-config.json", {"/botOptions/clientSecret"}),
     ("SEC003/near/botkit/config.json", set()),
     ("SEC003/mobile/bot-config.json", {"/botConfig/clientSecret"}),
+    ("SEC003/mobile/android/app/src/main/res/values/strings.xml", {"/kore_client_secret"}),
+    ("SEC003/mobile/ios/Assist/Info.plist", {"/KoreClientSecret"}),
+    ("SEC003/mobile/expo/.env.production", {"/VITE_KORE_SECRET"}),
     # server settings that name the bot are not an SDK config; names about the secret hold no secret
     ("SEC003/near/helm/values.yaml", set()),
     ("SEC003/near/src/Api/appsettings.json", set()),
@@ -34,6 +37,11 @@ def test_sec003_web_sdk_config_points_at_the_value_and_names_the_fix() -> None:
     assert (hit.location.line, hit.location.column, hit.location.end_column) == (9, 30, 74)
     assert "move the secret to the server" in hit.message
     assert SECRET not in repr(hit.to_dict())
+
+
+def test_sec003_expo_app_config_extra_ships_with_the_app() -> None:
+    [hit] = findings(FIXTURES / "SEC003/mobile/expo/app.config.js", "SEC003")
+    assert hit.location.line == 6 and "Expo app config" in hit.message
 
 
 def test_sec003_minified_bundle_is_scanned_as_text() -> None:

@@ -294,3 +294,17 @@ def test_yaml_dates_are_their_text_and_an_impossible_one_does_not_lose_the_docum
     doc = parse_document("a.yaml", "created: 2024-10-23T06:56:29Z\nbad: 2024-02-30\nday: 2024-10-23\n")
     assert doc is not None
     assert doc.data == {"created": "2024-10-23T06:56:29Z", "bad": "2024-02-30", "day": "2024-10-23"}
+
+
+def test_app_settings_in_xml_are_named_values_at_their_places() -> None:
+    plist = ("<plist><dict>\n\t<key>KoreClientSecret</key>\n\t<string>abc&amp;def</string>\n"
+             "\t<key>Count</key><integer>3</integer>\n</dict></plist>\n")
+    doc = parse_document("ios/App/Info.plist", plist)
+    assert doc is not None and doc.data == {"KoreClientSecret": "abc&amp;def", "Count": "3"}
+    span = doc.spans["/KoreClientSecret"]
+    assert (span.line, span.column, span.end_column) == (3, 10, 21)
+    values = '<resources>\n  <string name="kore_secret" translatable="false">s3cr3t</string>\n</resources>\n'
+    doc = parse_document("app/src/main/res/values/strings.xml", values)
+    assert doc is not None and doc.data == {"kore_secret": "s3cr3t"}
+    assert parse_document("app/src/main/AndroidManifest.xml", values) is None  # only resource values
+    assert parse_document("ios/App/Empty.plist", "<plist><dict/></plist>") is None
