@@ -69,7 +69,7 @@ _ASSIGN = re.compile(
     r"""(?:new\s+\w+\(\s*)?(["'`]?)([^\s"'`,;(){}\[\]<>]{6,4096})"""
 )
 _URL_QUERY = re.compile(
-    r"[?&](?:amp;)?(access_token|api_?key|apikey|token|secret|client_secret|key|password|auth"
+    r"[?&](?:amp;|#38;|#x26;)?(access_token|api_?key|apikey|token|secret|client_secret|key|password|auth"
     r"|accountapikey|botapikey|botapisecret)=([^&#\s\"'<>`\\)]{6,})",
     re.IGNORECASE,
 )
