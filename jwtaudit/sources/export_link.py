@@ -25,6 +25,7 @@ from jwtaudit.sources.export import (
     CONTAINER,
     GET_BOTS,
     TABLE_DEFINITION,
+    XENIOO,
     Artefact,
 )
 from jwtaudit.subjects import (
@@ -208,7 +209,8 @@ def link(artefacts: list[Artefact]) -> LinkedExport:
         sensitive.extend(secret for secret, _ in record.secrets)
 
     account = None
-    if container is not None or by_kind.get(GET_BOTS) or by_kind.get(TABLE_DEFINITION) or apps:
+    saved_lists = by_kind.get(XENIOO, [])  # a saved Xenioo GET /bots response: its keys in clear
+    if container is not None or by_kind.get(GET_BOTS) or by_kind.get(TABLE_DEFINITION) or apps or saved_lists:
         tables, table_names = _tables(container, by_kind.get(TABLE_DEFINITION, []))
         xenioo = cdata.get("xenioo")
         root = container.path if container else (artefacts[0].path if artefacts else "")
@@ -225,7 +227,8 @@ def link(artefacts: list[Artefact]) -> LinkedExport:
             bots=tuple(bots.values()) + tuple(anonymous_bots),
             tables=tables,
             table_names=table_names,
-            xenioo=_node(container, "/xenioo", xenioo) if container and isinstance(xenioo, dict) else None,
+            xenioo=_node(container, "/xenioo", xenioo) if container and isinstance(xenioo, dict)
+            else _node(saved_lists[0], "", saved_lists[0].data) if saved_lists else None,
         )
     bot_exports = _bot_exports(artefacts, container, list(bots.values()), host)
     return LinkedExport(

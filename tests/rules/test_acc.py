@@ -74,6 +74,13 @@ def test_acc009_xenioo_keys_in_any_case_and_separator() -> None:
     ]
 
 
+def test_acc009_a_saved_xenioo_bots_list_stores_keys_in_clear() -> None:
+    """A saved `GET /bots` response audited alone is an export that stores keys, like a saved Get
+    Bots response of Kore's; an empty or masked key is withheld."""
+    assert hits(FIXTURES / "ACC009" / "xenioo-bots.json", "ACC009") == [
+        ("ACC009", "xenioo-bots.json", "/Result/0/APIKey"), ("ACC009", "xenioo-bots.json", "/Result/0/APISecret")]
+
+
 def test_acc011_age_limit_is_configurable() -> None:
     path = FIXTURES / "ACC011" / "positive.yaml"
     assert hits(path, "ACC011", max_secret_age_days=2000) == []
