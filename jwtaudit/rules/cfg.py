@@ -262,8 +262,8 @@ def is_botkit_config(subject: DocumentSubject) -> bool:
     """BotKit's `config.json`, recognised by its content (export-format.md): Kore `credentials`
     (`apikey` and `appId`, perhaps per bot id), or a `jwt` block of BotKit's settings beside its
     `app`/`server`/`redis` blocks in a file that shows some sign of Kore (a client or bot id, a
-    Kore host or key): many web servers keep a `jwt` block of their own. A file named `config*`
-    needs only the looser sign of the two."""
+    Kore host or key): many web servers keep a `jwt` block of their own. In a file named
+    `config*` (BotKit's own name) BotKit's `jwt.jwtAlgorithm`/`jwtExpiry` is sign enough."""
     data = subject.data
     if subject.format != "json" or not isinstance(data, dict) or "envVariables" in data:
         return False
@@ -272,12 +272,11 @@ def is_botkit_config(subject: DocumentSubject) -> bool:
     keys = {normalise(k) for k in data}
     if not keys & {"app", "server", "redis", "credentials"}:
         return False
-    if _file_name(subject.location.path).startswith("config"):
-        shaped = bool(keys & {"jwtexpiry", "jwt"})
-    else:
-        jwt = data.get("jwt")
-        shaped = isinstance(jwt, dict) and any(normalise(k) in _BOTKIT_JWT_KEYS for k in jwt)
-    return shaped and _mentions_kore(subject)
+    jwt = data.get("jwt")
+    botkit_jwt = isinstance(jwt, dict) and any(normalise(k) in _BOTKIT_JWT_KEYS for k in jwt)
+    if _file_name(subject.location.path).startswith("config"):  # BotKit's own file name
+        return botkit_jwt or (bool(keys & {"jwtexpiry", "jwt"}) and _mentions_kore(subject))
+    return botkit_jwt and _mentions_kore(subject)
 
 
 _BOTKIT_JWT_KEYS = frozenset(("jwtalgorithm", "jwtexpiry"))

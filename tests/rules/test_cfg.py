@@ -47,6 +47,7 @@ def test_cfg001_location_and_fix() -> None:
     # BotKit reads jwt.jwtAlgorithm alone: jwt_algorithm, JWTAlgorithm (CFG001) and another
     # service's algorithm do nothing in BotKit
     ("CFG002/botkit-unread-keys/config.json", {"/jwt/jwtAlgorithm"}),
+    ("CFG002/botkit-plain/config.json", {"/jwt/jwtAlgorithm"}),  # BotKit's own file: its jwt block says so
     ("CFG002/server-jwt/auth.json", set()),
     ("CFG002/botkit-jwt-block/auth.json", {"/jwt/jwtAlgorithm"}),
 ])
