@@ -58,4 +58,16 @@ class Repo:
         return self.git("rev-parse", "HEAD")
 
 
-__all__ = ["OTHER_SECRET", "STRONG_SECRET", "Repo", "git_env", "kore_env"]
+def repo_with_a_service_folder(root: Path, monkeypatch) -> Repo:  # type: ignore[no-untyped-def]
+    """A committed repository whose `services/bot/.env` holds a Kore client secret (SEC002 at line
+    2), made the working folder, with git isolated from the user's config."""
+    repo = Repo(root)
+    repo.write("services/bot/.env", kore_env())
+    repo.commit()
+    for name, value in git_env().items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.chdir(repo.path)
+    return repo
+
+
+__all__ = ["OTHER_SECRET", "STRONG_SECRET", "Repo", "git_env", "kore_env", "repo_with_a_service_folder"]

@@ -164,14 +164,9 @@ def test_a_baseline_matches_whichever_folder_of_the_repository_is_scanned(tmp_pa
     from click.testing import CliRunner
 
     from jwtaudit.cli import cli
-    from tests.git_helpers import Repo, git_env, kore_env
+    from tests.git_helpers import repo_with_a_service_folder
 
-    repo = Repo(tmp_path / "repo")
-    repo.write("services/bot/.env", kore_env())
-    repo.commit()
-    for name, value in git_env().items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.chdir(repo.path)
+    repo = repo_with_a_service_folder(tmp_path / "repo", monkeypatch)
 
     def invoke(*args: str) -> int:
         return CliRunner().invoke(cli, list(args), catch_exceptions=False).exit_code

@@ -192,15 +192,9 @@ def _client_id_near(subject: TextSubject, item: Assignment) -> str | None:
 
 def _sibling_client_id(data: Any, pointer: str) -> str | None:
     """The `cs-` id under a client-id name in the object holding `pointer`'s value."""
-    parent: Any = data
-    for part in pointer.split("/")[1:-1]:
-        part = part.replace("~1", "/").replace("~0", "~")
-        if isinstance(parent, dict):
-            parent = parent.get(part)
-        elif isinstance(parent, list) and part.isdigit() and int(part) < len(parent):
-            parent = parent[int(part)]
-        else:
-            return None
+    from jwtaudit.sources.text import node_at
+
+    parent = node_at(data, pointer.rsplit("/", 1)[0])
     if not isinstance(parent, dict):
         return None
     for name in _CLIENT_ID_NAMES:

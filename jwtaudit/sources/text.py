@@ -495,14 +495,14 @@ def _named_auth_header(prefix: str, doc: DocumentSubject | None, pointer: str | 
         return True
     if doc is None or not pointer or not pointer.endswith("/value"):
         return False
-    parent = _node_at(doc.data, pointer.rsplit("/", 1)[0])
+    parent = node_at(doc.data, pointer.rsplit("/", 1)[0])
     if not isinstance(parent, dict):
         return False
     label = parent.get("key", parent.get("name"))
     return isinstance(label, str) and label.strip().lower() == "auth"
 
 
-def _node_at(data: Any, pointer: str) -> Any:
+def node_at(data: Any, pointer: str) -> Any:
     """The node a JSON pointer names, or None."""
     node = data
     for part in pointer.split("/")[1:] if pointer else ():

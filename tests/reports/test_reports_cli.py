@@ -122,14 +122,9 @@ def test_scan_every_format_without_canaries(tmp_path):
 def test_sarif_of_a_subfolder_names_files_from_the_repository_root(tmp_path, monkeypatch):
     """GitHub resolves SARIF paths from the checkout root: `scan services/bot` in a repository
     reports `services/bot/.env` in SARIF, while JSON keeps paths relative to the scan root."""
-    from tests.git_helpers import Repo, git_env, kore_env
+    from tests.git_helpers import repo_with_a_service_folder
 
-    repo = Repo(tmp_path / "repo")
-    repo.write("services/bot/.env", kore_env())
-    repo.commit()
-    for name, value in git_env().items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.chdir(repo.path)
+    repo_with_a_service_folder(tmp_path / "repo", monkeypatch)
     sarif, report = tmp_path / "r.sarif", tmp_path / "r.json"
     result = invoke("scan", "services/bot", "--format", "sarif", "-o", str(sarif),
                     "--format", "json", "-o", str(report))
