@@ -599,3 +599,24 @@ def test_the_word_pass_can_miss_an_overlapped_word_and_has_still_finds_it() -> N
     ctx.low, ctx.positions = low, text_module.word_positions(low)
     ctx.present = frozenset(ctx.positions)
     assert "secret" not in ctx.present and ctx.has("secret")
+
+
+def _plain_keyboard_run(value: str) -> bool:
+    run = 1
+    for before, after in zip(value, value[1:], strict=False):
+        run = run + 1 if ord(after) == ord(before) + 1 else 1
+        if run >= 12:
+            return True
+    return False
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=30),
+       st.integers(min_value=32, max_value=126), st.integers(min_value=0, max_value=16),
+       st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=30))
+def test_keyboard_run_check_is_the_plain_definition(before: str, first: int, length: int, after: str) -> None:
+    from jwtaudit.sources.secrets import _has_keyboard_run
+
+    run = "".join(chr(c) for c in range(first, min(first + length, 127)))
+    value = before + run + after
+    assert _has_keyboard_run(value) == _plain_keyboard_run(value)

@@ -17,7 +17,7 @@ from typing import Any
 from jwtaudit import tokens as tk
 from jwtaudit.engine import RunContext
 from jwtaudit.model import Confidence, Hit, Location, Severity
-from jwtaudit.redact import keyed_hash, short_hash, token_preview
+from jwtaudit.redact import short_hash, token_preview
 from jwtaudit.rules.registry import rule
 from jwtaudit.sources import secrets as ds
 from jwtaudit.sources.key_names import (
@@ -749,7 +749,8 @@ def _environment(item: Assignment) -> str:
 def secret_reused(subject: ScanSubject, ctx: RunContext) -> Iterator[Hit]:
     """**What it does**
 
-    Compares every secret found in the scan by keyed hash and flags a value that appears in
+    Compares every secret found in the scan (reports name it by a short keyed hash, never by
+    value) and flags a value that appears in
     more than one file, or under different environments or apps of one file (`dev` and `prod`
     sections, two `jwtApps`). Lines of one file outside any section are one environment: a test
     module that repeats its signing key in each test is not reuse. A committed token is not
@@ -775,11 +776,12 @@ def secret_reused(subject: ScanSubject, ctx: RunContext) -> Iterator[Hit]:
     - https://cwe.mitre.org/data/definitions/798.html
     - https://cheatsheetseries.owasp.org/cheatsheets/Secrets_Management_Cheat_Sheet.html
     """
-    groups: dict[str, list[Assignment]] = {}
+    by_value: dict[str, list[Assignment]] = {}
     for item in subject.secrets:
-        if _strong(item):
-            groups.setdefault(keyed_hash(item.value), []).append(item)
-    for items in groups.values():
+        by_value.setdefault(item.value, []).append(item)
+    groups = [strong for items in by_value.values() if len(items) > 1  # a value seen once is no reuse
+              if len(strong := [item for item in items if _strong(item)]) > 1]
+    for items in groups:
         places: dict[str, Assignment] = {}
         for item in sorted(items, key=lambda a: (a.location.path, a.location.line or 0,
                                                  a.location.column or 0)):
