@@ -23,11 +23,16 @@ _ENV_DEFAULT_BEFORE = re.compile(
     r"""(?:(?:environ\.get|getenv|environ\.setdefault)\(\s*\\?["']([A-Za-z_][\w.\-]*)\\?["']\s*,\s*"""
     r"""(?:default\s*=\s*)?\\?"""
     r"""|(?:environ\.get|getenv)\(\s*["']([A-Za-z_][\w.\-]*)["']\s*\)\s*(?:or|\|\||\?\?)\s*"""
+    # environs / python-decouple: `env.str("NAME", default="…")`, `config("NAME", default="…")`
+    r"""|(?:\benv\.\w{1,12}|\bconfig)\(\s*["']([A-Za-z_][\w.\-]*)["']\s*,\s*(?:default\s*=\s*)?"""
     r"""|process\.env\.([A-Za-z_$][\w$]*)\s*(?:\|\||\?\?)\s*"""
     r"""|process\.env\[\s*["']([\w$.\-]+)["']\s*\]\s*(?:\|\||\?\?)\s*)["'`]?$"""
 )
 _SPACED_BEFORE = re.compile(
     r"""(?:["']([A-Za-z_][\w.\-]*)["']\s*,\s*["']"""  # a name/value pair: `Add("X", "…")`, `{ "X", "…" }`
+    # pydantic: `client_secret: SecretStr = SecretStr("…")`, `= Field(default="…")`
+    r"""|\b([A-Za-z_]\w*)\s*(?::\s*[\w.\[\]]{1,40}\s*)?=\s*(?:SecretStr|SecretBytes|Secret|Field)\(\s*"""
+    r"""(?:default\s*=\s*)?["']"""
     r"""|\bkey\s*=\s*["']([A-Za-z_][\w.\-:]*)["']\s+value\s*=\s*["']"""  # `<add key="X" value="…"/>`
     r"""|\$\{([A-Za-z_]\w*):?[-=]"""
     r"""|^\s*(?:ENV|ARG|env|arg)\s+([A-Za-z_][\w.\-]*)\s+["']?"""
@@ -41,15 +46,16 @@ def key_before(prefix: str) -> str:
     """The name a value is bound to, from the text before it on its line ("" when none); the
     default of an environment lookup is bound to the variable's name."""
     tail = prefix[-160:]  # every pattern below reads at most these 160 characters
-    match = _ENV_DEFAULT_BEFORE.search(prefix[-160:]) if "env" in tail else None  # before `default=`
+    lookup = "env" in tail or "config(" in tail
+    match = _ENV_DEFAULT_BEFORE.search(prefix[-160:]) if lookup else None  # before `default=`'s own name
     if match is None:
         plain = _KEY_BEFORE.search(prefix[-160:])
         if plain and plain.start(1) and tail[plain.start(1) - 1] == "\\" and plain.group(1)[:1] in "ntr":
             return plain.group(1)[1:]  # `\nclient_secret = …` in a JSON string: the `n` is the escape's
-        if plain and plain.group(1).lower() != "value":
+        if plain and plain.group(1).lower() not in ("value", "default"):
             return plain.group(1)
-        if " " in tail or "{" in tail or "," in tail:  # `value="…"` after `key="X"` is X's
-            match = _SPACED_BEFORE.search(prefix[-160:])
+        if " " in tail or "{" in tail or "," in tail or "(" in tail:  # `value="…"` after `key="X"` is X's,
+            match = _SPACED_BEFORE.search(prefix[-160:])  # `Field(default="…")` the field's
         if match is None and plain:
             return plain.group(1)
     return next((name for name in match.groups() if name), "") if match else ""
