@@ -254,7 +254,7 @@ def _credentials_like(value: Any) -> bool:
 
 
 @lru_cache(maxsize=4096)  # asked by several rules about the same file in turn
-def _file_name(path: str) -> str:
+def file_name(path: str) -> str:
     return PurePosixPath(path.replace("\\", "/")).name.lower()
 
 
@@ -274,7 +274,7 @@ def is_botkit_config(subject: DocumentSubject) -> bool:
         return False
     jwt = data.get("jwt")
     botkit_jwt = isinstance(jwt, dict) and any(normalise(k) in _BOTKIT_JWT_KEYS for k in jwt)
-    if _file_name(subject.location.path).startswith("config"):  # BotKit's own file name
+    if file_name(subject.location.path).startswith("config"):  # BotKit's own file name
         return botkit_jwt or (bool(keys & {"jwtexpiry", "jwt"}) and _mentions_kore(subject))
     return botkit_jwt and _mentions_kore(subject)
 

@@ -20,6 +20,7 @@ from jwtaudit.model import Confidence, Hit, Severity
 from jwtaudit.redact import short_hash
 from jwtaudit.rules.cfg import (
     SDK_MARKERS,
+    file_name,
     is_botkit_config,
     is_loopback,
     is_sdk_shaped,
@@ -92,11 +93,6 @@ def _client_sdk_shaped(parent: Any) -> bool:
 _EXPO_CONFIGS = frozenset(("app.config.js", "app.config.ts", "app.config.mjs", "app.config.cjs"))
 
 
-@lru_cache(maxsize=4096)
-def _file_name(path: str) -> str:
-    return PurePosixPath(path.replace("\\", "/")).name.lower()
-
-
 @lru_cache(maxsize=4096)  # one answer per file, asked for each of its secrets
 def _frontend_path(path: str) -> bool:
     parts = PurePosixPath(path.replace("\\", "/").lower()).parts
@@ -108,7 +104,7 @@ def _where(subject: DocumentSubject, key: str, parent: Any) -> str | None:
     if isinstance(subject, CodeDocumentSubject):
         if getattr(subject, "frontend", False):
             return "a browser or mobile source file"
-        if _file_name(subject.location.path) in _EXPO_CONFIGS:  # `extra` reaches the app as expoConfig
+        if file_name(subject.location.path) in _EXPO_CONFIGS:  # `extra` reaches the app as expoConfig
             return "an Expo app config (bundled into the app)"
         if is_sdk_shaped(parent) and not getattr(subject, "server", False):
             return "a web/mobile SDK bot configuration"
@@ -123,7 +119,7 @@ def _where(subject: DocumentSubject, key: str, parent: Any) -> str | None:
     if _client_sdk_shaped(parent):
         return "a web/mobile SDK bot configuration"
     data = subject.data
-    if (isinstance(data, dict) and "expo" in data) or _file_name(subject.location.path) in _EXPO_CONFIGS:
+    if (isinstance(data, dict) and "expo" in data) or file_name(subject.location.path) in _EXPO_CONFIGS:
         return "an Expo app config (bundled into the app)"
     if _frontend_path(subject.location.path):
         return "a file served to browsers or packaged into a mobile app"
